@@ -1,0 +1,19 @@
+//! registryctl: lint, index, sign and verify the signed catalog of MCP servers.
+//!
+//! `main` only parses arguments and dispatches; every subcommand lives in `cmd/`, and every rule
+//! in the library's `schema` module.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse_from(cmd::long_flags_from_go(std::env::args_os()));
+    if let Some(n) = cli.threads {
+        // Only fails when a pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    cmd::run(cli.command)
+}

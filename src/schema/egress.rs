@@ -1,0 +1,258 @@
+//! Egress allowlist entries: host syntax, wildcards, public suffixes, reserved names, denylist.
+//!
+//! An egress entry decides where a sealed server's credential may be sent, so every check here
+//! errs toward rejecting: a name that a resolver could read as an IP address, a wildcard as broad
+//! as a public suffix, or a host of a wildcard-DNS or internal namespace.
+
+use std::collections::HashSet;
+
+use super::diag::Rule;
+
+/// Hosts whose DNS answers any name with any address (`10.0.0.1.nip.io`), so a name under them
+/// can point a credential anywhere, including at internal services.
+pub const WILDCARD_DNS_SERVICES: &[&str] = &[
+    "nip.io", "sslip.io", "xip.io", "nip.direct", "localtest.me", "lvh.me", "vcap.me", "traefik.me", "fuf.me",
+    "1u.ms", "backname.io", "lacolhost.com", "localhost.direct", "local.gd",
+];
+
+/// Names that are internal, link-local or reserved and never a public API (RFC 2606, 6761, 6762,
+/// 8375, 9476, and names ICANN advises against).
+pub const RESERVED_NAMES: &[&str] = &[
+    "localhost", "local", "internal", "localdomain", "home.arpa", "test", "invalid", "example", "onion", "alt",
+    "lan", "intranet", "corp", "home", "private", "in-addr.arpa", "ip6.arpa", "metadata.google.internal",
+];
+
+/// What an entry is, once it has passed the syntax checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry<'a> {
+    Host(&'a str),
+    /// `*.suffix`: matches true subdomains of `suffix` only.
+    Wildcard(&'a str),
+}
+
+impl<'a> Entry<'a> {
+    /// The host, or the suffix of a wildcard.
+    pub fn base(self) -> &'a str {
+        match self {
+            Entry::Host(h) | Entry::Wildcard(h) => h,
+        }
+    }
+}
+
+/// Checks one label: `^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`, at most 63 characters.
+fn label_ok(label: &str) -> bool {
+    let b = label.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+}
+
+/// Checks a host name as the gateway's egress rule and the stricter fully-qualified rule require.
+/// Returns the reason it is rejected.
+pub fn check_host(host: &str) -> Result<(), String> {
+    if host.is_empty() {
+        return Err("the entry is empty".into());
+    }
+    if host.contains("://") {
+        return Err("a scheme is not allowed: write the host only".into());
+    }
+    if host.contains(':') || host.contains('/') || host.contains('?') || host.contains('@') {
+        return Err("ports, paths, queries, userinfo and IPv6 literals are not allowed: write the host only".into());
+    }
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err("host names are written in lowercase".into());
+    }
+    if host.len() > 253 {
+        return Err(format!("the name is {} characters; at most 253 are allowed", host.len()));
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if let Some(bad) = labels.iter().find(|l| !label_ok(l)) {
+        return Err(if bad.len() > 63 {
+            format!("label `{}…` is longer than 63 characters", &bad[..20])
+        } else {
+            format!("label `{bad}` must be lowercase letters, digits and inner hyphens")
+        });
+    }
+    if labels.len() < 2 {
+        return Err("a fully qualified name has at least two labels".into());
+    }
+    let last = labels[labels.len() - 1];
+    if last.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("a name whose last label is all digits is read as an IP address by resolvers".into());
+    }
+    if let Some(hex) = last.strip_prefix("0x") {
+        if hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("a last label in hex form (0x…) is read as an IP address by resolvers".into());
+        }
+    }
+    Ok(())
+}
+
+/// Checks an egress entry's syntax: a host, or `*.` and a suffix of at least two labels.
+pub fn parse_entry(entry: &str) -> Result<Entry<'_>, (Rule, String)> {
+    if let Some(suffix) = entry.strip_prefix("*.") {
+        if suffix.contains('*') {
+            return Err((Rule::EgressWildcard, "only one leading `*.` is allowed".into()));
+        }
+        if suffix.split('.').count() < 2 {
+            return Err((Rule::EgressWildcard, format!("`{entry}` is too broad: the suffix after `*.` needs at least two labels")));
+        }
+        check_host(suffix).map_err(|e| (Rule::EgressHost, e))?;
+        return Ok(Entry::Wildcard(suffix));
+    }
+    if entry.contains('*') {
+        return Err((Rule::EgressWildcard, "a wildcard is only allowed as a leading `*.`".into()));
+    }
+    check_host(entry).map_err(|e| (Rule::EgressHost, e))?;
+    Ok(Entry::Host(entry))
+}
+
+/// Whether `entry` allows requests to `host`: exact match, or a true subdomain of a wildcard.
+pub fn allows(entry: &str, host: &str) -> bool {
+    match entry.strip_prefix("*.") {
+        Some(suffix) => host.len() > suffix.len() + 1 && host.ends_with(suffix) && host.as_bytes()[host.len() - suffix.len() - 1] == b'.',
+        None => entry == host,
+    }
+}
+
+/// Whether `name` equals `base` or is a subdomain of it.
+pub fn within(name: &str, base: &str) -> bool {
+    name == base || name.len() > base.len() && name.ends_with(base) && name.as_bytes()[name.len() - base.len() - 1] == b'.'
+}
+
+/// Whether a wildcard's suffix is itself a public suffix (ICANN or private section).
+pub fn is_public_suffix(suffix: &str) -> bool {
+    psl::suffix(suffix.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == suffix.as_bytes())
+}
+
+/// The built-in reserved or wildcard-DNS name an entry falls under, if any.
+pub fn reserved(entry: Entry<'_>) -> Option<&'static str> {
+    let base = entry.base();
+    RESERVED_NAMES.iter().chain(WILDCARD_DNS_SERVICES).copied().find(|r| within(base, r))
+}
+
+/// A parsed denylist: lowercase domains.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Denylist {
+    domains: HashSet<String>,
+}
+
+impl Denylist {
+    /// Reads the denylist format: one domain a line, `#` comments and blank lines ignored.
+    pub fn parse(text: &str) -> Denylist {
+        let domains = text
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or_default().trim().trim_start_matches("*.").to_ascii_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        Denylist { domains }
+    }
+
+    pub fn len(&self) -> usize {
+        self.domains.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.domains.is_empty()
+    }
+
+    /// The denylisted domain an entry reaches: the entry's host (or wildcard suffix) equals or is
+    /// under a denylisted domain, or a wildcard covers a denylisted name.
+    pub fn hit(&self, entry: Entry<'_>) -> Option<&str> {
+        let base = entry.base().to_ascii_lowercase();
+        let mut rest = base.as_str();
+        loop {
+            if let Some(d) = self.domains.get(rest) {
+                return Some(d);
+            }
+            match rest.split_once('.') {
+                Some((_, parent)) => rest = parent,
+                None => break,
+            }
+        }
+        if let Entry::Wildcard(_) = entry {
+            let mut covered: Vec<&String> = self.domains.iter().filter(|d| within(d, &base)).collect();
+            covered.sort();
+            return covered.first().map(|d| d.as_str());
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_hosts_and_wildcards() {
+        assert_eq!(parse_entry("api.acme.com"), Ok(Entry::Host("api.acme.com")));
+        assert_eq!(parse_entry("*.api.acme.com"), Ok(Entry::Wildcard("api.acme.com")));
+        assert_eq!(parse_entry("a-1.b2.io"), Ok(Entry::Host("a-1.b2.io")));
+    }
+
+    #[test]
+    fn rejects_malformed_hosts() {
+        for bad in [
+            "", "API.acme.com", "api.acme.com:443", "https://api.acme.com", "api.acme.com/v1", "localhost", "127.0.0.1",
+            "127.1", "2130706433", "0x7f.1", "1.0x7f", "-a.com", "a-.com", "a..com", "a_b.com", "[::1]", "a.com.",
+        ] {
+            assert!(parse_entry(bad).is_err(), "{bad} should be rejected");
+        }
+        let long_label = format!("{}.com", "a".repeat(64));
+        assert!(parse_entry(&long_label).is_err());
+        let long_name = format!("{}com", "abcdefghi.".repeat(26));
+        assert!(long_name.len() > 253 && parse_entry(&long_name).is_err());
+        assert!(parse_entry(&format!("{}.com", "a".repeat(63))).is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_wildcards() {
+        for bad in ["*.com", "*", "*.*.acme.com", "api.*.acme.com", "*acme.com", "**.acme.com"] {
+            assert!(matches!(parse_entry(bad), Err(_)), "{bad}");
+        }
+        assert_eq!(parse_entry("*.com").unwrap_err().0, Rule::EgressWildcard);
+    }
+
+    #[test]
+    fn wildcards_match_true_subdomains_only() {
+        assert!(allows("*.acme.com", "api.acme.com"));
+        assert!(allows("*.acme.com", "a.b.acme.com"));
+        assert!(!allows("*.acme.com", "acme.com"));
+        assert!(!allows("*.acme.com", "evilacme.com"));
+        assert!(allows("api.acme.com", "api.acme.com"));
+        assert!(!allows("api.acme.com", "x.api.acme.com"));
+    }
+
+    #[test]
+    fn public_suffixes_from_both_sections() {
+        for ps in ["co.uk", "github.io", "myshopify.com", "herokuapp.com"] {
+            assert!(is_public_suffix(ps), "{ps}");
+        }
+        for not in ["acme.com", "api.acme.co.uk", "uploads.beta.example.com"] {
+            assert!(!is_public_suffix(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn reserved_names_and_wildcard_dns() {
+        assert_eq!(reserved(Entry::Host("10.0.0.1.nip.io")), Some("nip.io"));
+        assert_eq!(reserved(Entry::Wildcard("sslip.io")), Some("sslip.io"));
+        assert_eq!(reserved(Entry::Host("printer.local")), Some("local"));
+        assert_eq!(reserved(Entry::Host("metadata.google.internal")), Some("internal"));
+        assert_eq!(reserved(Entry::Host("api.acme.com")), None);
+        assert_eq!(reserved(Entry::Host("notlocal.com")), None);
+    }
+
+    #[test]
+    fn denylist_matches_hosts_under_and_wildcards_over() {
+        let d = Denylist::parse("# capture\nwebhook.site\n\nleak.example.com  # trailing\n");
+        assert_eq!(d.len(), 2);
+        assert_eq!(d.hit(Entry::Host("webhook.site")), Some("webhook.site"));
+        assert_eq!(d.hit(Entry::Host("x.webhook.site")), Some("webhook.site"));
+        assert_eq!(d.hit(Entry::Wildcard("example.com")), Some("leak.example.com"));
+        assert_eq!(d.hit(Entry::Host("example.com")), None);
+        assert_eq!(d.hit(Entry::Host("site.com")), None);
+    }
+}

@@ -1,0 +1,251 @@
+//! Typed reading of a YAML node tree: strict types, unknown fields, every problem reported.
+//!
+//! A value with the wrong type is reported once here and its path is remembered as broken, so
+//! the semantic rules that run afterwards do not report the same field a second time.
+
+use super::diag::{Diagnostic, Rule};
+use super::yaml::{is_yaml11_bool, plain_type, Kind, Node, PlainType, Style};
+
+/// Collects structural problems while typed values are read out of a tree.
+#[derive(Default)]
+pub struct Reader {
+    pub diags: Vec<Diagnostic>,
+    broken: Vec<String>,
+}
+
+/// The fields of one mapping, with a note of which were read.
+pub struct Fields<'n> {
+    pairs: &'n [(Node, Node)],
+    used: Vec<bool>,
+    pub path: String,
+}
+
+/// Joins a field path: `a` + `b` = `a.b`.
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Appends an index: `a` + 2 = `a[2]`.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+impl<'n> Fields<'n> {
+    /// The value under `key`, marking the key as known.
+    pub fn get(&mut self, key: &str) -> Option<&'n Node> {
+        let i = self.pairs.iter().position(|(k, _)| k.scalar() == Some(key))?;
+        self.used[i] = true;
+        Some(&self.pairs[i].1)
+    }
+}
+
+impl Reader {
+    /// A reader that starts with the diagnostics the YAML parser already found.
+    pub fn with(diags: Vec<Diagnostic>) -> Reader {
+        Reader { diags, broken: Vec::new() }
+    }
+
+    fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
+        let mut d = Diagnostic::new(
+            Rule::YamlWrongType,
+            path,
+            format!("expected {expected}, found {}", node.describe()),
+        )
+        .with_span(node.span);
+        if expected == "a string" && matches!(node.kind, Kind::Scalar(..)) {
+            d = d.with_help("quote the value to make it a string, e.g. \"1.0\"");
+        }
+        self.diags.push(d);
+        self.broken.push(path.to_string());
+    }
+
+    /// Opens a mapping; reports anything else.
+    pub fn fields<'n>(&mut self, node: &'n Node, path: &str) -> Option<Fields<'n>> {
+        match &node.kind {
+            Kind::Map(pairs) => Some(Fields { pairs, used: vec![false; pairs.len()], path: path.to_string() }),
+            _ => {
+                self.wrong_type(node, path, "a mapping");
+                None
+            }
+        }
+    }
+
+    /// Reports every key that was not read, suggesting the field it most resembles.
+    pub fn finish(&mut self, fields: Fields<'_>, allowed: &[&str]) {
+        for ((key, _), used) in fields.pairs.iter().zip(fields.used) {
+            if used {
+                continue;
+            }
+            let name = key.scalar().unwrap_or_default();
+            let path = join(&fields.path, name);
+            let mut d = Diagnostic::new(Rule::YamlUnknownField, path, format!("unknown field `{name}`")).with_span(key.span);
+            d = match allowed.iter().find(|a| similar(a, name)) {
+                Some(a) => d.with_help(format!("did you mean `{a}`? (field names are case-sensitive)")),
+                None => d.with_help(format!("allowed here: {}", allowed.join(", "))),
+            };
+            self.diags.push(d);
+        }
+    }
+
+    /// A string value; anything else is reported and read as empty.
+    pub fn string(&mut self, node: &Node, path: &str) -> String {
+        match &node.kind {
+            Kind::Scalar(v, Style::Quoted | Style::Block) => v.clone(),
+            Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Str => v.clone(),
+            _ => {
+                self.wrong_type(node, path, "a string");
+                String::new()
+            }
+        }
+    }
+
+    /// An optional string field: absent reads as empty, like the Go schema's zero value.
+    pub fn opt_string(&mut self, f: &mut Fields<'_>, key: &str) -> String {
+        match f.get(key) {
+            Some(node) => self.string(node, &join(&f.path, key)),
+            None => String::new(),
+        }
+    }
+
+    /// A boolean written exactly `true` or `false`.
+    pub fn bool(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match &node.kind {
+            Kind::Scalar(v, Style::Plain) if v == "true" => Some(true),
+            Kind::Scalar(v, Style::Plain) if v == "false" => Some(false),
+            Kind::Scalar(v, _) if is_yaml11_bool(v) || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") => {
+                self.diags.push(
+                    Diagnostic::new(Rule::YamlBoolean, path, format!("`{v}` is not a boolean here; write true or false"))
+                        .with_span(node.span),
+                );
+                self.broken.push(path.to_string());
+                None
+            }
+            _ => {
+                self.wrong_type(node, path, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A plain decimal integer.
+    pub fn int(&mut self, node: &Node, path: &str) -> Option<i64> {
+        match &node.kind {
+            Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Int => match v.parse() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.wrong_type(node, path, "a decimal integer");
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(node, path, "an integer");
+                None
+            }
+        }
+    }
+
+    /// A list, each item read by `item`; a wrong item type drops that item only.
+    pub fn list<T>(&mut self, node: &Node, path: &str, mut item: impl FnMut(&mut Reader, &Node, &str) -> Option<T>) -> Vec<T> {
+        match &node.kind {
+            Kind::Seq(items) => items.iter().enumerate().filter_map(|(i, n)| item(self, n, &index(path, i))).collect(),
+            _ => {
+                self.wrong_type(node, path, "a list");
+                Vec::new()
+            }
+        }
+    }
+
+    /// An optional list of strings.
+    pub fn opt_strings(&mut self, f: &mut Fields<'_>, key: &str) -> Vec<String> {
+        match f.get(key) {
+            Some(node) => self.list(node, &join(&f.path, key), |r, n, p| Some(r.string(n, p))),
+            None => Vec::new(),
+        }
+    }
+
+    /// Drops rule findings on fields already reported as structurally broken, then returns all.
+    pub fn merge(mut self, rules: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let broken = std::mem::take(&mut self.broken);
+        self.diags.extend(rules.into_iter().filter(|d| !broken.iter().any(|b| covers(b, &d.field))));
+        self.diags
+    }
+
+    /// Reports a value that is present but unusable, outside of type checks.
+    pub fn mark_broken(&mut self, path: &str) {
+        self.broken.push(path.to_string());
+    }
+}
+
+/// Whether a finding at `field` is inside the broken value at `broken`.
+fn covers(broken: &str, field: &str) -> bool {
+    field == broken || field.strip_prefix(broken).is_some_and(|rest| rest.starts_with(['.', '[']))
+}
+
+/// Case-insensitive equality, or one edit apart.
+fn similar(allowed: &str, name: &str) -> bool {
+    allowed.eq_ignore_ascii_case(name) || strsim::levenshtein(allowed, name) <= 2 && name.len() > 3
+}
+
+/// Sets each diagnostic's span from the tree, unless the reader already set one.
+pub fn locate(root: Option<&Node>, diags: &mut [Diagnostic]) {
+    let Some(root) = root else { return };
+    for d in diags.iter_mut().filter(|d| d.span.is_none()) {
+        d.span = Some(root.locate(&d.field, d.at_key));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::yaml;
+
+    fn tree(text: &str) -> Node {
+        let mut out = Vec::new();
+        let n = yaml::parse(text, &mut out).unwrap();
+        assert!(out.is_empty(), "{out:?}");
+        n
+    }
+
+    #[test]
+    fn reports_unknown_fields_with_suggestion() {
+        let node = tree("nmae: x\nzzz: 1\n");
+        let mut r = Reader::default();
+        let mut f = r.fields(&node, "").unwrap();
+        assert!(f.get("name").is_none());
+        r.finish(f, &["name"]);
+        assert_eq!(r.diags.len(), 2);
+        assert!(r.diags[0].help.contains("did you mean `name`"));
+        assert_eq!(r.diags[1].field, "zzz");
+    }
+
+    #[test]
+    fn strict_scalars() {
+        let node = tree("a: yes\nb: true\nc: 1.0\nd: \"1.0\"\ne: 7\nf: '7'\n");
+        let mut r = Reader::default();
+        let mut f = r.fields(&node, "").unwrap();
+        assert_eq!(r.bool(f.get("a").unwrap(), "a"), None);
+        assert_eq!(r.bool(f.get("b").unwrap(), "b"), Some(true));
+        assert_eq!(r.string(f.get("c").unwrap(), "c"), "");
+        assert_eq!(r.string(f.get("d").unwrap(), "d"), "1.0");
+        assert_eq!(r.int(f.get("e").unwrap(), "e"), Some(7));
+        assert_eq!(r.int(f.get("f").unwrap(), "f"), None);
+        let rules: Vec<_> = r.diags.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, vec![Rule::YamlBoolean, Rule::YamlWrongType, Rule::YamlWrongType]);
+    }
+
+    #[test]
+    fn merge_drops_findings_under_broken_fields() {
+        let mut r = Reader::default();
+        r.mark_broken("source");
+        let kept = Diagnostic::new(Rule::Name, "name", "x".into());
+        let dropped = Diagnostic::new(Rule::SourceRepo, "source.repo", "x".into());
+        let out = r.merge(vec![kept.clone(), dropped]);
+        assert_eq!(out, vec![kept]);
+        assert!(covers("tools[1]", "tools[1].name"));
+        assert!(!covers("tools[1]", "tools[10]"));
+    }
+}

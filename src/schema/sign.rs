@@ -1,0 +1,134 @@
+//! Ed25519 keys and signatures over the exact index bytes.
+//!
+//! The text forms (hex in files and environment variables) are parsed into keys with errors,
+//! never panics. A secret key is checked against its own public half before it signs, and its
+//! bytes are wiped when it is dropped.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use zeroize::Zeroizing;
+
+/// Why a key or signature was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the signing key must be 128 hex characters (32-byte seed then 32-byte public key), found {0} characters")]
+    SecretLength(usize),
+    #[error("the signing key is not hex")]
+    SecretNotHex,
+    #[error("the signing key's second half is not the public key of its first half; signatures made with it could never be verified")]
+    SecretMismatch,
+    #[error("the public key must be 64 hex characters, found {0}")]
+    PublicLength(usize),
+    #[error("the public key is not hex")]
+    PublicNotHex,
+    #[error("the public key is not a valid Ed25519 point")]
+    PublicInvalid,
+    #[error("the signature file must hold exactly one signature of 128 hex characters")]
+    SignatureFormat,
+    #[error("the signature does not match the data and public key")]
+    BadSignature,
+}
+
+/// A signing key; its bytes are wiped on drop (ed25519-dalek's zeroize feature).
+pub struct SecretKey(SigningKey);
+
+impl SecretKey {
+    /// Parses the 128-hex form: seed then public key. Surrounding whitespace is ignored.
+    pub fn from_hex(text: &str) -> Result<SecretKey, KeyError> {
+        let text = text.trim();
+        if text.len() != 128 {
+            return Err(KeyError::SecretLength(text.len()));
+        }
+        let mut bytes = Zeroizing::new([0u8; 64]);
+        hex::decode_to_slice(text, bytes.as_mut_slice()).map_err(|_| KeyError::SecretNotHex)?;
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(&bytes[..32]);
+        let key = SigningKey::from_bytes(&seed);
+        if key.verifying_key().as_bytes() != &bytes[32..] {
+            return Err(KeyError::SecretMismatch);
+        }
+        Ok(SecretKey(key))
+    }
+
+    /// A fresh key from the operating system's random source.
+    pub fn generate() -> SecretKey {
+        SecretKey(SigningKey::generate(&mut rand_core::OsRng))
+    }
+
+    /// The 128-hex text form, in a buffer wiped on drop.
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(hex::encode(self.0.to_keypair_bytes()))
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key())
+    }
+
+    /// The signature over `data`, as lowercase hex and a newline (the `.sig` file's content).
+    pub fn sign(&self, data: &[u8]) -> String {
+        let mut s = hex::encode(self.0.sign(data).to_bytes());
+        s.push('\n');
+        s
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(VerifyingKey);
+
+impl PublicKey {
+    /// Parses 64 hex characters; surrounding whitespace is ignored.
+    pub fn from_hex(text: &str) -> Result<PublicKey, KeyError> {
+        let text = text.trim();
+        if text.len() != 64 {
+            return Err(KeyError::PublicLength(text.len()));
+        }
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text, &mut bytes).map_err(|_| KeyError::PublicNotHex)?;
+        VerifyingKey::from_bytes(&bytes).map(PublicKey).map_err(|_| KeyError::PublicInvalid)
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0.as_bytes())
+    }
+
+    /// Strict verification (no non-canonical or small-order encodings) of a `.sig` file's text
+    /// over the exact bytes. The text must be one 128-hex signature, whitespace around it aside.
+    pub fn verify(&self, data: &[u8], signature_text: &str) -> Result<(), KeyError> {
+        let text = signature_text.trim();
+        if text.len() != 128 {
+            return Err(KeyError::SignatureFormat);
+        }
+        let mut bytes = [0u8; 64];
+        hex::decode_to_slice(text, &mut bytes).map_err(|_| KeyError::SignatureFormat)?;
+        self.0.verify_strict(data, &Signature::from_bytes(&bytes)).map_err(|_| KeyError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_tamper() {
+        let key = SecretKey::generate();
+        let again = SecretKey::from_hex(&key.to_hex()).unwrap();
+        let sig = again.sign(b"data");
+        assert!(sig.ends_with('\n') && sig.len() == 129);
+        let public = key.public();
+        assert_eq!(public.verify(b"data", &sig), Ok(()));
+        assert_eq!(public.verify(b"datb", &sig), Err(KeyError::BadSignature));
+        assert_eq!(public.verify(b"data", &format!("{sig}{sig}")), Err(KeyError::SignatureFormat));
+        assert_eq!(PublicKey::from_hex(&format!("  {}\n", public.to_hex())), Ok(public));
+    }
+
+    #[test]
+    fn refuses_malformed_keys() {
+        assert_eq!(SecretKey::from_hex("abcd").err(), Some(KeyError::SecretLength(4)));
+        assert_eq!(SecretKey::from_hex(&"zz".repeat(64)).err(), Some(KeyError::SecretNotHex));
+        let key = SecretKey::generate();
+        let mut mismatched = key.to_hex().to_string();
+        mismatched.replace_range(64.., &"00".repeat(32));
+        assert_eq!(SecretKey::from_hex(&mismatched).err(), Some(KeyError::SecretMismatch));
+        assert_eq!(PublicKey::from_hex("00").err(), Some(KeyError::PublicLength(2)));
+        assert_eq!(PublicKey::from_hex(&"g".repeat(64)).err(), Some(KeyError::PublicNotHex));
+    }
+}
