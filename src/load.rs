@@ -301,11 +301,18 @@ pub enum DenylistChoice {
     Repository,
 }
 
-/// The registry root a manifests directory belongs to: its parent.
+/// The registry root a manifests directory belongs to: its parent. The current directory is
+/// the empty path, so joined paths print as `manifests/…`, not `./manifests/…`.
 pub fn root_of(manifests_dir: &Path) -> PathBuf {
-    match manifests_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    manifests_dir.parent().map(normalize_root).unwrap_or_default()
+}
+
+/// `.` and the empty path both mean the current directory; use the empty path.
+pub fn normalize_root(root: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::new()
+    } else {
+        root.to_path_buf()
     }
 }
 

@@ -50,16 +50,17 @@ pub fn stale(root: &Path, manifests: &[CheckedManifest]) -> Result<Option<Diagno
 }
 
 pub fn run(a: &Args) -> Result<ExitCode> {
+    let root = load::normalize_root(&a.root);
     let mut report = Report::default();
-    let linted = super::lint::lint_manifests(&a.root.join("manifests"), &DenylistChoice::Repository, None, &mut report)?;
+    let linted = super::lint::lint_manifests(&root.join("manifests"), &DenylistChoice::Repository, None, &mut report)?;
     if report.errors() > 0 {
         eprintln!("error: the manifests fail lint; CATALOG.md is generated from a clean catalog only");
         return finish(&mut report, &a.output, &linted.notes, "");
     }
-    let path = a.root.join("CATALOG.md");
+    let path = root.join("CATALOG.md");
     if a.check {
         let mut report = Report::default();
-        if let Some(d) = stale(&a.root, &linted.manifests)? {
+        if let Some(d) = stale(&root, &linted.manifests)? {
             report.add("", None, vec![d]);
         } else if !path.exists() {
             let mut d = Diagnostic::new(Rule::CatalogStale, "", "CATALOG.md does not exist; run `registryctl catalog`".into());
@@ -68,7 +69,7 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         }
         return finish(&mut report, &a.output, &[], "catalog OK: CATALOG.md is current");
     }
-    let text = render(&a.root, &linted.manifests)?;
+    let text = render(&root, &linted.manifests)?;
     load::write_atomic(&path, text.as_bytes(), None, Overwrite::Replace)?;
     let servers: BTreeSet<&str> = linted.manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| m.name.as_str()).collect();
     out(&format!("wrote {}: {} server(s)\n", path.display(), servers.len()))?;

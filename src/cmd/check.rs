@@ -22,17 +22,18 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<ExitCode> {
+    let root = load::normalize_root(&a.root);
     let mut report = Report::default();
-    let toolspecs_dir = a.root.join("toolspecs");
+    let toolspecs_dir = root.join("toolspecs");
     let (toolspec_files, walk_diags) = if toolspecs_dir.is_dir() { load::walk(&toolspecs_dir)? } else { (Vec::new(), Vec::new()) };
     report.add("", None, walk_diags);
     let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-    let linted = super::lint::lint_manifests(&a.root.join("manifests"), &a.denylist.choice(), Some(present), &mut report)?;
+    let linted = super::lint::lint_manifests(&root.join("manifests"), &a.denylist.choice(), Some(present), &mut report)?;
     load::check_toolspecs(&toolspec_files, &linted.manifests, &mut report)?;
-    if let Some(d) = catalog::stale(&a.root, &linted.manifests)? {
+    if let Some(d) = catalog::stale(&root, &linted.manifests)? {
         report.add("", None, vec![d]);
     }
-    report.add("", None, schema::stale(&a.root));
+    report.add("", None, schema::stale(&root));
     let ok = format!("check OK: {} manifest(s), {} toolspec(s)", linted.manifests.len(), toolspec_files.len());
     finish(&mut report, &a.output, &linted.notes, &ok)
 }

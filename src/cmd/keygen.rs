@@ -30,6 +30,7 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         Some(dir) => {
             let secret_path = dir.join("index-signing.key");
             let public_path = dir.join("index-signing.pub");
+            std::fs::create_dir_all(dir).map_err(|e| load::LoadError::new(dir, "cannot create directory", e))?;
             if let Some(existing) = [&secret_path, &public_path].into_iter().find(|p| p.exists()) {
                 return Err(Failure::Usage(format!("{} exists; refusing to overwrite a key", existing.display())));
             }

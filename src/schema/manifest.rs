@@ -329,7 +329,7 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
         }
     }
     if m.tier == "sealed" && !m.credentials.is_empty() && m.entitlements.egress.is_empty() {
-        err(Rule::EgressMissing, "entitlements", "a sealed server with credentials needs at least one egress host to inject them for".into());
+        err(Rule::EgressMissing, "entitlements.egress", "a sealed server with credentials needs at least one egress host to inject them for".into());
     }
 
     let mut ids = HashSet::new();

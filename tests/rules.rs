@@ -1,0 +1,200 @@
+//! One accepting and one rejecting case for every in-file rule, with the exact line and column
+//! the rejection points at. File-level rules (layout, pairing across files, policy file,
+//! freshness) are covered by tests/cli.rs and tests/snapshots.rs; `every_rule_is_covered`
+//! keeps the two lists complete.
+
+mod common;
+
+use registryctl::schema::egress::Denylist;
+use registryctl::schema::policy::{Exception, Policy};
+use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, Rule};
+
+#[derive(Clone, Copy)]
+enum Target {
+    Manifest,
+    Toolspec,
+    /// Edit the manifest, check the toolspec paired with it.
+    Pair,
+}
+
+struct Case {
+    rule: Rule,
+    target: Target,
+    find: &'static str,
+    good: &'static str,
+    bad: &'static str,
+    at: (usize, usize),
+}
+
+const fn case(rule: Rule, target: Target, find: &'static str, good: &'static str, bad: &'static str, at: (usize, usize)) -> Case {
+    Case { rule, target, find, good, bad, at }
+}
+
+use Target::{Manifest as M, Pair as P, Toolspec as T};
+
+const CASES: &[Case] = &[
+    case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (16, 13)),
+    case(Rule::YamlAnchor, M, "tier: sealed", "tier: sealed", "tier: &t sealed", (15, 7)),
+    case(Rule::YamlTag, M, "tier: sealed", "tier: sealed", "tier: !!str sealed", (15, 7)),
+    case(Rule::YamlMultipleDocuments, M, "    default: false\n", "    default: false\n", "    default: false\n---\nname: x\n", (34, 1)),
+    case(Rule::YamlTooDeep, M, "icon_placeholder", "", "", (0, 0)),
+    case(Rule::YamlDuplicateKey, M, "tier: sealed", "tier: sealed", "tier: sealed\ntier: sealed", (16, 1)),
+    case(Rule::YamlUnknownField, M, "displayName:", "displayName:", "displayname:", (4, 1)),
+    case(Rule::YamlWrongType, M, "schemaVersion: 1", "schemaVersion: 1", "schemaVersion: \"1\"", (1, 16)),
+    case(Rule::YamlBoolean, M, "default: true", "default: true", "default: yes", (31, 14)),
+    case(Rule::ScaffoldPlaceholder, M, "description: Read", "description: Read", "description: TODO Read", (5, 14)),
+    case(Rule::SchemaVersion, M, "schemaVersion: 1", "schemaVersion: 1", "schemaVersion: 2", (1, 16)),
+    case(Rule::Name, M, "name: acme", "name: acme", "name: Acme_Tools", (2, 7)),
+    case(Rule::Version, M, "version: 0.1.0", "version: 0.1.0", "version: 01.0.0", (3, 10)),
+    case(Rule::SourceRepo, M, "repo: github.com", "repo: github.com", "repo: https://github.com", (8, 9)),
+    case(Rule::SourceTag, M, "tag: v0.1.0", "tag: v0.1.0", "tag: \"v0.1.0;rm -rf\"", (9, 8)),
+    case(Rule::SourcePackage, M, "  tag: v0.1.0\n", "  tag: v0.1.0\n  package: cmd/server\n", "  tag: v0.1.0\n  package: ../etc\n", (10, 12)),
+    case(Rule::ImageRef, M, "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp:latest", (11, 8)),
+    case(Rule::ImageDigest, M, "digest: sha256:1111", "digest: sha256:1111", "digest: sha256:abc1111", (12, 11)),
+    case(Rule::ImageEntrypoint, M, "entrypoint: /app", "entrypoint: /app", "entrypoint: app", (13, 15)),
+    case(Rule::ImageBuilder, M, "builder: toolpack", "builder: toolpack", "builder: rust", (14, 12)),
+    case(Rule::Tier, M, "tier: sealed", "tier: sealed", "tier: trusted", (15, 7)),
+    case(Rule::EgressHost, M, "- api.acme.com", "- api.acme.com", "- \"api.acme.com:443\"", (18, 7)),
+    case(Rule::EgressWildcard, M, "- \"*.uploads.acme.com\"", "- \"*.uploads.acme.com\"", "- \"*.com\"", (19, 7)),
+    case(Rule::EgressPublicSuffix, M, "- \"*.uploads.acme.com\"", "- \"*.myshopify.com\"", "- \"*.github.io\"", (19, 7)),
+    case(Rule::EgressDenylisted, M, "- api.acme.com", "- api.acme.com", "- hooks.webhook.site", (18, 7)),
+    case(Rule::EgressReserved, M, "- api.acme.com", "- api.acme.com", "- 10.0.0.1.nip.io", (18, 7)),
+    case(Rule::EgressDuplicate, M, "- \"*.uploads.acme.com\"", "- \"*.uploads.acme.com\"", "- api.acme.com", (19, 7)),
+    case(Rule::EgressMissing, M, "  egress:\n    - api.acme.com\n    - \"*.uploads.acme.com\"\n", "  egress:\n    - api.acme.com\n", "  egress: []\n", (17, 11)),
+    case(Rule::CredentialId, M, "- id: acme_token", "- id: acme_token", "- id: \"\"", (21, 9)),
+    case(Rule::CredentialType, M, "type: oauth2", "type: oauth2", "type: OAuth 2", (22, 11)),
+    case(Rule::CredentialProvider, M, "provider: acme", "provider: acme", "provider: Acme", (23, 15)),
+    case(Rule::CredentialInject, M, "header: Authorization", "header: Authorization", "env: ACME_TOKEN", (27, 12)),
+    case(Rule::CredentialVendor, M, "vendor: acme", "vendor: acme", "vendor: Acme Corp", (24, 13)),
+    case(Rule::CredentialScope, M, "scopes: [widgets.read, widgets.write]", "scopes: [widgets.read]", "scopes: [\"widgets read\"]", (25, 14)),
+    case(Rule::OauthNoScopes, M, "scopes: [widgets.read, widgets.write]", "scopes: [widgets.read]", "scopes: []", (25, 13)),
+    case(Rule::Category, M, "category: productivity", "category: CRM", "category: crm", (6, 11)),
+    case(Rule::ToolName, M, "- name: create_widget", "- name: create_widget", "- name: list_widgets", (32, 11)),
+    case(Rule::ToolDefault, M, "    default: false\n", "    default: false\n", "", (32, 5)),
+    case(Rule::NoDefaultTool, M, "default: true", "default: true", "default: false", (30, 3)),
+    case(Rule::ToolspecBaseUrl, T, "baseUrl: https://api.acme.com\n", "baseUrl: https://api.acme.com\n", "baseUrl: https://api.acme.com/v1\n", (4, 10)),
+    case(Rule::ToolspecAuth, T, "tools:\n", "tools:\n", "auth: {header: X-Key, format: key}\ntools:\n", (5, 31)),
+    case(Rule::ToolspecTools, T, "- name: create_widget", "- name: create_widget", "- name: list_widgets", (15, 11)),
+    case(Rule::ToolspecMethod, T, "method: GET", "method: GET", "method: get", (8, 13)),
+    case(Rule::ToolspecPath, T, "path: /v1/widgets\n", "path: /v1/widgets\n", "path: v1/widgets?x=1\n", (9, 11)),
+    case(Rule::ToolspecEncoding, T, "encoding: form", "encoding: json", "encoding: xml", (20, 15)),
+    case(Rule::ToolspecDescription, T, "description: List the widgets in the account, newest first, to find a widget id.", "description: List the widgets in the account, newest first.", "description: \"\"", (7, 18)),
+    case(Rule::ToolspecDescriptionShort, T, "description: List the widgets in the account, newest first, to find a widget id.", "description: List the widgets, newest first.", "description: Lists widgets", (7, 18)),
+    case(Rule::ToolspecParamName, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: title", (30, 15)),
+    case(Rule::ToolspecParamIn, T, "in: query", "in: query", "in: cookie", (12, 13)),
+    case(Rule::ToolspecParamType, T, "type: integer", "type: number", "type: int", (13, 15)),
+    case(Rule::ToolspecPathParam, T, "/v1/folders/{folder_id}/widgets", "/v1/folders/{folder_id}/widgets", "/v1/folders/{folder}/widgets", (18, 11)),
+    case(Rule::ToolspecBodyParam, T, "method: POST", "method: PUT", "method: DELETE", (27, 13)),
+    case(Rule::ToolspecHeaderParam, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: authorization", (30, 15)),
+    case(Rule::PairingManifest, T, "version: 0.1.0", "version: 0.1.0", "version: 0.2.0", (2, 7)),
+    case(Rule::PairingTools, T, "- name: create_widget", "- name: create_widget", "- name: delete_widget", (15, 11)),
+    case(Rule::PairingEgress, T, "baseUrl: https://eu.uploads.acme.com", "baseUrl: https://eu.uploads.acme.com", "baseUrl: https://uploads.acme.com", (19, 14)),
+    case(Rule::PairingAuth, T, "tools:\n", "tools:\n", "auth: {header: X-Key, format: \"{token}\"}\ntools:\n", (5, 7)),
+    case(Rule::PairingBuilder, P, "builder: toolpack", "builder: toolpack", "builder: go-static", (1, 1)),
+];
+
+/// Rules exercised with real files by tests/cli.rs and tests/snapshots.rs instead.
+const FILE_LEVEL: &[Rule] = &[
+    Rule::FileTooLarge,
+    Rule::FileNotUtf8,
+    Rule::FileSymlink,
+    Rule::FileExtension,
+    Rule::FileLocation,
+    Rule::FileNotRegular,
+    Rule::PathMismatch,
+    Rule::BuilderDockerfile,
+    Rule::PolicyException,
+    Rule::PolicyExceptionExpired,
+    Rule::PolicyExceptionUnused,
+    Rule::IndexDuplicate,
+    Rule::CatalogStale,
+    Rule::SchemaStale,
+];
+
+fn policy() -> Policy {
+    Policy {
+        denylist: Denylist::parse("webhook.site\n"),
+        exceptions: vec![Exception { server: "acme".into(), egress: "*.myshopify.com".into(), reason: "test".into(), expires: "2999-01-01".into() }],
+        today: "2026-01-01".into(),
+    }
+}
+
+const AT: Option<Location<'static>> = Some(Location { dir: "acme", file: "0.1.0.yaml" });
+
+fn run(target: Target, edit: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+    let manifest_text = common::manifest("acme", "0.1.0");
+    let toolspec_text = common::toolspec("acme", "0.1.0");
+    let (m_text, t_text) = match target {
+        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ManifestContext::default()).diags,
+        Target::Toolspec => (manifest_text, edit(&toolspec_text)),
+        Target::Pair => (edit(&manifest_text), toolspec_text),
+    };
+    let checked = check_manifest(&m_text, AT, &policy(), &ManifestContext::default());
+    let m = checked.manifest.expect("the manifest parses");
+    check_toolspec(&t_text, AT, |n, v| (n == m.name && v == m.version).then_some(&m)).1
+}
+
+fn describe(diags: &[Diagnostic]) -> String {
+    diags.iter().map(|d| format!("{}@{}:{} {} ", d.rule.id(), d.line(), d.column(), d.message)).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_valid_bases_are_clean() {
+    assert_eq!(describe(&run(Target::Manifest, &|s| s.to_string())), "");
+    assert_eq!(describe(&run(Target::Toolspec, &|s| s.to_string())), "");
+}
+
+#[test]
+fn each_rule_accepts_its_good_case_and_rejects_its_bad_case_at_the_right_place() {
+    for c in CASES.iter().filter(|c| c.rule != Rule::YamlTooDeep) {
+        let id = c.rule.id();
+        let base = match c.target {
+            Target::Manifest | Target::Pair => common::manifest("acme", "0.1.0"),
+            Target::Toolspec => common::toolspec("acme", "0.1.0"),
+        };
+        assert!(base.contains(c.find), "{id}: the base has no `{}`", c.find);
+        let good = run(c.target, &|s| s.replacen(c.find, c.good, 1));
+        assert_eq!(describe(&good), "", "{id}: the good case must be clean");
+        let bad = run(c.target, &|s| s.replacen(c.find, c.bad, 1));
+        let hit = bad.iter().find(|d| d.rule == c.rule && (d.line(), d.column()) == c.at);
+        let hit = hit.unwrap_or_else(|| panic!("{id}: not reported at {:?}; got:\n{}", c.at, describe(&bad)));
+        assert!(!hit.help.is_empty() && !hit.message.is_empty());
+    }
+}
+
+#[test]
+fn too_deep_nesting_is_rejected_at_the_level_that_exceeds() {
+    let deep = format!("{}1{}", "[".repeat(40), "]".repeat(40));
+    let diags = run(Target::Manifest, &|s| s.replacen("Acme Tools", &deep, 1));
+    let hit = diags.iter().find(|d| d.rule == Rule::YamlTooDeep).expect("reported");
+    // The root mapping is one level, so the 32nd bracket is the first one too deep.
+    assert_eq!((hit.line(), hit.column()), (4, 14 + 31));
+}
+
+#[test]
+fn every_rule_is_covered() {
+    for rule in Rule::ALL {
+        let in_table = CASES.iter().any(|c| c.rule == *rule);
+        assert!(in_table ^ FILE_LEVEL.contains(rule), "{} must be in exactly one of CASES and FILE_LEVEL", rule.id());
+    }
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_not_only_the_first() {
+    let text = common::manifest("acme", "0.1.0")
+        .replacen("tier: sealed", "tier: trusted", 1)
+        .replacen("- api.acme.com", "- 127.1.2.3", 1)
+        .replacen("category: productivity", "category: crm", 1)
+        .replacen("displayName:", "displayname:", 1);
+    let diags = run(Target::Manifest, &|_| text.clone());
+    let rules: Vec<Rule> = diags.iter().map(|d| d.rule).collect();
+    for r in [Rule::Tier, Rule::EgressHost, Rule::Category, Rule::YamlUnknownField] {
+        assert!(rules.contains(&r), "{} missing from {rules:?}", r.id());
+    }
+}
+
+#[test]
+fn a_wrong_type_is_reported_once_not_again_by_the_field_rule() {
+    let diags = run(Target::Manifest, &|s| s.replacen("name: acme", "name: [acme]", 1));
+    assert_eq!(diags.iter().filter(|d| d.field == "name").count(), 1, "{}", describe(&diags));
+}
