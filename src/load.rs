@@ -335,7 +335,7 @@ pub fn load_policy(root: &Path, choice: &DenylistChoice, report: &mut Report) ->
         Some(p) => {
             let text = fs::read_to_string(p).map_err(|e| LoadError::new(p, "cannot read denylist", e))?;
             let d = Denylist::parse(&text);
-            notes.push(format!("using denylist {} ({} domains)", p.display(), d.len()));
+            notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
             d
         }
         None => {
