@@ -409,8 +409,17 @@ pub enum Overwrite {
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so an
 /// interrupted run leaves the previous file or the new one, never a truncated one. `mode` is set
 /// on the temporary file before any byte is written (0600 for secret keys).
+///
+/// An existing special file (a pipe, `/dev/stdout`, `/dev/full`) is written in place: renaming
+/// over it would replace the device instead of writing to it.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>, overwrite: Overwrite) -> Result<(), LoadError> {
     use std::io::Write;
+    if let Ok(meta) = fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() && overwrite == Overwrite::Replace {
+            let mut f = fs::OpenOptions::new().write(true).open(path).map_err(|e| LoadError::new(path, "cannot open", e))?;
+            return f.write_all(bytes).and_then(|_| f.flush()).map_err(|e| LoadError::new(path, "cannot write", e));
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -12,6 +12,9 @@ use serde_json::json;
 use crate::load::Report;
 use crate::schema::{Diagnostic, Rule, Severity};
 
+/// Lines longer than this are not excerpted.
+const MAX_EXCERPT_LINE: usize = 240;
+
 /// The output formats `--format` selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -75,14 +78,24 @@ fn human(report: &Report, color: bool) -> Vec<u8> {
             Severity::Warning => CsDiagnostic::warning(),
         };
         let mut cs = base.with_code(d.rule.id()).with_message(&d.message);
+        // An excerpt of a very long line would flood the terminal: name the position instead.
+        let excerpt_fits = |text: &str| {
+            let start = d.span.unwrap_or_default().start.offset.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            text[line_start..].find('\n').unwrap_or(text.len() - line_start) <= MAX_EXCERPT_LINE
+        };
         match (ids.get(d.file.as_str()), d.span) {
-            (Some(&id), Some(_)) => {
+            (Some(&id), Some(_)) if excerpt_fits(&report.sources[&d.file]) => {
                 let text = &report.sources[&d.file];
                 let label = if d.field.is_empty() { String::new() } else { format!("in `{}`", d.field) };
                 cs = cs.with_labels(vec![Label::primary(id, label_range(text, d)).with_message(label)]);
             }
-            _ => {
-                let at = if d.field.is_empty() { d.file.clone() } else { format!("{} (`{}`)", d.file, d.field) };
+            (_, span) => {
+                let file = match span {
+                    Some(s) => format!("{}:{}:{}", d.file, s.start.line, s.start.column),
+                    None => d.file.clone(),
+                };
+                let at = if d.field.is_empty() { file } else { format!("{file} (`{}`)", d.field) };
                 cs = cs.with_notes(vec![format!("in {at}")]);
             }
         }

@@ -49,6 +49,11 @@ impl SecretKey {
         Ok(SecretKey(key))
     }
 
+    /// The key for a 32-byte seed (Ed25519 keys are derived from their seed).
+    pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
+        SecretKey(SigningKey::from_bytes(seed))
+    }
+
     /// A fresh key from the operating system's random source.
     pub fn generate() -> SecretKey {
         SecretKey(SigningKey::generate(&mut rand_core::OsRng))
