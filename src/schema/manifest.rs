@@ -227,7 +227,9 @@ pub fn from_node(root: &Node, r: &mut Reader) -> Option<Manifest> {
                 }
             };
             r.finish(t, &["name", "default"]);
-            Some(Tool { name, default: default.unwrap_or(false) })
+            // A missing or malformed `default` is already an error; reading it as true keeps
+            // no-default-tool from adding a second, misleading finding about the same line.
+            Some(Tool { name, default: default.unwrap_or(true) })
         }),
         None => Vec::new(),
     };

@@ -215,6 +215,17 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
         Seq(Vec<Node>, Pos),
         Map(Vec<(Node, Node)>, Option<Node>, Pos),
     }
+    // A flow collection ends just after its bracket; the parser's end event runs on over any
+    // trailing comment, and a block collection's end event sits at the next token.
+    let close = |span: Span| {
+        let flow = span.end.offset > span.start.offset;
+        let mut end = span.start;
+        if flow {
+            end.offset += 1;
+            end.column += 1;
+        }
+        end
+    };
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
@@ -280,11 +291,11 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Open::Seq(items, start)) => Node { kind: Kind::Seq(items), span: Span { start, end: span.end } },
+                Some(Open::Seq(items, start)) => Node { kind: Kind::Seq(items), span: Span { start, end: close(span) } },
                 _ => continue,
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(pairs, _, start)) => Node { kind: Kind::Map(pairs), span: Span { start, end: span.end } },
+                Some(Open::Map(pairs, _, start)) => Node { kind: Kind::Map(pairs), span: Span { start, end: close(span) } },
                 _ => continue,
             },
         };
@@ -378,6 +389,16 @@ mod tests {
     fn rejects_oversized_text() {
         let big = format!("a: \"{}\"\n", "x".repeat(MAX_FILE_BYTES));
         assert_eq!(rules(&big), vec![Rule::FileTooLarge]);
+    }
+
+    #[test]
+    fn flow_collections_end_at_their_bracket_not_at_a_trailing_comment() {
+        let mut out = Vec::new();
+        let node = parse("a: [x]   # c\nb: {k: v}  # d\n", &mut out).unwrap();
+        let a = node.locate("a", false);
+        assert_eq!((a.start.column, a.end.column, a.end.offset), (4, 7, 6));
+        let b = node.locate("b", false);
+        assert_eq!((b.start.column, b.end.column), (4, 10));
     }
 
     #[test]
