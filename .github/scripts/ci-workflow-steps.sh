@@ -112,12 +112,13 @@ sign_and_verify() {
   fi
 }
 
-# A scratch copy of the repository (no .git, no target/) without a public key,
+# A scratch copy of the repository's files (tracked and untracked-but-not-ignored, so no
+# .git and no build directories that may change while they are read) without a public key,
 # so publish-sign.sh runs exactly as in the workflow but with a throwaway key.
 make_site() {
   local site="$1"
   mkdir -p "$site"
-  tar -C "$root" --exclude=./.git --exclude=./target -cf - . | tar -C "$site" -xf -
+  git -C "$root" ls-files -z --cached --others --exclude-standard | tar -C "$root" --null -T - -cf - | tar -C "$site" -xf -
   rm -f "$site/keys/index-signing.pub"
 }
 

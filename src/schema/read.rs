@@ -169,8 +169,8 @@ impl Reader {
 
     /// Drops rule findings on fields already reported as structurally broken, then returns all.
     pub fn merge(mut self, rules: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let broken = std::mem::take(&mut self.broken);
-        self.diags.extend(rules.into_iter().filter(|d| !broken.iter().any(|b| covers(b, &d.field))));
+        let broken: std::collections::HashSet<String> = std::mem::take(&mut self.broken).into_iter().collect();
+        self.diags.extend(rules.into_iter().filter(|d| !prefixes(&d.field).any(|p| broken.contains(p))));
         self.diags
     }
 
@@ -180,9 +180,10 @@ impl Reader {
     }
 }
 
-/// Whether a finding at `field` is inside the broken value at `broken`.
-fn covers(broken: &str, field: &str) -> bool {
-    field == broken || field.strip_prefix(broken).is_some_and(|rest| rest.starts_with(['.', '[']))
+/// A field path and every path that contains it: `a.b[1]`, `a.b`, `a`.
+fn prefixes(field: &str) -> impl Iterator<Item = &str> {
+    let cuts = field.match_indices(['.', '[']).map(|(i, _)| i);
+    std::iter::once(field).chain(cuts.map(|i| &field[..i]))
 }
 
 /// Case-insensitive equality, or one edit apart.
@@ -245,7 +246,7 @@ mod tests {
         let dropped = Diagnostic::new(Rule::SourceRepo, "source.repo", "x".into());
         let out = r.merge(vec![kept.clone(), dropped]);
         assert_eq!(out, vec![kept]);
-        assert!(covers("tools[1]", "tools[1].name"));
-        assert!(!covers("tools[1]", "tools[10]"));
+        assert_eq!(prefixes("tools[1].params[0].in").collect::<Vec<_>>(), ["tools[1].params[0].in", "tools", "tools[1]", "tools[1].params", "tools[1].params[0]"]);
+        assert!(!prefixes("tools[10]").any(|p| p == "tools[1]"));
     }
 }
