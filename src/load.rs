@@ -193,8 +193,8 @@ impl Report {
 #[derive(Debug)]
 pub struct CheckedManifest {
     pub found: Found,
+    /// `None` when the file could not be read or parsed at all.
     pub manifest: Option<Manifest>,
-    pub has_errors: bool,
 }
 
 /// What the manifest checks need from the repository around them.
@@ -213,32 +213,50 @@ fn read_or_report<T>(f: &Found, report: impl FnOnce(Diagnostic) -> T, parse: imp
     })
 }
 
+/// What checking one file produced: its value, its diagnostics, and its text when there are
+/// diagnostics to show excerpts of.
+struct FileResult<T> {
+    value: T,
+    text: Option<String>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<T> FileResult<T> {
+    fn new(value: T, text: String, diags: Vec<Diagnostic>) -> FileResult<T> {
+        let text = (!diags.is_empty()).then_some(text);
+        FileResult { value, text, diags }
+    }
+
+    fn unreadable(value: T, diag: Diagnostic) -> FileResult<T> {
+        FileResult { value, text: None, diags: vec![diag] }
+    }
+}
+
 /// Checks manifests in parallel. Returns them in input order, plus the exceptions used.
 pub fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Result<(Vec<CheckedManifest>, BTreeSet<usize>), LoadError> {
     let ctx_builders = setup.builders_with_dockerfile.as_deref();
-    let results: Vec<(CheckedManifest, Option<String>, Vec<Diagnostic>, Vec<usize>)> = files
+    let results: Vec<FileResult<(CheckedManifest, Vec<usize>)>> = files
         .par_iter()
         .map(|f| {
             read_or_report(
                 f,
-                |d| (CheckedManifest { found: f.clone(), manifest: None, has_errors: true }, None, vec![d], Vec::new()),
+                |d| FileResult::unreadable((CheckedManifest { found: f.clone(), manifest: None }, Vec::new()), d),
                 |text| {
                     let ctx = ManifestContext {
                         builders_with_dockerfile: ctx_builders,
                         toolspec_exists: setup.toolspecs_present.as_ref().map(|set| set.contains(&(f.dir.clone(), f.file.clone()))),
                     };
                     let c = schema::check_manifest(&text, Some(f.location()), &setup.policy, &ctx);
-                    let has_errors = c.diags.iter().any(|d| d.severity == schema::Severity::Error);
-                    let keep = (!c.diags.is_empty()).then_some(text);
-                    (CheckedManifest { found: f.clone(), manifest: c.manifest, has_errors }, keep, c.diags, c.exceptions_used)
+                    FileResult::new((CheckedManifest { found: f.clone(), manifest: c.manifest }, c.exceptions_used), text, c.diags)
                 },
             )
         })
         .collect::<Result<_, _>>()?;
     let mut used = BTreeSet::new();
     let mut out = Vec::with_capacity(results.len());
-    for (checked, text, diags, exceptions) in results {
-        report.add(&checked.found.display(), text, diags);
+    for r in results {
+        let (checked, exceptions) = r.value;
+        report.add(&checked.found.display(), r.text, r.diags);
         used.extend(exceptions);
         out.push(checked);
     }
@@ -249,25 +267,21 @@ pub fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> R
 pub fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Toolspec>>, LoadError> {
     let by_key: HashMap<(&str, &str), &Manifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
-    let results: Vec<(String, Option<Toolspec>, Option<String>, Vec<Diagnostic>)> = files
+    let results: Vec<FileResult<Option<Toolspec>>> = files
         .par_iter()
         .map(|f| {
-            read_or_report(
-                f,
-                |d| (f.display(), None, None, vec![d]),
-                |text| {
-                    let (t, diags) = schema::check_toolspec(&text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
-                    let keep = (!diags.is_empty()).then_some(text);
-                    (f.display(), t, keep, diags)
-                },
-            )
+            read_or_report(f, |d| FileResult::unreadable(None, d), |text| {
+                let (t, diags) = schema::check_toolspec(&text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
+                FileResult::new(t, text, diags)
+            })
         })
         .collect::<Result<_, _>>()?;
-    Ok(results
-        .into_iter()
-        .map(|(file, t, text, diags)| {
-            report.add(&file, text, diags);
-            t
+    Ok(files
+        .iter()
+        .zip(results)
+        .map(|(f, r)| {
+            report.add(&f.display(), r.text, r.diags);
+            r.value
         })
         .collect())
 }

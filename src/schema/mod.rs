@@ -49,6 +49,8 @@ pub struct ManifestCheck {
 }
 
 /// Decodes file bytes: UTF-8 required, a leading byte-order mark dropped.
+// The error is the finding itself, built once per bad file; boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
 pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
