@@ -70,7 +70,11 @@ pub fn walk(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>), LoadError> {
     while let Some(entry) = it.next() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(root).to_path_buf();
-            LoadError { path, what: "cannot read directory", source: e.into_io_error().unwrap_or_else(|| io::Error::other("file system loop")) }
+            LoadError {
+                path,
+                what: "cannot read directory",
+                source: e.into_io_error().unwrap_or_else(|| io::Error::other("file system loop")),
+            }
         })?;
         let path = entry.path();
         let ft = entry.file_type();
@@ -91,9 +95,15 @@ pub fn walk(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>), LoadError> {
             }
             (_, true, _) => {
                 it.skip_current_dir();
-                diags.push(file_diag(Rule::FileLocation, path, "a directory at the wrong depth; files live at <name>/<version>.yaml".into()));
+                diags.push(file_diag(
+                    Rule::FileLocation,
+                    path,
+                    "a directory at the wrong depth; files live at <name>/<version>.yaml".into(),
+                ));
             }
-            (_, false, true) => diags.push(file_diag(Rule::FileLocation, path, "a file at the wrong depth; files live at <name>/<version>.yaml".into())),
+            (_, false, true) => {
+                diags.push(file_diag(Rule::FileLocation, path, "a file at the wrong depth; files live at <name>/<version>.yaml".into()))
+            }
             _ => diags.push(file_diag(Rule::FileNotRegular, path, "not a regular file".into())),
         }
     }
@@ -129,7 +139,11 @@ pub fn read_text(path: &Path) -> Result<Result<String, Diagnostic>, LoadError> {
     };
     if bytes.len() > yaml::MAX_FILE_BYTES {
         let size = fs::metadata(path).map(|m| m.len()).unwrap_or(bytes.len() as u64);
-        return fail(Diagnostic::new(Rule::FileTooLarge, "", format!("the file is {size} bytes; at most {} are accepted", yaml::MAX_FILE_BYTES)));
+        return fail(Diagnostic::new(
+            Rule::FileTooLarge,
+            "",
+            format!("the file is {size} bytes; at most {} are accepted", yaml::MAX_FILE_BYTES),
+        ));
     }
     match schema::decode(&bytes) {
         Ok(text) => Ok(Ok(text.to_string())),
@@ -270,10 +284,14 @@ pub fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &
     let results: Vec<FileResult<Option<Toolspec>>> = files
         .par_iter()
         .map(|f| {
-            read_or_report(f, |d| FileResult::unreadable(None, d), |text| {
-                let (t, diags) = schema::check_toolspec(&text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
-                FileResult::new(t, text, diags)
-            })
+            read_or_report(
+                f,
+                |d| FileResult::unreadable(None, d),
+                |text| {
+                    let (t, diags) = schema::check_toolspec(&text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
+                    FileResult::new(t, text, diags)
+                },
+            )
         })
         .collect::<Result<_, _>>()?;
     Ok(files
@@ -293,7 +311,8 @@ pub fn check_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> R
         let Some(m) = &c.manifest else { continue };
         let file = c.found.path.to_str().unwrap_or_default();
         if let Some(first) = seen.insert((&m.name, &m.version), file) {
-            let mut d = vec![Diagnostic::new(Rule::IndexDuplicate, "version", format!("{}@{} is also declared in {first}", m.name, m.version))];
+            let mut d =
+                vec![Diagnostic::new(Rule::IndexDuplicate, "version", format!("{}@{} is also declared in {first}", m.name, m.version))];
             let text = read_text(&c.found.path)?.ok();
             if let Some(t) = &text {
                 schema::locate_late(t, &mut d);
@@ -385,7 +404,13 @@ pub fn report_unused_exceptions(root: &Path, policy: &Policy, used: &BTreeSet<us
         .iter()
         .enumerate()
         .filter(|(i, _)| !used.contains(i))
-        .map(|(i, e)| Diagnostic::new(Rule::PolicyExceptionUnused, format!("exceptions[{i}]"), format!("no manifest of `{}` needs the exception for `{}`", e.server, e.egress)))
+        .map(|(i, e)| {
+            Diagnostic::new(
+                Rule::PolicyExceptionUnused,
+                format!("exceptions[{i}]"),
+                format!("no manifest of `{}` needs the exception for `{}`", e.server, e.egress),
+            )
+        })
         .collect();
     if diags.is_empty() {
         return;
@@ -400,7 +425,9 @@ pub fn report_unused_exceptions(root: &Path, policy: &Policy, used: &BTreeSet<us
 /// Builders with an `images/<builder>/Dockerfile`, when `root` is a registry checkout.
 pub fn builders_with_dockerfile(root: &Path) -> Option<Vec<String>> {
     let images = root.join("images");
-    images.is_dir().then(|| schema::manifest::BUILDERS.iter().filter(|b| images.join(b).join("Dockerfile").is_file()).map(|b| b.to_string()).collect())
+    images
+        .is_dir()
+        .then(|| schema::manifest::BUILDERS.iter().filter(|b| images.join(b).join("Dockerfile").is_file()).map(|b| b.to_string()).collect())
 }
 
 /// Names listed in `catalog/no-public-api.txt`.
@@ -438,13 +465,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>, overwrite: Ove
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".registryctl-").tempfile_in(dir).map_err(|e| LoadError::new(dir, "cannot create a file in", e))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".registryctl-").tempfile_in(dir).map_err(|e| LoadError::new(dir, "cannot create a file in", e))?;
     #[cfg(unix)]
     if let Some(mode) = mode {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode)).map_err(|e| LoadError::new(path, "cannot set permissions on", e))?;
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
+            .map_err(|e| LoadError::new(path, "cannot set permissions on", e))?;
     }
-    tmp.write_all(bytes).and_then(|_| tmp.flush()).and_then(|_| tmp.as_file().sync_all()).map_err(|e| LoadError::new(path, "cannot write", e))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.flush())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| LoadError::new(path, "cannot write", e))?;
     match overwrite {
         Overwrite::Replace => tmp.persist(path).map(drop).map_err(|e| LoadError::new(path, "cannot replace", e.error)),
         Overwrite::Refuse => tmp.persist_noclobber(path).map(drop).map_err(|e| LoadError::new(path, "refusing to overwrite", e.error)),

@@ -34,7 +34,8 @@ pub fn render(format: Format, report: &Report, color: bool) -> Vec<u8> {
         Format::Human => human(report, color),
         Format::Github => github(&report.diags).into_bytes(),
         Format::Json => {
-            let mut v = serde_json::to_vec_pretty(&report.diags.iter().map(json_object).collect::<Vec<_>>()).expect("JSON values serialize");
+            let mut v =
+                serde_json::to_vec_pretty(&report.diags.iter().map(json_object).collect::<Vec<_>>()).expect("JSON values serialize");
             v.push(b'\n');
             v
         }

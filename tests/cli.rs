@@ -32,20 +32,26 @@ fn lint_one_file_as_an_editor_would() {
 fn lint_reports_every_bad_file_in_one_run_with_counts_and_exit_1() {
     let r = registry();
     write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("tier: sealed", "tier: open"));
-    write(r.path(), "manifests/gamma/0.1.0.yaml", &common::manifest("gamma", "0.1.0").replace("category: productivity", "category: crm").replace("default: true", "default: false"));
-    bin()
-        .current_dir(r.path())
-        .args(["lint", "manifests"])
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr(contains("manifests/beta/0.1.0.yaml:15:7").and(contains("manifests/gamma/0.1.0.yaml:6:11")).and(contains("error: 2 errors, 1 warning in 2 files")));
+    write(
+        r.path(),
+        "manifests/gamma/0.1.0.yaml",
+        &common::manifest("gamma", "0.1.0").replace("category: productivity", "category: crm").replace("default: true", "default: false"),
+    );
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stdout("").stderr(
+        contains("manifests/beta/0.1.0.yaml:15:7")
+            .and(contains("manifests/gamma/0.1.0.yaml:6:11"))
+            .and(contains("error: 2 errors, 1 warning in 2 files")),
+    );
 }
 
 #[test]
 fn warnings_alone_pass_unless_denied() {
     let r = registry();
-    write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("scopes: [widgets.read, widgets.write]", "scopes: []"));
+    write(
+        r.path(),
+        "manifests/acme/0.1.0.yaml",
+        &common::manifest("acme", "0.1.0").replace("scopes: [widgets.read, widgets.write]", "scopes: []"),
+    );
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success().stderr(contains("warning[oauth2-no-scopes]"));
     bin().current_dir(r.path()).args(["lint", "manifests", "--deny-warnings"]).assert().code(1).stderr(contains("(warnings denied)"));
 }
@@ -54,7 +60,12 @@ fn warnings_alone_pass_unless_denied() {
 fn lint_uses_the_repository_denylist_by_default_and_says_so() {
     let r = registry();
     write(r.path(), "denylist/exfil-domains.txt", "# capture\nacme.com\n");
-    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(contains("using denylist").and(contains("egress-denylisted")));
+    bin()
+        .current_dir(r.path())
+        .args(["lint", "manifests"])
+        .assert()
+        .code(1)
+        .stderr(contains("using denylist").and(contains("egress-denylisted")));
     bin().current_dir(r.path()).args(["lint", "manifests", "--no-denylist"]).assert().success().stderr(contains("no denylist file"));
     write(r.path(), "other.txt", "webhook.site\n");
     bin().current_dir(r.path()).args(["lint", "manifests", "-denylist", "other.txt"]).assert().success();
@@ -66,7 +77,11 @@ fn unusual_files_are_errors_not_silently_skipped() {
     let m = r.path().join("manifests");
     std::os::unix::fs::symlink(m.join("acme/0.1.0.yaml"), m.join("acme/0.2.0.yaml")).unwrap();
     write(r.path(), "manifests/acme/0.3.0.yml", "x");
-    let big = format!("{}description: \"{}\"\n", common::manifest("acme", "0.4.0").replace("description: Read and manage Acme widgets.\n", ""), "x".repeat(2 << 20));
+    let big = format!(
+        "{}description: \"{}\"\n",
+        common::manifest("acme", "0.4.0").replace("description: Read and manage Acme widgets.\n", ""),
+        "x".repeat(2 << 20)
+    );
     write(r.path(), "manifests/acme/0.4.0.yaml", &big);
     write(r.path(), "manifests/stray.yaml", "x");
     fs::create_dir_all(m.join("acme/nested")).unwrap();
@@ -78,7 +93,10 @@ fn unusual_files_are_errors_not_silently_skipped() {
     let out = bin().current_dir(r.path()).args(["lint", "manifests", "--format", "json"]).assert().code(1).get_output().stdout.clone();
     let mut rules = json_rules(&out);
     rules.sort();
-    assert_eq!(rules, ["file-extension", "file-location", "file-location", "file-not-regular", "file-not-utf8", "file-symlink", "file-too-large"]);
+    assert_eq!(
+        rules,
+        ["file-extension", "file-location", "file-location", "file-not-regular", "file-not-utf8", "file-symlink", "file-too-large"]
+    );
 }
 
 #[test]
@@ -111,14 +129,27 @@ fn policy_exceptions_expire_and_go_stale() {
     let r = registry();
     let shop = common::manifest("acme", "0.1.0").replace("- \"*.uploads.acme.com\"", "- \"*.myshopify.com\"");
     write(r.path(), "manifests/acme/0.1.0.yaml", &shop);
-    write(r.path(), "toolspecs/acme/0.1.0.yaml", &common::toolspec("acme", "0.1.0").replace("https://eu.uploads.acme.com", "https://a.myshopify.com"));
+    write(
+        r.path(),
+        "toolspecs/acme/0.1.0.yaml",
+        &common::toolspec("acme", "0.1.0").replace("https://eu.uploads.acme.com", "https://a.myshopify.com"),
+    );
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(contains("egress-wildcard-public-suffix"));
     let ok = "exceptions:\n  - server: acme\n    egress: \"*.myshopify.com\"\n    reason: per-shop host\n    expires: 2999-01-01\n";
     write(r.path(), "policy/exceptions.yaml", ok);
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success();
     write(r.path(), "policy/exceptions.yaml", &ok.replace("2999-01-01", "2001-01-01"));
-    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(contains("policy-exception-expired").and(contains("policy/exceptions.yaml:5:14")));
-    write(r.path(), "policy/exceptions.yaml", &format!("{ok}  - server: gone\n    egress: \"*.gone.example.com\"\n    reason: old\n    expires: 2999-01-01\n"));
+    bin()
+        .current_dir(r.path())
+        .args(["lint", "manifests"])
+        .assert()
+        .code(1)
+        .stderr(contains("policy-exception-expired").and(contains("policy/exceptions.yaml:5:14")));
+    write(
+        r.path(),
+        "policy/exceptions.yaml",
+        &format!("{ok}  - server: gone\n    egress: \"*.gone.example.com\"\n    reason: old\n    expires: 2999-01-01\n"),
+    );
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success().stderr(contains("policy-exception-unused"));
     write(r.path(), "policy/exceptions.yaml", "exceptions:\n  - server: acme\n    egress: \"*.myshopify.com\"\n    expires: someday\n");
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(contains("policy-exception"));
@@ -135,7 +166,9 @@ fn output_formats() {
         .args(["lint", "manifests", "--format", "github"])
         .assert()
         .code(1)
-        .stdout(contains("::error file=manifests/acme/0.1.0.yaml,line=15,col=7,endLine=15,endColumn=11,title=tier::tier `open` is not sealed or entrusted"));
+        .stdout(contains(
+        "::error file=manifests/acme/0.1.0.yaml,line=15,col=7,endLine=15,endColumn=11,title=tier::tier `open` is not sealed or entrusted",
+    ));
     let md = fs::read_to_string(summary).unwrap();
     assert!(md.contains("| error | manifests/acme/0.1.0.yaml | 15 | `tier` | tier |"), "{md}");
     let sarif = bin().current_dir(r.path()).args(["lint", "manifests", "--format", "sarif"]).assert().code(1).get_output().stdout.clone();
@@ -160,7 +193,12 @@ fn lint_toolspecs_pairs_with_the_manifests_beside_it() {
 fn a_toolpack_manifest_needs_its_toolspec() {
     let r = registry();
     write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0"));
-    bin().current_dir(r.path()).args(["lint-toolspecs", "toolspecs"]).assert().code(1).stderr(contains("pairing-builder").and(contains("manifests/beta/0.1.0.yaml")));
+    bin()
+        .current_dir(r.path())
+        .args(["lint-toolspecs", "toolspecs"])
+        .assert()
+        .code(1)
+        .stderr(contains("pairing-builder").and(contains("manifests/beta/0.1.0.yaml")));
 }
 
 #[test]
@@ -215,7 +253,12 @@ fn lint_build_sign_verify_round_trip_and_tamper() {
     bin().current_dir(r.path()).args(["keygen", "--out-dir", "keys"]).assert().success().stdout(predicate::str::starts_with("public:  "));
     let key = fs::read_to_string(key_dir.join("index-signing.key")).unwrap();
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success();
-    bin().current_dir(r.path()).args(["build-index", "manifests", "--out", "index.json"]).assert().success().stdout(contains("1 server(s), 1 version(s)"));
+    bin()
+        .current_dir(r.path())
+        .args(["build-index", "manifests", "--out", "index.json"])
+        .assert()
+        .success()
+        .stdout(contains("1 server(s), 1 version(s)"));
     bin().current_dir(r.path()).env("GIG_SIGNING_KEY", key.trim()).args(["sign"]).assert().success();
     bin().current_dir(r.path()).args(["verify", "--pub-file", "keys/index-signing.pub"]).assert().success().stdout("signature OK\n");
     let public = fs::read_to_string(key_dir.join("index-signing.pub")).unwrap();
@@ -235,7 +278,12 @@ fn lint_build_sign_verify_round_trip_and_tamper() {
         bin().current_dir(r.path()).args(["verify", "--sig", "bad.sig", "--pub", public.trim()]).assert().code(1);
     }
     fs::write(r.path().join("two.sig"), [sig.clone(), sig].concat()).unwrap();
-    bin().current_dir(r.path()).args(["verify", "--sig", "two.sig", "--pub", public.trim()]).assert().code(1).stderr(contains("exactly one signature"));
+    bin()
+        .current_dir(r.path())
+        .args(["verify", "--sig", "two.sig", "--pub", public.trim()])
+        .assert()
+        .code(1)
+        .stderr(contains("exactly one signature"));
 }
 
 #[test]
@@ -243,11 +291,23 @@ fn conformance_index_signature_hashes_and_refs_are_reproduced_byte_for_byte() {
     let d = conformance_copy();
     let p = d.path();
     for threads in ["1", "2", "8"] {
-        bin().current_dir(p).env("SOURCE_DATE_EPOCH", "1767323045").env("RAYON_NUM_THREADS", threads).args(["build-index", "manifests", "--out", "out.json"]).assert().success();
+        bin()
+            .current_dir(p)
+            .env("SOURCE_DATE_EPOCH", "1767323045")
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["build-index", "manifests", "--out", "out.json"])
+            .assert()
+            .success();
         assert_eq!(fs::read(p.join("out.json")).unwrap(), fs::read(p.join("index.json")).unwrap(), "threads={threads}");
     }
     let key = fs::read_to_string(p.join("test-key.private")).unwrap();
-    bin().current_dir(p).env("GIG_SIGNING_KEY", key.trim()).args(["sign", "-in", "index.json", "-out", "out.sig"]).assert().success().stdout(contains("fa871f1b"));
+    bin()
+        .current_dir(p)
+        .env("GIG_SIGNING_KEY", key.trim())
+        .args(["sign", "-in", "index.json", "-out", "out.sig"])
+        .assert()
+        .success()
+        .stdout(contains("fa871f1b"));
     assert_eq!(fs::read(p.join("out.sig")).unwrap(), fs::read(p.join("index.json.sig")).unwrap());
     let public = fs::read_to_string(p.join("test-key.pub")).unwrap();
     bin().current_dir(p).args(["verify", "-in", "index.json", "-sig", "index.json.sig", "-pub", public.trim()]).assert().success();
@@ -269,7 +329,14 @@ fn conformance_index_signature_hashes_and_refs_are_reproduced_byte_for_byte() {
 #[test]
 fn build_index_leaves_planned_entries_out_unless_asked() {
     let r = registry();
-    write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("sha256:1111111111111111111111111111111111111111111111111111111111111111", "sha256:0000000000000000000000000000000000000000000000000000000000000000"));
+    write(
+        r.path(),
+        "manifests/beta/0.1.0.yaml",
+        &common::manifest("beta", "0.1.0").replace(
+            "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+            "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        ),
+    );
     bin().current_dir(r.path()).args(["build-index", "manifests"]).assert().success().stdout(contains("left out 1 planned"));
     let index: serde_json::Value = serde_json::from_slice(&fs::read(r.path().join("index.json")).unwrap()).unwrap();
     assert!(index["servers"].get("beta").is_none() && index["servers"].get("acme").is_some());
@@ -284,7 +351,13 @@ fn build_index_writes_nothing_when_lint_fails() {
     write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("tier: sealed", "tier: open"));
     bin().current_dir(r.path()).args(["build-index", "manifests"]).assert().code(1);
     assert!(!r.path().join("index.json").exists());
-    bin().current_dir(r.path()).env("SOURCE_DATE_EPOCH", "soon").args(["build-index", "manifests"]).assert().code(2).stderr(contains("SOURCE_DATE_EPOCH"));
+    bin()
+        .current_dir(r.path())
+        .env("SOURCE_DATE_EPOCH", "soon")
+        .args(["build-index", "manifests"])
+        .assert()
+        .code(2)
+        .stderr(contains("SOURCE_DATE_EPOCH"));
 }
 
 #[test]
@@ -299,12 +372,25 @@ fn sign_refuses_bad_keys_and_invalid_indexes() {
     bin().current_dir(p).env("GIG_SIGNING_KEY", &mismatched).args(["sign"]).assert().code(2).stderr(contains("second half"));
     fs::write(p.join("k"), &key).unwrap();
     bin().current_dir(p).args(["sign", "--key-file", "k", "--out", "k.sig"]).assert().success();
-    let pretty = serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(&fs::read(p.join("index.json")).unwrap()).unwrap()).unwrap();
+    let pretty =
+        serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(&fs::read(p.join("index.json")).unwrap()).unwrap()).unwrap();
     fs::write(p.join("pretty.json"), pretty).unwrap();
-    bin().current_dir(p).env("GIG_SIGNING_KEY", key.trim()).args(["sign", "--in", "pretty.json", "--out", "p.sig"]).assert().code(1).stderr(contains("canonical"));
+    bin()
+        .current_dir(p)
+        .env("GIG_SIGNING_KEY", key.trim())
+        .args(["sign", "--in", "pretty.json", "--out", "p.sig"])
+        .assert()
+        .code(1)
+        .stderr(contains("canonical"));
     let bad = fs::read_to_string(p.join("index.json")).unwrap().replace("\"tier\":\"sealed\"", "\"tier\":\"open\"");
     fs::write(p.join("bad.json"), bad).unwrap();
-    bin().current_dir(p).env("GIG_SIGNING_KEY", key.trim()).args(["sign", "--in", "bad.json", "--out", "b.sig"]).assert().code(1).stderr(contains("tier"));
+    bin()
+        .current_dir(p)
+        .env("GIG_SIGNING_KEY", key.trim())
+        .args(["sign", "--in", "bad.json", "--out", "b.sig"])
+        .assert()
+        .code(1)
+        .stderr(contains("tier"));
     assert!(!p.join("p.sig").exists() && !p.join("b.sig").exists());
 }
 
@@ -330,11 +416,21 @@ fn keygen_refuses_to_overwrite_and_warns_nothing_when_piped() {
 #[test]
 fn build_args_prints_the_latest_version_for_a_server_directory() {
     let r = registry();
-    write(r.path(), "manifests/acme/0.10.0.yaml", &common::manifest("acme", "0.10.0").replace("  tag: v0.1.0\n", "  tag: v0.10.0\n  package: cmd/acme\n"));
+    write(
+        r.path(),
+        "manifests/acme/0.10.0.yaml",
+        &common::manifest("acme", "0.10.0").replace("  tag: v0.1.0\n", "  tag: v0.10.0\n  package: cmd/acme\n"),
+    );
     write(r.path(), "manifests/acme/0.9.0.yaml", &common::manifest("acme", "0.9.0"));
-    let want = "SOURCE_REPO=github.com/gigmcp/toolpack\nSOURCE_TAG=v0.10.0\nPACKAGE=cmd/acme\nBUILDER=toolpack\nNAME=acme\nVERSION=0.10.0\n";
+    let want =
+        "SOURCE_REPO=github.com/gigmcp/toolpack\nSOURCE_TAG=v0.10.0\nPACKAGE=cmd/acme\nBUILDER=toolpack\nNAME=acme\nVERSION=0.10.0\n";
     bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().success().stdout(want);
-    bin().current_dir(r.path()).args(["build-args", "manifests/acme/0.1.0.yaml"]).assert().success().stdout(contains("PACKAGE=.\n").and(contains("VERSION=0.1.0\n")));
+    bin()
+        .current_dir(r.path())
+        .args(["build-args", "manifests/acme/0.1.0.yaml"])
+        .assert()
+        .success()
+        .stdout(contains("PACKAGE=.\n").and(contains("VERSION=0.1.0\n")));
     bin().current_dir(r.path()).args(["build-args", "manifests"]).assert().code(2).stderr(contains("not one server's directory"));
 }
 
@@ -348,20 +444,38 @@ fn build_args_refuses_a_manifest_that_fails_lint() {
 #[test]
 fn hash_and_resolve_on_a_built_index() {
     let r = registry();
-    bin().current_dir(r.path()).args(["hash", "manifests/acme/0.1.0.yaml"]).assert().success().stdout(predicate::str::is_match("^hash [0-9a-f]{64}\nruntime-hash [0-9a-f]{64}\n$").unwrap());
+    bin()
+        .current_dir(r.path())
+        .args(["hash", "manifests/acme/0.1.0.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match("^hash [0-9a-f]{64}\nruntime-hash [0-9a-f]{64}\n$").unwrap());
     bin().current_dir(r.path()).args(["build-index", "manifests"]).assert().success();
     bin().current_dir(r.path()).args(["resolve", "acme", "--index", "index.json"]).assert().success().stdout("acme@0.1.0\n");
-    bin().current_dir(r.path()).args(["resolve", "sha256:1111111111111111111111111111111111111111111111111111111111111111", "-index", "index.json"]).assert().success().stdout("acme@0.1.0\n");
+    bin()
+        .current_dir(r.path())
+        .args(["resolve", "sha256:1111111111111111111111111111111111111111111111111111111111111111", "-index", "index.json"])
+        .assert()
+        .success()
+        .stdout("acme@0.1.0\n");
     bin().current_dir(r.path()).args(["resolve", "acme@", "--index", "index.json"]).assert().code(1);
 }
 
 #[test]
 fn explain_prints_the_rules_documentation() {
-    bin().args(["explain", "egress-wildcard-public-suffix"]).assert().success().stdout(contains("public suffix").and(contains("Fails:")).and(contains("Passes:")));
+    bin()
+        .args(["explain", "egress-wildcard-public-suffix"])
+        .assert()
+        .success()
+        .stdout(contains("public suffix").and(contains("Fails:")).and(contains("Passes:")));
     bin().args(["explain", "no-such-rule"]).assert().code(2).stderr(contains("tier"));
     let all = bin().args(["explain", "--all"]).assert().success().get_output().stdout.clone();
     let docs = fs::read(common::repo().join("docs/rules.md")).expect("docs/rules.md exists");
-    assert_eq!(String::from_utf8(all).unwrap(), String::from_utf8(docs).unwrap(), "docs/rules.md is stale: run `registryctl explain --all > docs/rules.md`");
+    assert_eq!(
+        String::from_utf8(all).unwrap(),
+        String::from_utf8(docs).unwrap(),
+        "docs/rules.md is stale: run `registryctl explain --all > docs/rules.md`"
+    );
 }
 
 #[test]
@@ -375,7 +489,12 @@ fn schema_prints_draft_2020_12() {
 #[test]
 fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
     let r = registry();
-    bin().current_dir(r.path()).args(["new", "zeta"]).assert().success().stdout(contains("manifests/zeta/0.1.0.yaml").and(contains("toolspecs/zeta/0.1.0.yaml")));
+    bin()
+        .current_dir(r.path())
+        .args(["new", "zeta"])
+        .assert()
+        .success()
+        .stdout(contains("manifests/zeta/0.1.0.yaml").and(contains("toolspecs/zeta/0.1.0.yaml")));
     let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
     assert!(json_rules(&out).iter().all(|r| r == "scaffold-placeholder"), "{:?}", json_rules(&out));
     // Filling in the marked fields makes it pass: each TODO and the rest of its line is replaced.
@@ -393,7 +512,10 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
         fs::write(path, filled.join("\n") + "\n").unwrap();
     };
     fill(&r.path().join("manifests/zeta/0.1.0.yaml"), &["Zeta", "Read Zeta items.", "data", "api.zeta.io", "list_items"]);
-    fill(&r.path().join("toolspecs/zeta/0.1.0.yaml"), &["https://api.zeta.io", "list_items", "List the items in the account to find an item id.", "/v1/items"]);
+    fill(
+        &r.path().join("toolspecs/zeta/0.1.0.yaml"),
+        &["https://api.zeta.io", "list_items", "List the items in the account to find an item id.", "/v1/items"],
+    );
     bin().current_dir(r.path()).args(["lint", "manifests/zeta/0.1.0.yaml"]).assert().success();
     bin().current_dir(r.path()).args(["lint-toolspecs", "toolspecs"]).assert().success();
     bin().current_dir(r.path()).args(["new", "zeta"]).assert().code(2).stderr(contains("refusing to overwrite"));
@@ -402,7 +524,24 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
 
 #[test]
 fn help_completions_and_man_page() {
-    for sub in ["lint", "lint-toolspecs", "check", "build-index", "sign", "verify", "keygen", "build-args", "hash", "resolve", "explain", "schema", "catalog", "new", "completions", "man"] {
+    for sub in [
+        "lint",
+        "lint-toolspecs",
+        "check",
+        "build-index",
+        "sign",
+        "verify",
+        "keygen",
+        "build-args",
+        "hash",
+        "resolve",
+        "explain",
+        "schema",
+        "catalog",
+        "new",
+        "completions",
+        "man",
+    ] {
         bin().args([sub, "--help"]).assert().success().stdout(contains("Example"));
     }
     for shell in ["bash", "zsh", "fish"] {

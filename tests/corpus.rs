@@ -19,7 +19,12 @@ fn check_rejected(name: &str, bytes: &[u8], rule: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(&path, bytes).unwrap();
     let start = Instant::now();
-    let out = bin().current_dir(d.path()).args(["build-index", "manifests", "--out", "index.json", "--format", "json"]).timeout(HANG_GUARD).output().unwrap();
+    let out = bin()
+        .current_dir(d.path())
+        .args(["build-index", "manifests", "--out", "index.json", "--format", "json"])
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
     assert!(start.elapsed() < HANG_GUARD, "{name}: took {:?}", start.elapsed());
     assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -36,8 +36,19 @@ fn is_root() -> bool {
 fn a_full_disk_fails_cleanly() {
     let (d, key) = published();
     let before = snapshot(d.path());
-    bin().current_dir(d.path()).args(["build-index", "manifests", "--out", "/dev/full"]).assert().code(2).stderr(contains("/dev/full").and(contains("cannot write")));
-    bin().current_dir(d.path()).env("GIG_SIGNING_KEY", &key).args(["sign", "--out", "/dev/full"]).assert().code(2).stderr(contains("/dev/full"));
+    bin()
+        .current_dir(d.path())
+        .args(["build-index", "manifests", "--out", "/dev/full"])
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/full").and(contains("cannot write")));
+    bin()
+        .current_dir(d.path())
+        .env("GIG_SIGNING_KEY", &key)
+        .args(["sign", "--out", "/dev/full"])
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/full"));
     assert_eq!(snapshot(d.path()), before);
     assert!(Path::new("/dev/full").exists() && !Path::new("/dev/full").is_file(), "the device is still a device");
 }
@@ -46,7 +57,12 @@ fn a_full_disk_fails_cleanly() {
 fn an_output_directory_that_is_missing_or_not_a_directory() {
     let (d, key) = published();
     let before = snapshot(d.path());
-    bin().current_dir(d.path()).args(["build-index", "manifests", "--out", "no/such/dir/index.json"]).assert().code(2).stderr(contains("no/such/dir"));
+    bin()
+        .current_dir(d.path())
+        .args(["build-index", "manifests", "--out", "no/such/dir/index.json"])
+        .assert()
+        .code(2)
+        .stderr(contains("no/such/dir"));
     bin().current_dir(d.path()).env("GIG_SIGNING_KEY", &key).args(["sign", "--out", "index.json/sig"]).assert().code(2);
     assert_eq!(snapshot(d.path()), before);
 }
@@ -73,7 +89,12 @@ fn unreadable_inputs() {
     let (d, key) = published();
     let before = snapshot(d.path());
     // A directory where a file is expected fails to read even for root.
-    bin().current_dir(d.path()).args(["lint", "manifests", "--denylist", "manifests"]).assert().code(2).stderr(contains("cannot read denylist"));
+    bin()
+        .current_dir(d.path())
+        .args(["lint", "manifests", "--denylist", "manifests"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read denylist"));
     bin().current_dir(d.path()).env("GIG_SIGNING_KEY", &key).args(["sign", "--in", "manifests", "--out", "x.sig"]).assert().code(2);
     bin().current_dir(d.path()).args(["verify", "--in", "manifests", "--pub", &"0".repeat(64)]).assert().code(2);
     bin().current_dir(d.path()).args(["lint", "no-such-dir"]).assert().code(2).stderr(contains("no-such-dir"));
@@ -116,6 +137,10 @@ fn no_temporary_files_are_left_behind() {
     let (d, _) = published();
     bin().current_dir(d.path()).args(["build-index", "manifests", "--out", "/dev/full"]).assert().code(2);
     bin().current_dir(d.path()).args(["build-index", "manifests"]).assert().success();
-    let stray: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.starts_with(".registryctl-")).collect();
+    let stray: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".registryctl-"))
+        .collect();
     assert!(stray.is_empty(), "{stray:?}");
 }

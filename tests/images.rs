@@ -31,12 +31,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> TempDir {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir =
-            std::env::temp_dir().join(format!("registryctl-{tag}-{}-{nanos}", std::process::id()));
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("registryctl-{tag}-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).expect("create temp dir");
         TempDir(dir)
     }
@@ -64,22 +60,13 @@ fn build_args_output() -> BTreeMap<String, String> {
         .expect("run registryctl build-args");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success(),
-        "registryctl build-args failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        out.status
-    );
+    assert!(out.status.success(), "registryctl build-args failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}", out.status);
 
     let mut pairs = BTreeMap::new();
     for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
-        let (key, value) = line
-            .split_once('=')
-            .unwrap_or_else(|| panic!("build-args line is not KEY=VALUE: {line:?}"));
+        let (key, value) = line.split_once('=').unwrap_or_else(|| panic!("build-args line is not KEY=VALUE: {line:?}"));
         assert!(
-            !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
             "build-args key is not an environment variable name: {key:?}"
         );
         let previous = pairs.insert(key.to_string(), value.to_string());
@@ -125,11 +112,7 @@ fn variable_uses(line: &str) -> Vec<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'$' {
-            let start = if bytes.get(i + 1) == Some(&b'{') {
-                i + 2
-            } else {
-                i + 1
-            };
+            let start = if bytes.get(i + 1) == Some(&b'{') { i + 2 } else { i + 1 };
             let mut end = start;
             while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
                 end += 1;
@@ -164,11 +147,7 @@ fn parse_dockerfile(path: &Path) -> Parsed {
             for name in variable_uses(line) {
                 globals.uses.push((line_no, name));
             }
-            stages.push(Stage {
-                from_line: line_no,
-                from: words.next().unwrap_or("").to_string(),
-                ..Stage::default()
-            });
+            stages.push(Stage { from_line: line_no, from: words.next().unwrap_or("").to_string(), ..Stage::default() });
             continue;
         }
         let stage = stages.last_mut().expect("a stage");
@@ -184,9 +163,7 @@ fn parse_dockerfile(path: &Path) -> Parsed {
                 let rest: Vec<&str> = words.collect();
                 if rest.iter().any(|w| w.contains('=')) {
                     for word in rest.iter().filter(|w| w.contains('=')) {
-                        stage
-                            .declared
-                            .insert(word.split('=').next().unwrap_or("").to_string());
+                        stage.declared.insert(word.split('=').next().unwrap_or("").to_string());
                     }
                 } else if let Some(first) = rest.first() {
                     stage.declared.insert((*first).to_string());
@@ -205,25 +182,12 @@ fn parse_dockerfile(path: &Path) -> Parsed {
 fn every_dockerfile_arg_is_a_build_args_key() {
     let printed = build_args_output();
     let keys: BTreeSet<&str> = printed.keys().map(String::as_str).collect();
-    for expected in [
-        "SOURCE_REPO",
-        "SOURCE_TAG",
-        "PACKAGE",
-        "BUILDER",
-        "NAME",
-        "VERSION",
-    ] {
-        assert!(
-            keys.contains(expected),
-            "build-args did not print {expected}; it printed {keys:?}"
-        );
+    for expected in ["SOURCE_REPO", "SOURCE_TAG", "PACKAGE", "BUILDER", "NAME", "VERSION"] {
+        assert!(keys.contains(expected), "build-args did not print {expected}; it printed {keys:?}");
     }
     assert_eq!(printed.get("NAME").map(String::as_str), Some("demo"));
     assert_eq!(printed.get("VERSION").map(String::as_str), Some("0.1.0"));
-    assert_eq!(
-        printed.get("BUILDER").map(String::as_str),
-        Some("go-static")
-    );
+    assert_eq!(printed.get("BUILDER").map(String::as_str), Some("go-static"));
 
     let files = dockerfiles();
     assert!(!files.is_empty(), "no images/*/Dockerfile found");
@@ -232,9 +196,7 @@ fn every_dockerfile_arg_is_a_build_args_key() {
         let parsed = parse_dockerfile(path);
         for arg in &parsed.args {
             if !keys.contains(arg.as_str()) {
-                problems.push(format!(
-                    "images/{builder}/Dockerfile: ARG {arg} is not printed by build-args (keys: {keys:?})"
-                ));
+                problems.push(format!("images/{builder}/Dockerfile: ARG {arg} is not printed by build-args (keys: {keys:?})"));
             }
         }
         // Upper-case names are build args or image env; lower-case ones are shell
@@ -242,22 +204,14 @@ fn every_dockerfile_arg_is_a_build_args_key() {
         // stage that declares it, so a use must be declared in its own stage.
         for stage in &parsed.stages {
             for (line, name) in &stage.uses {
-                let upper = name
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                let upper = name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
                 if upper && !stage.declared.contains(name) {
-                    problems.push(format!(
-                        "images/{builder}/Dockerfile:{line}: ${name} is used but not declared (ARG/ENV) in this stage"
-                    ));
+                    problems.push(format!("images/{builder}/Dockerfile:{line}: ${name} is used but not declared (ARG/ENV) in this stage"));
                 }
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "Dockerfile build-arg problems:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "Dockerfile build-arg problems:\n{}", problems.join("\n"));
 }
 
 #[test]
@@ -271,15 +225,9 @@ fn builder_directories_are_exactly_the_schema_builders() {
         }
     }
     let expected: BTreeSet<String> = BUILDERS.iter().map(|b| b.to_string()).collect();
-    assert_eq!(
-        dirs, expected,
-        "images/ must hold exactly one directory per builder"
-    );
+    assert_eq!(dirs, expected, "images/ must hold exactly one directory per builder");
     for builder in BUILDERS {
-        assert!(
-            images.join(builder).join("Dockerfile").is_file(),
-            "images/{builder}/Dockerfile is missing"
-        );
+        assert!(images.join(builder).join("Dockerfile").is_file(), "images/{builder}/Dockerfile is missing");
     }
 }
 
@@ -293,16 +241,9 @@ fn base_images_are_pinned_by_digest_and_ship_app_server() {
             if stage.from == "scratch" {
                 continue;
             }
-            let pinned = stage
-                .from
-                .split_once("@sha256:")
-                .is_some_and(|(image, digest)| {
-                    image.contains(':')
-                        && digest.len() == 64
-                        && digest
-                            .bytes()
-                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-                });
+            let pinned = stage.from.split_once("@sha256:").is_some_and(|(image, digest)| {
+                image.contains(':') && digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            });
             if !pinned {
                 problems.push(format!(
                     "images/{builder}/Dockerfile:{}: base image {} is not pinned as image:tag@sha256:<64 hex>",
@@ -311,9 +252,7 @@ fn base_images_are_pinned_by_digest_and_ship_app_server() {
             }
         }
         if !text.contains("/app/server") {
-            problems.push(format!(
-                "images/{builder}/Dockerfile never produces /app/server"
-            ));
+            problems.push(format!("images/{builder}/Dockerfile never produces /app/server"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -325,8 +264,5 @@ fn variable_scanner_finds_both_forms() {
         variable_uses(r#"RUN git clone --branch "$SOURCE_TAG" "https://${SOURCE_REPO}" x$1 $$"#),
         vec!["SOURCE_TAG".to_string(), "SOURCE_REPO".to_string()]
     );
-    assert_eq!(
-        variable_uses("COPY manifests/${NAME}/${VERSION}.yaml /app/"),
-        vec!["NAME", "VERSION"]
-    );
+    assert_eq!(variable_uses("COPY manifests/${NAME}/${VERSION}.yaml /app/"), vec!["NAME", "VERSION"]);
 }

@@ -32,20 +32,32 @@ fn load(path: &Path) -> Value {
 }
 
 fn validator(kind: &str) -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(&fs::read_to_string(common::repo().join(format!("schemas/{kind}.schema.json"))).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(common::repo().join(format!("schemas/{kind}.schema.json"))).unwrap()).unwrap();
     jsonschema::validator_for(&schema).expect("a valid JSON Schema")
 }
 
 fn yaml_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out: Vec<_> = walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "yaml")).map(|e| e.into_path()).collect();
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .map(|e| e.into_path())
+        .collect();
     out.sort();
     out
 }
 
 #[test]
 fn the_shipped_schemas_are_the_generated_ones() {
-    assert_eq!(fs::read_to_string(common::repo().join("schemas/manifest.schema.json")).unwrap(), registryctl::schema::manifest_json_schema());
-    assert_eq!(fs::read_to_string(common::repo().join("schemas/toolspec.schema.json")).unwrap(), registryctl::schema::toolspec_json_schema());
+    assert_eq!(
+        fs::read_to_string(common::repo().join("schemas/manifest.schema.json")).unwrap(),
+        registryctl::schema::manifest_json_schema()
+    );
+    assert_eq!(
+        fs::read_to_string(common::repo().join("schemas/toolspec.schema.json")).unwrap(),
+        registryctl::schema::toolspec_json_schema()
+    );
 }
 
 #[test]

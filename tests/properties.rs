@@ -28,7 +28,10 @@ fn q(s: &str) -> String {
 
 /// Plain where that reads back as the same string, quoted otherwise.
 fn scalar(s: &str, plain: bool) -> String {
-    let safe = !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_./-".contains(&b)) && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'/') && !matches!(s, "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n");
+    let safe = !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_./-".contains(&b))
+        && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'/')
+        && !matches!(s, "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n");
     if plain && safe {
         s.to_string()
     } else {
@@ -202,7 +205,8 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn style() -> impl Strategy<Value = Style> {
-    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(flow, plain, reverse_keys, comments, crlf)| Style { flow, plain, reverse_keys, comments: comments && !flow, crlf })
+    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>())
+        .prop_map(|(flow, plain, reverse_keys, comments, crlf)| Style { flow, plain, reverse_keys, comments: comments && !flow, crlf })
 }
 
 prop_compose! {

@@ -13,7 +13,9 @@ use super::{finish, out, DenylistArgs, Failure, OutputArgs, Result};
 /// Takes a server directory (its latest version) or one manifest. The manifest must pass lint;
 /// no value may hold a newline or other control character, which could add variables to the job.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl build-args manifests/acme >> \"$GITHUB_ENV\"\n  registryctl build-args manifests/acme/0.2.0.yaml")]
+#[command(
+    after_help = "Examples:\n  registryctl build-args manifests/acme >> \"$GITHUB_ENV\"\n  registryctl build-args manifests/acme/0.2.0.yaml"
+)]
 pub struct Args {
     /// manifests/<name> or manifests/<name>/<version>.yaml.
     pub path: PathBuf,
@@ -30,12 +32,16 @@ fn latest_in(dir: &Path) -> Result<PathBuf> {
         let entry = entry.map_err(|e| load::LoadError::new(dir, "cannot read directory", e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         match name.strip_suffix(".yaml") {
-            Some(v) if entry.file_type().is_ok_and(|t| t.is_file()) && schema::manifest::is_valid_version(v) => versions.push(v.to_string()),
+            Some(v) if entry.file_type().is_ok_and(|t| t.is_file()) && schema::manifest::is_valid_version(v) => {
+                versions.push(v.to_string())
+            }
             _ => return Err(Failure::Usage(format!("{} is not one server's directory: it holds `{name}`", dir.display()))),
         }
     }
     let latest = versions.into_iter().max_by(|a, b| index::compare_versions(a, b));
-    latest.map(|v| dir.join(format!("{v}.yaml"))).ok_or_else(|| Failure::Usage(format!("{} holds no <version>.yaml manifest", dir.display())))
+    latest
+        .map(|v| dir.join(format!("{v}.yaml")))
+        .ok_or_else(|| Failure::Usage(format!("{} holds no <version>.yaml manifest", dir.display())))
 }
 
 pub fn run(a: &Args) -> Result<ExitCode> {

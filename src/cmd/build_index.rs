@@ -13,7 +13,9 @@ use super::{finish, DenylistArgs, Failure, OutputArgs, Result};
 /// Planned entries (placeholder digest sha256:000…0) are left out unless --include-planned.
 /// SOURCE_DATE_EPOCH, when set, fixes the `generated` timestamp.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl build-index manifests --out index.json\n  SOURCE_DATE_EPOCH=1767323045 registryctl build-index manifests --include-planned")]
+#[command(
+    after_help = "Examples:\n  registryctl build-index manifests --out index.json\n  SOURCE_DATE_EPOCH=1767323045 registryctl build-index manifests --include-planned"
+)]
 pub struct Args {
     /// The manifests directory.
     pub manifests: PathBuf,

@@ -33,7 +33,8 @@ pub fn render(root: &Path, manifests: &[CheckedManifest]) -> Result<String> {
             *slot = m;
         }
     }
-    let entries: Vec<catalog::Entry<'_>> = latest.values().map(|m| catalog::Entry { manifest: m, no_public_api: no_api.contains(&m.name) }).collect();
+    let entries: Vec<catalog::Entry<'_>> =
+        latest.values().map(|m| catalog::Entry { manifest: m, no_public_api: no_api.contains(&m.name) }).collect();
     Ok(catalog::render(&entries))
 }
 

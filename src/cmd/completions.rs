@@ -9,7 +9,9 @@ use super::{out, Cli, Failure, Result};
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl completions bash > /etc/bash_completion.d/registryctl\n  registryctl completions zsh > \"${fpath[1]}/_registryctl\"")]
+#[command(
+    after_help = "Examples:\n  registryctl completions bash > /etc/bash_completion.d/registryctl\n  registryctl completions zsh > \"${fpath[1]}/_registryctl\""
+)]
 pub struct Args {
     pub shell: Shell,
 }

@@ -10,7 +10,9 @@ use super::{finish, DenylistArgs, OutputArgs, Result};
 
 /// Check manifests: strict schema, egress policy, denylist and file layout.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl lint manifests\n  registryctl lint manifests/acme/0.1.0.yaml --format github\n  registryctl lint manifests --denylist denylist/exfil-domains.txt --deny-warnings")]
+#[command(
+    after_help = "Examples:\n  registryctl lint manifests\n  registryctl lint manifests/acme/0.1.0.yaml --format github\n  registryctl lint manifests --denylist denylist/exfil-domains.txt --deny-warnings"
+)]
 pub struct Args {
     /// A manifests directory, or one manifest file.
     pub path: PathBuf,
@@ -43,7 +45,12 @@ pub fn root_for(path: &Path) -> PathBuf {
 
 /// Lints a manifests directory or file into `report`. `toolspecs_present`, when given, makes
 /// toolpack manifests without a toolspec an error.
-pub fn lint_manifests(path: &Path, choice: &DenylistChoice, toolspecs_present: Option<HashSet<(String, String)>>, report: &mut Report) -> Result<Linted> {
+pub fn lint_manifests(
+    path: &Path,
+    choice: &DenylistChoice,
+    toolspecs_present: Option<HashSet<(String, String)>>,
+    report: &mut Report,
+) -> Result<Linted> {
     let (files, walk_diags) = load::targets(path)?;
     report.add("", None, walk_diags);
     let root = root_for(path);

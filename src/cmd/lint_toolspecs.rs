@@ -11,7 +11,9 @@ use super::{finish, OutputArgs, Result};
 
 /// Check toolspecs and pair each with its manifest (same name, version and tools; hosts on the egress allowlist).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl lint-toolspecs toolspecs\n  registryctl lint-toolspecs toolspecs/acme/0.1.0.yaml --manifests manifests")]
+#[command(
+    after_help = "Examples:\n  registryctl lint-toolspecs toolspecs\n  registryctl lint-toolspecs toolspecs/acme/0.1.0.yaml --manifests manifests"
+)]
 pub struct Args {
     /// A toolspecs directory, or one toolspec file.
     pub path: PathBuf,
@@ -34,7 +36,8 @@ pub fn run(a: &Args) -> Result<ExitCode> {
         let found = if manifests_dir.is_dir() { load::walk(&manifests_dir)?.0 } else { Vec::new() };
         (found, Some(present))
     } else {
-        let paired: Vec<Found> = files.iter().map(|f| manifests_dir.join(&f.dir).join(&f.file)).filter(|p| p.is_file()).map(|p| Found::from_file(&p)).collect();
+        let paired: Vec<Found> =
+            files.iter().map(|f| manifests_dir.join(&f.dir).join(&f.file)).filter(|p| p.is_file()).map(|p| Found::from_file(&p)).collect();
         (paired, None)
     };
     let setup = Setup { toolspecs_present: present, ..Setup::default() };

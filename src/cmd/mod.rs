@@ -180,7 +180,8 @@ pub fn finish(report: &mut Report, output: &OutputArgs, notes: &[String], ok_lin
                 .append(true)
                 .open(&path)
                 .map_err(|e| LoadError::new(path.as_ref(), "cannot open the step summary", e))?;
-            f.write_all(render::step_summary(report).as_bytes()).map_err(|e| LoadError::new(path.as_ref(), "cannot write the step summary", e))?;
+            f.write_all(render::step_summary(report).as_bytes())
+                .map_err(|e| LoadError::new(path.as_ref(), "cannot write the step summary", e))?;
         }
     }
     if failing {

@@ -27,7 +27,9 @@ pub enum Tier {
 /// Values to fill in start with TODO; lint names each one until it is replaced. Existing files
 /// are never overwritten.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl new acme\n  registryctl new acme --builder go-static --tier entrusted\n  registryctl lint manifests/acme/0.1.0.yaml   # lists the TODO fields left")]
+#[command(
+    after_help = "Examples:\n  registryctl new acme\n  registryctl new acme --builder go-static --tier entrusted\n  registryctl lint manifests/acme/0.1.0.yaml   # lists the TODO fields left"
+)]
 pub struct Args {
     /// The server name: lowercase letters, digits and inner hyphens.
     pub name: String,

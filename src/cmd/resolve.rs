@@ -10,7 +10,9 @@ use super::{out, Failure, Result};
 
 /// Resolve a ref as the gateway does: `name` (latest), `name@version`, or `sha256:<digest>`; prints name@version.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl resolve acme --index index.json\n  registryctl resolve acme@0.2.0 --index index.json\n  registryctl resolve sha256:2c26b46b…e7ae --index index.json")]
+#[command(
+    after_help = "Examples:\n  registryctl resolve acme --index index.json\n  registryctl resolve acme@0.2.0 --index index.json\n  registryctl resolve sha256:2c26b46b…e7ae --index index.json"
+)]
 pub struct Args {
     /// name, name@version or sha256:<64 hex>.
     #[arg(value_name = "REF")]

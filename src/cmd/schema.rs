@@ -33,7 +33,9 @@ impl Kind {
 
 /// Print the JSON Schema (draft 2020-12) for manifests or toolspecs, generated from the same Rust types the parser fills.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl schema manifest > schemas/manifest.schema.json\n  registryctl schema toolspec --out schemas/toolspec.schema.json")]
+#[command(
+    after_help = "Examples:\n  registryctl schema manifest > schemas/manifest.schema.json\n  registryctl schema toolspec --out schemas/toolspec.schema.json"
+)]
 pub struct Args {
     pub kind: Kind,
     /// Write to this file (through a temporary file and a rename) instead of stdout.
@@ -62,7 +64,11 @@ pub fn stale(root: &Path) -> Vec<Diagnostic> {
             let mut d = Diagnostic::new(
                 Rule::SchemaStale,
                 "",
-                format!("{} is missing or differs from `registryctl schema {}`", k.path(), if k == Kind::Manifest { "manifest" } else { "toolspec" }),
+                format!(
+                    "{} is missing or differs from `registryctl schema {}`",
+                    k.path(),
+                    if k == Kind::Manifest { "manifest" } else { "toolspec" }
+                ),
             );
             d.file = root.join(k.path()).display().to_string();
             d

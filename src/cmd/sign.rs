@@ -19,7 +19,9 @@ pub const KEY_ENV: &str = "GIG_SIGNING_KEY";
 /// Refuses a key whose second half is not the public key of its first half, and a file that is
 /// not a valid index (strict JSON shape, every manifest valid, Go's exact encoding).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  GIG_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n  registryctl sign --key-file keys/index-signing.key")]
+#[command(
+    after_help = "Examples:\n  GIG_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n  registryctl sign --key-file keys/index-signing.key"
+)]
 pub struct Args {
     /// The index to sign.
     #[arg(long = "in", default_value = "index.json", value_name = "FILE")]
@@ -35,7 +37,9 @@ pub struct Args {
 fn load_key(a: &Args) -> Result<SecretKey> {
     let text = match &a.key_file {
         Some(p) => Zeroizing::new(std::fs::read_to_string(p).map_err(|e| LoadError::new(p, "cannot read the key file", e))?),
-        None => Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Failure::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?),
+        None => {
+            Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Failure::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?)
+        }
     };
     SecretKey::from_hex(&text).map_err(|e| Failure::Usage(e.to_string()))
 }
@@ -58,7 +62,11 @@ pub fn check_index(bytes: &[u8]) -> std::result::Result<Index, String> {
         }
         let latest = server.versions.keys().max_by(|a, b| index::compare_versions(a, b));
         if latest != Some(&server.latest) {
-            return Err(format!("servers.{name}.latest is {} but the highest version is {}", server.latest, latest.map_or("none", |s| s.as_str())));
+            return Err(format!(
+                "servers.{name}.latest is {} but the highest version is {}",
+                server.latest,
+                latest.map_or("none", |s| s.as_str())
+            ));
         }
     }
     if index::to_go_json(&idx) != bytes {

@@ -10,7 +10,9 @@ use super::{out, Failure, Result};
 
 /// Verify index.json.sig over index.json's exact bytes (strict Ed25519), as the gateway does.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\"\n  registryctl verify --in index.json --sig index.json.sig --pub-file keys/index-signing.pub")]
+#[command(
+    after_help = "Examples:\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\"\n  registryctl verify --in index.json --sig index.json.sig --pub-file keys/index-signing.pub"
+)]
 pub struct Args {
     /// The signed file.
     #[arg(long = "in", default_value = "index.json", value_name = "FILE")]

@@ -11,15 +11,43 @@ use super::diag::Rule;
 /// Hosts whose DNS answers any name with any address (`10.0.0.1.nip.io`), so a name under them
 /// can point a credential anywhere, including at internal services.
 pub const WILDCARD_DNS_SERVICES: &[&str] = &[
-    "nip.io", "sslip.io", "xip.io", "nip.direct", "localtest.me", "lvh.me", "vcap.me", "traefik.me", "fuf.me",
-    "1u.ms", "backname.io", "lacolhost.com", "localhost.direct", "local.gd",
+    "nip.io",
+    "sslip.io",
+    "xip.io",
+    "nip.direct",
+    "localtest.me",
+    "lvh.me",
+    "vcap.me",
+    "traefik.me",
+    "fuf.me",
+    "1u.ms",
+    "backname.io",
+    "lacolhost.com",
+    "localhost.direct",
+    "local.gd",
 ];
 
 /// Names that are internal, link-local or reserved and never a public API (RFC 2606, 6761, 6762,
 /// 8375, 9476, and names ICANN advises against).
 pub const RESERVED_NAMES: &[&str] = &[
-    "localhost", "local", "internal", "localdomain", "home.arpa", "test", "invalid", "example", "onion", "alt",
-    "lan", "intranet", "corp", "home", "private", "in-addr.arpa", "ip6.arpa", "metadata.google.internal",
+    "localhost",
+    "local",
+    "internal",
+    "localdomain",
+    "home.arpa",
+    "test",
+    "invalid",
+    "example",
+    "onion",
+    "alt",
+    "lan",
+    "intranet",
+    "corp",
+    "home",
+    "private",
+    "in-addr.arpa",
+    "ip6.arpa",
+    "metadata.google.internal",
 ];
 
 /// What an entry is, once it has passed the syntax checks.
@@ -195,8 +223,23 @@ mod tests {
     #[test]
     fn rejects_malformed_hosts() {
         for bad in [
-            "", "API.acme.com", "api.acme.com:443", "https://api.acme.com", "api.acme.com/v1", "localhost", "127.0.0.1",
-            "127.1", "2130706433", "0x7f.1", "1.0x7f", "-a.com", "a-.com", "a..com", "a_b.com", "[::1]", "a.com.",
+            "",
+            "API.acme.com",
+            "api.acme.com:443",
+            "https://api.acme.com",
+            "api.acme.com/v1",
+            "localhost",
+            "127.0.0.1",
+            "127.1",
+            "2130706433",
+            "0x7f.1",
+            "1.0x7f",
+            "-a.com",
+            "a-.com",
+            "a..com",
+            "a_b.com",
+            "[::1]",
+            "a.com.",
         ] {
             assert!(parse_entry(bad).is_err(), "{bad} should be rejected");
         }

@@ -49,7 +49,9 @@ pub enum IndexError {
 
 /// Compares two MAJOR.MINOR.PATCH versions numerically, at any length of digits.
 pub fn compare_versions(a: &str, b: &str) -> Ordering {
-    let num = |x: &str| -> Vec<(usize, String)> { x.split('.').map(|p| (p.trim_start_matches('0').len(), p.trim_start_matches('0').to_string())).collect() };
+    let num = |x: &str| -> Vec<(usize, String)> {
+        x.split('.').map(|p| (p.trim_start_matches('0').len(), p.trim_start_matches('0').to_string())).collect()
+    };
     num(a).cmp(&num(b))
 }
 

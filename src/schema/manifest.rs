@@ -46,13 +46,29 @@ pub const PLANNED_DIGEST: &str = "sha256:000000000000000000000000000000000000000
 pub const BUILDERS: &[&str] = &["go-static", "toolpack", "node", "python"];
 pub const TIERS: &[&str] = &["sealed", "entrusted"];
 pub const CATEGORIES: &[&str] = &[
-    "ai", "analytics", "comms", "CRM", "data", "design", "dev-tools", "documents", "e-commerce", "finance", "HR/ATS",
-    "marketing", "productivity", "search", "social", "storage", "support",
+    "ai",
+    "analytics",
+    "comms",
+    "CRM",
+    "data",
+    "design",
+    "dev-tools",
+    "documents",
+    "e-commerce",
+    "finance",
+    "HR/ATS",
+    "marketing",
+    "productivity",
+    "search",
+    "social",
+    "storage",
+    "support",
 ];
 /// Headers a credential may not be injected into: they frame the request itself.
 const FORBIDDEN_HEADERS: &[&str] = &["host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer"];
 /// Environment variables an entrusted credential may not overwrite: they change how the process runs.
-const FORBIDDEN_ENV: &[&str] = &["PATH", "HOME", "SHELL", "USER", "PWD", "IFS", "ENV", "BASH_ENV", "NODE_OPTIONS", "PYTHONPATH", "PYTHONSTARTUP"];
+const FORBIDDEN_ENV: &[&str] =
+    &["PATH", "HOME", "SHELL", "USER", "PWD", "IFS", "ENV", "BASH_ENV", "NODE_OPTIONS", "PYTHONPATH", "PYTHONSTARTUP"];
 
 /// One MCP server version's entitlements manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -180,8 +196,19 @@ impl Manifest {
 }
 
 const MANIFEST_FIELDS: &[&str] = &[
-    "schemaVersion", "name", "version", "source", "image", "tier", "entitlements", "credentials", "tools", "displayName",
-    "description", "category", "icon",
+    "schemaVersion",
+    "name",
+    "version",
+    "source",
+    "image",
+    "tier",
+    "entitlements",
+    "credentials",
+    "tools",
+    "displayName",
+    "description",
+    "category",
+    "icon",
 ];
 
 /// Reads a manifest out of a YAML tree; every structural problem lands in the reader.
@@ -254,7 +281,12 @@ pub fn from_node(root: &Node, r: &mut Reader) -> Option<Manifest> {
         name,
         version,
         source: source.unwrap_or(Source { repo: String::new(), tag: String::new(), package: String::new() }),
-        image: image.unwrap_or(Image { reference: String::new(), digest: String::new(), entrypoint: String::new(), builder: String::new() }),
+        image: image.unwrap_or(Image {
+            reference: String::new(),
+            digest: String::new(),
+            entrypoint: String::new(),
+            builder: String::new(),
+        }),
         tier,
         entitlements: entitlements.unwrap_or_default(),
         credentials,
@@ -275,7 +307,8 @@ fn read_credential(r: &mut Reader, n: &Node, p: &str) -> Option<Credential> {
     let inject_path = join(p, "inject");
     let inject = match c.get("inject") {
         Some(n) => r.fields(n, &inject_path).map(|mut i| {
-            let v = Inject { header: r.opt_string(&mut i, "header"), format: r.opt_string(&mut i, "format"), env: r.opt_string(&mut i, "env") };
+            let v =
+                Inject { header: r.opt_string(&mut i, "header"), format: r.opt_string(&mut i, "format"), env: r.opt_string(&mut i, "env") };
             r.finish(i, &["header", "format", "env"]);
             v
         }),
@@ -326,12 +359,18 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
         let field = index("entitlements.egress", i);
         match egress::parse_entry(entry) {
             Err((rule, why)) => err(rule, &field, format!("egress entry `{entry}`: {why}")),
-            Ok(_) if !seen_egress.insert(entry.as_str()) => err(Rule::EgressDuplicate, &field, format!("egress entry `{entry}` is listed twice")),
+            Ok(_) if !seen_egress.insert(entry.as_str()) => {
+                err(Rule::EgressDuplicate, &field, format!("egress entry `{entry}` is listed twice"))
+            }
             Ok(_) => {}
         }
     }
     if m.tier == "sealed" && !m.credentials.is_empty() && m.entitlements.egress.is_empty() {
-        err(Rule::EgressMissing, "entitlements.egress", "a sealed server with credentials needs at least one egress host to inject them for".into());
+        err(
+            Rule::EgressMissing,
+            "entitlements.egress",
+            "a sealed server with credentials needs at least one egress host to inject them for".into(),
+        );
     }
 
     let mut ids = HashSet::new();
@@ -368,18 +407,30 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
         match m.tier.as_str() {
             "sealed" => {
                 if !c.inject.env.is_empty() {
-                    err(Rule::CredentialInject, &join(&inject, "env"), "sealed tier: the server never sees the credential, so inject.env is not allowed".into());
+                    err(
+                        Rule::CredentialInject,
+                        &join(&inject, "env"),
+                        "sealed tier: the server never sees the credential, so inject.env is not allowed".into(),
+                    );
                 }
                 if c.inject.header.is_empty() {
                     err(Rule::CredentialInject, &inject, "sealed tier: inject.header is required".into());
                 } else if !HEADER.is_match(&c.inject.header) || FORBIDDEN_HEADERS.contains(&c.inject.header.to_ascii_lowercase().as_str()) {
-                    err(Rule::CredentialInject, &join(&inject, "header"), format!("`{}` is not a header a credential can be injected into", c.inject.header));
+                    err(
+                        Rule::CredentialInject,
+                        &join(&inject, "header"),
+                        format!("`{}` is not a header a credential can be injected into", c.inject.header),
+                    );
                 }
                 if !c.inject.format.contains("{token}") {
                     let field = if c.inject.format.is_empty() { inject.clone() } else { join(&inject, "format") };
                     err(Rule::CredentialInject, &field, "sealed tier: inject.format must contain {token}".into());
                 } else if has_control(&c.inject.format) {
-                    err(Rule::CredentialInject, &join(&inject, "format"), "inject.format may not contain control characters (header injection)".into());
+                    err(
+                        Rule::CredentialInject,
+                        &join(&inject, "format"),
+                        "inject.format may not contain control characters (header injection)".into(),
+                    );
                 }
             }
             "entrusted" => {
@@ -388,8 +439,13 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
                 }
                 if c.inject.env.is_empty() {
                     err(Rule::CredentialInject, &inject, "entrusted tier: inject.env is required".into());
-                } else if !ENV.is_match(&c.inject.env) || FORBIDDEN_ENV.contains(&c.inject.env.as_str()) || c.inject.env.starts_with("LD_") {
-                    err(Rule::CredentialInject, &join(&inject, "env"), format!("`{}` is not an UPPER_SNAKE variable a credential may set", c.inject.env));
+                } else if !ENV.is_match(&c.inject.env) || FORBIDDEN_ENV.contains(&c.inject.env.as_str()) || c.inject.env.starts_with("LD_")
+                {
+                    err(
+                        Rule::CredentialInject,
+                        &join(&inject, "env"),
+                        format!("`{}` is not an UPPER_SNAKE variable a credential may set", c.inject.env),
+                    );
                 }
             }
             _ => {}
@@ -397,7 +453,8 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
     }
 
     if !m.category.is_empty() && !CATEGORIES.contains(&m.category.as_str()) {
-        let hint = CATEGORIES.iter().find(|c| c.eq_ignore_ascii_case(&m.category)).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
+        let hint =
+            CATEGORIES.iter().find(|c| c.eq_ignore_ascii_case(&m.category)).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
         err(Rule::Category, "category", format!("category `{}` is not in the list{hint}", m.category));
     }
 
@@ -514,7 +571,9 @@ mod tests {
     fn repo_rule() {
         assert!(check_repo("github.com/acme/acme-mcp").is_ok());
         assert!(check_repo("gitlab.com/a/b/c_d.e").is_ok());
-        for bad in ["", "https://github.com/a/b", "github.com", "GitHub.com/a/b", "github.com/a b", "github.com/../x", "github.com/a\nFOO=1"] {
+        for bad in
+            ["", "https://github.com/a/b", "github.com", "GitHub.com/a/b", "github.com/a b", "github.com/../x", "github.com/a\nFOO=1"]
+        {
             assert!(check_repo(bad).is_err(), "{bad:?}");
         }
     }

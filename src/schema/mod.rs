@@ -91,7 +91,11 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     if let Some(available) = ctx.builders_with_dockerfile {
         let b = m.builder();
         if manifest::BUILDERS.contains(&b) && !available.iter().any(|x| x == b) {
-            rules.push(Diagnostic::new(Rule::BuilderDockerfile, "image.builder", format!("builder `{b}` has no images/{b}/Dockerfile in this registry")));
+            rules.push(Diagnostic::new(
+                Rule::BuilderDockerfile,
+                "image.builder",
+                format!("builder `{b}` has no images/{b}/Dockerfile in this registry"),
+            ));
         }
     }
     if ctx.toolspec_exists == Some(false) && m.builder() == "toolpack" {

@@ -64,9 +64,17 @@ pub fn parse_exceptions(text: &str, today: &str) -> (Vec<Exception>, Vec<Diagnos
             }
         }
         if !DATE.is_match(&e.expires) {
-            rules.push(Diagnostic::new(Rule::PolicyException, join(&p, "expires"), format!("expires `{}` is not a YYYY-MM-DD date", e.expires)));
+            rules.push(Diagnostic::new(
+                Rule::PolicyException,
+                join(&p, "expires"),
+                format!("expires `{}` is not a YYYY-MM-DD date", e.expires),
+            ));
         } else if e.expires.as_str() < today {
-            rules.push(Diagnostic::new(Rule::PolicyExceptionExpired, join(&p, "expires"), format!("the exception for {} `{}` expired on {}", e.server, e.egress, e.expires)));
+            rules.push(Diagnostic::new(
+                Rule::PolicyExceptionExpired,
+                join(&p, "expires"),
+                format!("the exception for {} `{}` expired on {}", e.server, e.egress, e.expires),
+            ));
         }
     }
     diags.extend(r.merge(rules));
@@ -91,7 +99,11 @@ pub fn check(m: &Manifest, policy: &Policy) -> (Vec<Diagnostic>, Vec<usize>) {
             continue;
         }
         if let Some(hit) = policy.denylist.hit(parsed) {
-            out.push(Diagnostic::new(Rule::EgressDenylisted, field, format!("`{entry}` reaches `{hit}`, which is on the exfiltration denylist")));
+            out.push(Diagnostic::new(
+                Rule::EgressDenylisted,
+                field,
+                format!("`{entry}` reaches `{hit}`, which is on the exfiltration denylist"),
+            ));
             continue;
         }
         if let Entry::Wildcard(suffix) = parsed {
@@ -101,7 +113,9 @@ pub fn check(m: &Manifest, policy: &Policy) -> (Vec<Diagnostic>, Vec<usize>) {
                     None => out.push(Diagnostic::new(
                         Rule::EgressPublicSuffix,
                         field,
-                        format!("`{entry}`: `{suffix}` is a public suffix, so anyone can register a host under it and receive the credential"),
+                        format!(
+                            "`{entry}`: `{suffix}` is a public suffix, so anyone can register a host under it and receive the credential"
+                        ),
                     )),
                 }
             }
@@ -126,7 +140,12 @@ mod tests {
             name: "shop".into(),
             version: "0.1.0".into(),
             source: Source { repo: "github.com/a/b".into(), tag: "v1".into(), package: String::new() },
-            image: Image { reference: "ghcr.io/a/b".into(), digest: String::new(), entrypoint: "/app/server".into(), builder: String::new() },
+            image: Image {
+                reference: "ghcr.io/a/b".into(),
+                digest: String::new(),
+                entrypoint: "/app/server".into(),
+                builder: String::new(),
+            },
             tier: "sealed".into(),
             entitlements: Entitlements { egress: egress.iter().map(|s| s.to_string()).collect() },
             credentials: vec![],
@@ -147,7 +166,12 @@ mod tests {
         let mut p = Policy::default();
         let m = manifest(&["*.myshopify.com", "*.api.acme.com"]);
         assert_eq!(rules(&m, &p), vec![Rule::EgressPublicSuffix]);
-        p.exceptions.push(Exception { server: "shop".into(), egress: "*.myshopify.com".into(), reason: "r".into(), expires: "2099-01-01".into() });
+        p.exceptions.push(Exception {
+            server: "shop".into(),
+            egress: "*.myshopify.com".into(),
+            reason: "r".into(),
+            expires: "2099-01-01".into(),
+        });
         assert_eq!(check(&m, &p), (vec![], vec![0]));
         p.exceptions[0].server = "other".into();
         assert_eq!(rules(&m, &p), vec![Rule::EgressPublicSuffix]);

@@ -50,12 +50,8 @@ impl Reader {
     }
 
     fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
-        let mut d = Diagnostic::new(
-            Rule::YamlWrongType,
-            path,
-            format!("expected {expected}, found {}", node.describe()),
-        )
-        .with_span(node.span);
+        let mut d =
+            Diagnostic::new(Rule::YamlWrongType, path, format!("expected {expected}, found {}", node.describe())).with_span(node.span);
         if expected == "a string" && matches!(node.kind, Kind::Scalar(..)) {
             d = d.with_help("quote the value to make it a string, e.g. \"1.0\"");
         }
@@ -246,7 +242,10 @@ mod tests {
         let dropped = Diagnostic::new(Rule::SourceRepo, "source.repo", "x".into());
         let out = r.merge(vec![kept.clone(), dropped]);
         assert_eq!(out, vec![kept]);
-        assert_eq!(prefixes("tools[1].params[0].in").collect::<Vec<_>>(), ["tools[1].params[0].in", "tools", "tools[1]", "tools[1].params", "tools[1].params[0]"]);
+        assert_eq!(
+            prefixes("tools[1].params[0].in").collect::<Vec<_>>(),
+            ["tools[1].params[0].in", "tools", "tools[1]", "tools[1].params", "tools[1].params[0]"]
+        );
         assert!(!prefixes("tools[10]").any(|p| p == "tools[1]"));
     }
 }

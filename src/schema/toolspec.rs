@@ -191,7 +191,11 @@ pub fn validate(t: &Toolspec) -> Vec<Diagnostic> {
         if words == 0 {
             err(Rule::ToolspecDescription, &join(&p, "description"), format!("tool `{}` has no description", tool.name));
         } else if words < MIN_DESCRIPTION_WORDS {
-            err(Rule::ToolspecDescriptionShort, &join(&p, "description"), format!("the description of `{}` has {words} word(s); write at least {MIN_DESCRIPTION_WORDS}", tool.name));
+            err(
+                Rule::ToolspecDescriptionShort,
+                &join(&p, "description"),
+                format!("the description of `{}` has {words} word(s); write at least {MIN_DESCRIPTION_WORDS}", tool.name),
+            );
         }
         if !METHODS.contains(&tool.method.as_str()) {
             err(Rule::ToolspecMethod, &join(&p, "method"), format!("method `{}` is not one of {}", tool.method, METHODS.join(", ")));
@@ -225,29 +229,43 @@ pub fn validate(t: &Toolspec) -> Vec<Diagnostic> {
                 err(Rule::ToolspecParamType, &join(&pp, "type"), format!("type `{}` is not one of {}", param.kind, TYPES.join(", ")));
             }
             match param.location.as_str() {
-                "path" if !param.required => err(Rule::ToolspecPathParam, &join(&pp, "required"), format!("path parameter `{}` must be required: true", param.name)),
-                "path" if !placeholders.contains(param.name.as_str()) => {
-                    err(Rule::ToolspecPathParam, &join(&pp, "name"), format!("path parameter `{}` does not appear as {{{}}} in `{}`", param.name, param.name, tool.path))
+                "path" if !param.required => {
+                    err(Rule::ToolspecPathParam, &join(&pp, "required"), format!("path parameter `{}` must be required: true", param.name))
                 }
+                "path" if !placeholders.contains(param.name.as_str()) => err(
+                    Rule::ToolspecPathParam,
+                    &join(&pp, "name"),
+                    format!("path parameter `{}` does not appear as {{{}}} in `{}`", param.name, param.name, tool.path),
+                ),
                 "body" if !matches!(tool.method.as_str(), "POST" | "PUT" | "PATCH") => {
                     err(Rule::ToolspecBodyParam, &join(&pp, "in"), format!("body parameter `{}` on a {} request", param.name, tool.method))
                 }
-                "header" if auth_header.as_deref() == Some(param.name.to_ascii_lowercase().as_str()) => {
-                    err(Rule::ToolspecHeaderParam, &join(&pp, "name"), format!("header parameter `{}` would set the auth header", param.name))
-                }
+                "header" if auth_header.as_deref() == Some(param.name.to_ascii_lowercase().as_str()) => err(
+                    Rule::ToolspecHeaderParam,
+                    &join(&pp, "name"),
+                    format!("header parameter `{}` would set the auth header", param.name),
+                ),
                 _ => {}
             }
         }
         for ph in placeholders {
             if !tool.params.iter().any(|x| x.name == ph && x.location == "path") {
-                err(Rule::ToolspecPathParam, &join(&p, "path"), format!("placeholder {{{ph}}} in `{}` has no in: path parameter", tool.path));
+                err(
+                    Rule::ToolspecPathParam,
+                    &join(&p, "path"),
+                    format!("placeholder {{{ph}}} in `{}` has no in: path parameter", tool.path),
+                );
             }
         }
     }
     let mut fields = vec![("baseUrl".to_string(), t.base_url.as_str())];
     for (i, tool) in t.tools.iter().enumerate() {
         let p = index("tools", i);
-        fields.extend([(join(&p, "name"), tool.name.as_str()), (join(&p, "description"), tool.description.as_str()), (join(&p, "path"), tool.path.as_str())]);
+        fields.extend([
+            (join(&p, "name"), tool.name.as_str()),
+            (join(&p, "description"), tool.description.as_str()),
+            (join(&p, "path"), tool.path.as_str()),
+        ]);
     }
     super::manifest::report_placeholders(fields, &mut out);
     out
@@ -257,16 +275,33 @@ pub fn validate(t: &Toolspec) -> Vec<Diagnostic> {
 pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if t.name != m.name || t.version != m.version {
-        out.push(Diagnostic::new(Rule::PairingManifest, "name", format!("toolspec {}@{} is paired with manifest {}@{}", t.name, t.version, m.name, m.version)));
+        out.push(Diagnostic::new(
+            Rule::PairingManifest,
+            "name",
+            format!("toolspec {}@{} is paired with manifest {}@{}", t.name, t.version, m.name, m.version),
+        ));
     }
     if m.builder() != "toolpack" {
-        out.push(Diagnostic::new(Rule::PairingBuilder, "", format!("manifest {}@{} uses builder {}, which does not read a toolspec; use builder: toolpack", m.name, m.version, m.builder())));
+        out.push(Diagnostic::new(
+            Rule::PairingBuilder,
+            "",
+            format!(
+                "manifest {}@{} uses builder {}, which does not read a toolspec; use builder: toolpack",
+                m.name,
+                m.version,
+                m.builder()
+            ),
+        ));
     }
     let spec: BTreeSet<&str> = t.tools.iter().map(|x| x.name.as_str()).collect();
     let declared: BTreeSet<&str> = m.tools.iter().map(|x| x.name.as_str()).collect();
     for (i, tool) in t.tools.iter().enumerate() {
         if !declared.contains(tool.name.as_str()) {
-            out.push(Diagnostic::new(Rule::PairingTools, join(&index("tools", i), "name"), format!("tool `{}` is not in the manifest's tools", tool.name)));
+            out.push(Diagnostic::new(
+                Rule::PairingTools,
+                join(&index("tools", i), "name"),
+                format!("tool `{}` is not in the manifest's tools", tool.name),
+            ));
         }
     }
     let missing: Vec<&str> = declared.difference(&spec).copied().collect();
@@ -274,16 +309,30 @@ pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
         out.push(Diagnostic::new(Rule::PairingTools, "tools", format!("the manifest's tools {} have no mapping here", missing.join(", "))));
     }
     let mut urls = vec![("baseUrl".to_string(), t.base_url.as_str())];
-    urls.extend(t.tools.iter().enumerate().filter(|(_, x)| !x.base_url.is_empty()).map(|(i, x)| (join(&index("tools", i), "baseUrl"), x.base_url.as_str())));
+    urls.extend(
+        t.tools
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.base_url.is_empty())
+            .map(|(i, x)| (join(&index("tools", i), "baseUrl"), x.base_url.as_str())),
+    );
     for (field, url) in urls {
         if let Ok(host) = base_url_host(url) {
             if !m.entitlements.egress.iter().any(|e| egress::allows(e, host)) {
-                out.push(Diagnostic::new(Rule::PairingEgress, field, format!("host `{host}` is not allowed by the manifest's egress ({})", m.entitlements.egress.join(", "))));
+                out.push(Diagnostic::new(
+                    Rule::PairingEgress,
+                    field,
+                    format!("host `{host}` is not allowed by the manifest's egress ({})", m.entitlements.egress.join(", ")),
+                ));
             }
         }
     }
     match (m.tier.as_str(), &t.auth) {
-        ("sealed", Some(_)) => out.push(Diagnostic::new(Rule::PairingAuth, "auth", "sealed tier: the gateway injects the credential, so the toolspec may not have an auth block".into())),
+        ("sealed", Some(_)) => out.push(Diagnostic::new(
+            Rule::PairingAuth,
+            "auth",
+            "sealed tier: the gateway injects the credential, so the toolspec may not have an auth block".into(),
+        )),
         ("entrusted", None) if !m.credentials.is_empty() => {
             out.push(Diagnostic::new(Rule::PairingAuth, "", "entrusted tier with credentials: the toolspec needs an auth block".into()))
         }
@@ -295,7 +344,11 @@ pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
             for (j, param) in tool.params.iter().enumerate() {
                 if param.location == "header" && injected.contains(&param.name.to_ascii_lowercase()) {
                     let field = join(&index(&join(&index("tools", i), "params"), j), "name");
-                    out.push(Diagnostic::new(Rule::ToolspecHeaderParam, field, format!("header parameter `{}` would set the injected credential header", param.name)));
+                    out.push(Diagnostic::new(
+                        Rule::ToolspecHeaderParam,
+                        field,
+                        format!("header parameter `{}` would set the injected credential header", param.name),
+                    ));
                 }
             }
         }

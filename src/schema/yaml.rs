@@ -81,7 +81,9 @@ impl Node {
         let mut key_span = None;
         for seg in path_segments(path) {
             let next = match (&node.kind, seg) {
-                (Kind::Map(pairs), Segment::Key(k)) => pairs.iter().find(|(kn, _)| kn.scalar() == Some(k)).map(|(kn, v)| (Some(kn.span), v)),
+                (Kind::Map(pairs), Segment::Key(k)) => {
+                    pairs.iter().find(|(kn, _)| kn.scalar() == Some(k)).map(|(kn, v)| (Some(kn.span), v))
+                }
                 (Kind::Seq(items), Segment::Index(i)) => items.get(i).map(|v| (None, v)),
                 _ => None,
             };
@@ -147,10 +149,7 @@ pub fn plain_type(v: &str) -> PlainType {
 
 /// The words YAML 1.1 read as booleans and YAML 1.2 reads as strings.
 pub fn is_yaml11_bool(v: &str) -> bool {
-    matches!(
-        v.to_ascii_lowercase().as_str(),
-        "y" | "yes" | "n" | "no" | "on" | "off"
-    )
+    matches!(v.to_ascii_lowercase().as_str(), "y" | "yes" | "n" | "no" | "on" | "off")
 }
 
 enum Segment<'a> {
@@ -162,11 +161,7 @@ fn path_segments(path: &str) -> impl Iterator<Item = Segment<'_>> {
     path.split('.').filter(|s| !s.is_empty()).flat_map(|part| {
         let (name, rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
         let key = (!name.is_empty()).then_some(Segment::Key(name));
-        let idx = rest
-            .split('[')
-            .filter_map(|s| s.trim_end_matches(']').parse().ok())
-            .map(Segment::Index)
-            .collect::<Vec<_>>();
+        let idx = rest.split('[').filter_map(|s| s.trim_end_matches(']').parse().ok()).map(Segment::Index).collect::<Vec<_>>();
         key.into_iter().chain(idx)
     })
 }
@@ -290,7 +285,11 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
                     break;
                 }
                 let is_seq = matches!(event, Event::SequenceStart(..));
-                stack.push(if is_seq { Open::Seq(Vec::new(), span.start) } else { Open::Map(Vec::new(), None, span.start, HashMap::new()) });
+                stack.push(if is_seq {
+                    Open::Seq(Vec::new(), span.start)
+                } else {
+                    Open::Map(Vec::new(), None, span.start, HashMap::new())
+                });
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
@@ -346,7 +345,8 @@ fn scan_error(e: &ScanError, offsets: &mut Offsets<'_>) -> Diagnostic {
     let pos = offsets.pos(e.marker());
     // The scanner has its own nesting limit, which can trip before ours sees the events.
     if e.info().contains("recursion limit") {
-        return Diagnostic::new(Rule::YamlTooDeep, "", format!("nesting deeper than the parser's limit ({})", e.info())).with_span(Span { start: pos, end: pos });
+        return Diagnostic::new(Rule::YamlTooDeep, "", format!("nesting deeper than the parser's limit ({})", e.info()))
+            .with_span(Span { start: pos, end: pos });
     }
     Diagnostic::new(Rule::YamlSyntax, "", format!("YAML syntax error: {}", e.info())).with_span(Span { start: pos, end: pos })
 }
