@@ -131,7 +131,9 @@ pub fn targets(path: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>), LoadError> 
 /// Reads a file's text: at most [`yaml::MAX_FILE_BYTES`] are read, UTF-8 is required.
 pub fn read_text(path: &Path) -> Result<Result<String, Diagnostic>, LoadError> {
     let file = fs::File::open(path).map_err(|e| LoadError::new(path, "cannot open", e))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length, so a file is read in one call rather than in growing chunks.
+    let len = file.metadata().map_or(0, |m| m.len() as usize).min(yaml::MAX_FILE_BYTES + 1);
+    let mut bytes = Vec::with_capacity(len + 1);
     file.take(yaml::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| LoadError::new(path, "cannot read", e))?;
     let fail = |mut d: Diagnostic| {
         d.file = path.display().to_string();
@@ -145,10 +147,14 @@ pub fn read_text(path: &Path) -> Result<Result<String, Diagnostic>, LoadError> {
             format!("the file is {size} bytes; at most {} are accepted", yaml::MAX_FILE_BYTES),
         ));
     }
-    match schema::decode(&bytes) {
-        Ok(text) => Ok(Ok(text.to_string())),
-        Err(d) => fail(d),
+    if let Err(d) = schema::decode(&bytes) {
+        return fail(d);
     }
+    // Valid UTF-8 now: take the buffer as the string instead of copying it.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    Ok(Ok(String::from_utf8(bytes).unwrap_or_default()))
 }
 
 /// Diagnostics plus the text of each file that has any, for rendering excerpts.

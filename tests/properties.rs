@@ -282,7 +282,7 @@ proptest! {
         prop_assert_eq!(&back, &idx);
         prop_assert_eq!(index::to_go_json(&back), bytes);
         for m in &unique {
-            prop_assert_eq!(&back.servers[&m.name].versions[&m.version], m);
+            prop_assert_eq!(&*back.servers[&m.name].versions[&m.version], m);
         }
     }
 

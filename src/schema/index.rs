@@ -29,7 +29,8 @@ pub struct Index {
 #[serde(deny_unknown_fields)]
 pub struct Server {
     pub latest: String,
-    pub versions: BTreeMap<String, Manifest>,
+    /// Boxed: a B-tree node holds eleven values, and most servers have one version.
+    pub versions: BTreeMap<String, Box<Manifest>>,
 }
 
 /// Why an index could not be built or a ref not resolved.
@@ -66,7 +67,7 @@ pub fn build(manifests: impl IntoIterator<Item = Manifest>, generated: String) -
         if server.latest.is_empty() || compare_versions(&m.version, &server.latest) == Ordering::Greater {
             server.latest = m.version.clone();
         }
-        server.versions.insert(m.version.clone(), m);
+        server.versions.insert(m.version.clone(), Box::new(m));
     }
     Ok(Index { schema_version: 1, generated, servers })
 }
@@ -147,6 +148,7 @@ pub fn resolve<'a>(index: &'a Index, reference: &str) -> Result<&'a Manifest, In
             .values()
             .flat_map(|s| s.versions.values())
             .find(|m| m.image.digest == reference)
+            .map(|m| &**m)
             .ok_or_else(|| IndexError::NoDigest(reference.into()));
     }
     let (name, version) = match reference.split_once('@') {
@@ -159,7 +161,7 @@ pub fn resolve<'a>(index: &'a Index, reference: &str) -> Result<&'a Manifest, In
     }
     let server = index.servers.get(name).ok_or_else(|| IndexError::NoServer(name.into()))?;
     let version = version.unwrap_or(&server.latest);
-    server.versions.get(version).ok_or_else(|| IndexError::NoVersion(name.into(), version.into()))
+    server.versions.get(version).map(|m| &**m).ok_or_else(|| IndexError::NoVersion(name.into(), version.into()))
 }
 
 #[cfg(test)]

@@ -132,6 +132,9 @@ pub fn plain_type(v: &str) -> PlainType {
         }
         _ => {}
     }
+    if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
+        return PlainType::Str;
+    }
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return PlainType::Int;
@@ -141,7 +144,8 @@ pub fn plain_type(v: &str) -> PlainType {
             return PlainType::Int;
         }
     }
-    if FLOAT.is_match(v) {
+    // Only a digit, sign or dot can start a number; most plain scalars are words.
+    if v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) && FLOAT.is_match(v) {
         return PlainType::Float;
     }
     PlainType::Str
@@ -169,6 +173,8 @@ fn path_segments(path: &str) -> impl Iterator<Item = Segment<'_>> {
 /// Converts char-based parser markers to byte offsets, walking forward only.
 struct Offsets<'a> {
     text: &'a str,
+    /// In ASCII text a character index is the byte offset: no walking needed.
+    ascii: bool,
     char_idx: usize,
     byte_idx: usize,
 }
@@ -176,6 +182,9 @@ struct Offsets<'a> {
 impl Offsets<'_> {
     fn pos(&mut self, m: &saphyr_parser::Marker) -> Pos {
         let target = m.index();
+        if self.ascii {
+            return Pos { offset: target.min(self.text.len()), line: m.line(), column: m.col() + 1 };
+        }
         if target < self.char_idx {
             self.char_idx = 0;
             self.byte_idx = 0;
@@ -204,7 +213,7 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
         ));
         return None;
     }
-    let mut offsets = Offsets { text, char_idx: 0, byte_idx: 0 };
+    let mut offsets = Offsets { text, ascii: text.is_ascii(), char_idx: 0, byte_idx: 0 };
     let mut parser = Parser::new_from_str(text);
     // Open collections: the node under construction plus a pending key for mappings.
     enum Open {
@@ -308,7 +317,7 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
                 None => {
                     if !matches!(node.kind, Kind::Scalar(..)) {
                         report(out, Rule::YamlWrongType, node.span, "a mapping key must be a plain name, not a list or mapping".into());
-                    } else if let Some(&line) = first_lines.get(node.scalar().unwrap_or_default()) {
+                    } else if let Some(line) = first_line_of(pairs, first_lines, node.scalar().unwrap_or_default()) {
                         report(
                             out,
                             Rule::YamlDuplicateKey,
@@ -316,8 +325,13 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
                             format!("key `{}` appears twice in this mapping (first on line {line})", node.scalar().unwrap_or_default()),
                         );
                     }
-                    if let Some(k) = node.scalar() {
-                        first_lines.entry(k.to_string()).or_insert(node.span.start.line);
+                    if pairs.len() >= SMALL_MAP {
+                        if first_lines.is_empty() {
+                            first_lines.extend(pairs.iter().rev().filter_map(|(k, _)| Some((k.scalar()?.to_string(), k.span.start.line))));
+                        }
+                        if let Some(k) = node.scalar() {
+                            first_lines.entry(k.to_string()).or_insert(node.span.start.line);
+                        }
                     }
                     *pending = Some(node);
                 }
@@ -338,6 +352,19 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
             None
         }
         root => root,
+    }
+}
+
+/// Mappings up to this size find duplicate keys by a scan; larger ones by a hash map, so a
+/// mapping of thousands of keys is not quadratic and a real manifest pays nothing for it.
+const SMALL_MAP: usize = 16;
+
+/// The line of an earlier key equal to `key`, if any.
+fn first_line_of(pairs: &[(Node, Node)], index: &HashMap<String, usize>, key: &str) -> Option<usize> {
+    if pairs.len() > SMALL_MAP {
+        index.get(key).copied()
+    } else {
+        pairs.iter().find(|(k, _)| k.scalar() == Some(key)).map(|(k, _)| k.span.start.line)
     }
 }
 
