@@ -562,3 +562,24 @@ fn a_closed_stdout_is_not_an_error() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.code() == Some(0), "{:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn the_catalog_index_is_identical_with_one_thread_and_with_many() {
+    let d = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let out = d.path().join(format!("index-{threads}.json"));
+        bin()
+            .current_dir(common::repo())
+            .env("SOURCE_DATE_EPOCH", "1767323045")
+            .args(["--threads", threads, "build-index", "manifests", "--include-planned", "--out"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(contains("221 server(s)"));
+        outputs.push(fs::read(&out).unwrap());
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let diags = |threads: &str| bin().current_dir(common::repo()).env("RAYON_NUM_THREADS", threads).args(["check", "--format", "json"]).output().unwrap().stdout;
+    assert_eq!(diags("1"), diags("4"));
+}
