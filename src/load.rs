@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::schema::egress::Denylist;
 use crate::schema::policy::{self, Policy};
-use crate::schema::{self, diag, yaml, Diagnostic, Location, Manifest, ManifestContext, Rule, Toolspec};
+use crate::schema::{self, diag, yaml, Diagnostic, Location, Manifest, ManifestContext, Rule};
 
 /// An I/O failure: exit code 2, never a lint finding.
 #[derive(Debug, thiserror::Error)]
@@ -283,31 +283,28 @@ pub fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> R
     Ok((out, used))
 }
 
-/// Checks toolspecs in parallel, each paired with its already-parsed manifest.
-pub fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Toolspec>>, LoadError> {
+/// Checks toolspecs in parallel, each paired with its already-parsed manifest. The parsed
+/// toolspecs are not kept: nothing after the check needs them.
+pub fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<(), LoadError> {
     let by_key: HashMap<(&str, &str), &Manifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
-    let results: Vec<FileResult<Option<Toolspec>>> = files
+    let results: Vec<FileResult<()>> = files
         .par_iter()
         .map(|f| {
             read_or_report(
                 f,
-                |d| FileResult::unreadable(None, d),
+                |d| FileResult::unreadable((), d),
                 |text| {
-                    let (t, diags) = schema::check_toolspec(&text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
-                    FileResult::new(t, text, diags)
+                    let (_, diags) = schema::check_toolspec(&text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
+                    FileResult::new((), text, diags)
                 },
             )
         })
         .collect::<Result<_, _>>()?;
-    Ok(files
-        .iter()
-        .zip(results)
-        .map(|(f, r)| {
-            report.add(&f.display(), r.text, r.diags);
-            r.value
-        })
-        .collect())
+    for (f, r) in files.iter().zip(results) {
+        report.add(&f.display(), r.text, r.diags);
+    }
+    Ok(())
 }
 
 /// Reports a second declaration of the same name@version.

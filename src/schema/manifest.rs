@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::diag::{Diagnostic, Rule};
 use super::egress;
-use super::read::{index, join, Reader};
+use super::read::{index, join, Path, Reader};
 use super::yaml::Node;
 
 fn re(pattern: &str) -> Regex {
@@ -211,18 +211,20 @@ const MANIFEST_FIELDS: &[&str] = &[
     "icon",
 ];
 
-/// Reads a manifest out of a YAML tree; every structural problem lands in the reader.
-pub fn from_node(root: &Node, r: &mut Reader) -> Option<Manifest> {
-    let mut f = r.fields(root, "")?;
-    let schema_version = f.get("schemaVersion").and_then(|n| r.int(n, "schemaVersion")).unwrap_or(0);
+/// Reads a manifest out of a YAML tree; every structural problem lands in the reader. String
+/// values are moved out of the tree, which keeps its keys and spans for locating findings.
+pub fn from_node(root: &mut Node, r: &mut Reader) -> Option<Manifest> {
+    let top = Path::Root;
+    let mut f = r.fields(root, top)?;
+    let schema_version = f.get("schemaVersion").and_then(|n| r.int(n, top.key("schemaVersion"))).unwrap_or(0);
     let name = r.opt_string(&mut f, "name");
     let version = r.opt_string(&mut f, "version");
-    let source = f.get("source").and_then(|n| r.fields(n, "source")).map(|mut s| {
+    let source = f.get("source").and_then(|n| r.fields(n, top.key("source"))).map(|mut s| {
         let v = Source { repo: r.opt_string(&mut s, "repo"), tag: r.opt_string(&mut s, "tag"), package: r.opt_string(&mut s, "package") };
         r.finish(s, &["repo", "tag", "package"]);
         v
     });
-    let image = f.get("image").and_then(|n| r.fields(n, "image")).map(|mut s| {
+    let image = f.get("image").and_then(|n| r.fields(n, top.key("image"))).map(|mut s| {
         let v = Image {
             reference: r.opt_string(&mut s, "ref"),
             digest: r.opt_string(&mut s, "digest"),
@@ -233,23 +235,23 @@ pub fn from_node(root: &Node, r: &mut Reader) -> Option<Manifest> {
         v
     });
     let tier = r.opt_string(&mut f, "tier");
-    let entitlements = f.get("entitlements").and_then(|n| r.fields(n, "entitlements")).map(|mut s| {
+    let entitlements = f.get("entitlements").and_then(|n| r.fields(n, top.key("entitlements"))).map(|mut s| {
         let v = Entitlements { egress: r.opt_strings(&mut s, "egress") };
         r.finish(s, &["egress"]);
         v
     });
     let credentials = match f.get("credentials") {
-        Some(n) => r.list(n, "credentials", read_credential),
+        Some(n) => r.list(n, top.key("credentials"), read_credential),
         None => Vec::new(),
     };
     let tools = match f.get("tools") {
-        Some(n) => r.list(n, "tools", |r, n, p| {
+        Some(n) => r.list(n, top.key("tools"), |r, n, p| {
             let mut t = r.fields(n, p)?;
             let name = r.opt_string(&mut t, "name");
             let default = match t.get("default") {
-                Some(d) => r.bool(d, &join(p, "default")),
+                Some(d) => r.bool(d, p.key("default")),
                 None => {
-                    r.diags.push(Diagnostic::new(Rule::ToolDefault, p, format!("tool `{name}` has no `default: true|false`")));
+                    r.diags.push(Diagnostic::new(Rule::ToolDefault, p.to_string(), format!("tool `{name}` has no `default: true|false`")));
                     None
                 }
             };
@@ -298,15 +300,14 @@ pub fn from_node(root: &Node, r: &mut Reader) -> Option<Manifest> {
     })
 }
 
-fn read_credential(r: &mut Reader, n: &Node, p: &str) -> Option<Credential> {
+fn read_credential(r: &mut Reader, n: &mut Node, p: Path<'_>) -> Option<Credential> {
     let mut c = r.fields(n, p)?;
     let id = r.opt_string(&mut c, "id");
     let kind = r.opt_string(&mut c, "type");
     let provider = r.opt_string(&mut c, "provider");
     let scopes = r.opt_strings(&mut c, "scopes");
-    let inject_path = join(p, "inject");
     let inject = match c.get("inject") {
-        Some(n) => r.fields(n, &inject_path).map(|mut i| {
+        Some(n) => r.fields(n, p.key("inject")).map(|mut i| {
             let v =
                 Inject { header: r.opt_string(&mut i, "header"), format: r.opt_string(&mut i, "format"), env: r.opt_string(&mut i, "env") };
             r.finish(i, &["header", "format", "env"]);
@@ -356,11 +357,11 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
 
     let mut seen_egress = HashSet::new();
     for (i, entry) in m.entitlements.egress.iter().enumerate() {
-        let field = index("entitlements.egress", i);
+        let field = || index("entitlements.egress", i);
         match egress::parse_entry(entry) {
-            Err((rule, why)) => err(rule, &field, format!("egress entry `{entry}`: {why}")),
+            Err((rule, why)) => err(rule, &field(), format!("egress entry `{entry}`: {why}")),
             Ok(_) if !seen_egress.insert(entry.as_str()) => {
-                err(Rule::EgressDuplicate, &field, format!("egress entry `{entry}` is listed twice"))
+                err(Rule::EgressDuplicate, &field(), format!("egress entry `{entry}` is listed twice"))
             }
             Ok(_) => {}
         }
@@ -375,75 +376,76 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
 
     let mut ids = HashSet::new();
     for (i, c) in m.credentials.iter().enumerate() {
-        let p = index("credentials", i);
+        // Paths are built only when a finding needs one.
+        let p = || index("credentials", i);
         if c.id.is_empty() {
-            err(Rule::CredentialId, &join(&p, "id"), "credential id is missing".into());
+            err(Rule::CredentialId, &join(&p(), "id"), "credential id is missing".into());
         } else if !ids.insert(c.id.as_str()) {
-            err(Rule::CredentialId, &join(&p, "id"), format!("credential id `{}` is used twice", c.id));
+            err(Rule::CredentialId, &join(&p(), "id"), format!("credential id `{}` is used twice", c.id));
         } else if !CREDENTIAL_ID.is_match(&c.id) {
-            err(Rule::CredentialId, &join(&p, "id"), format!("credential id `{}` is not lowercase [a-z0-9_-]", c.id));
+            err(Rule::CredentialId, &join(&p(), "id"), format!("credential id `{}` is not lowercase [a-z0-9_-]", c.id));
         }
         if !CREDENTIAL_TYPE.is_match(&c.kind) {
-            err(Rule::CredentialType, &join(&p, "type"), format!("credential type `{}` is not a lowercase snake_case word", c.kind));
+            err(Rule::CredentialType, &join(&p(), "type"), format!("credential type `{}` is not a lowercase snake_case word", c.kind));
         }
         if !NAME.is_match(&c.provider) {
-            err(Rule::CredentialProvider, &join(&p, "provider"), format!("provider `{}` is not in the name alphabet", c.provider));
+            err(Rule::CredentialProvider, &join(&p(), "provider"), format!("provider `{}` is not in the name alphabet", c.provider));
         }
         for (j, s) in c.scopes.iter().enumerate() {
             if s.is_empty() || s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
-                err(Rule::CredentialScope, &index(&join(&p, "scopes"), j), format!("scope `{s}` is empty or contains whitespace"));
+                err(Rule::CredentialScope, &index(&join(&p(), "scopes"), j), format!("scope `{s}` is empty or contains whitespace"));
             }
         }
         if c.kind == "oauth2" && c.vendor.is_empty() {
-            err(Rule::CredentialVendor, &join(&p, "vendor"), "an oauth2 credential needs a vendor (the OAuth app family)".into());
+            err(Rule::CredentialVendor, &join(&p(), "vendor"), "an oauth2 credential needs a vendor (the OAuth app family)".into());
         }
         if !c.vendor.is_empty() && !NAME.is_match(&c.vendor) {
-            err(Rule::CredentialVendor, &join(&p, "vendor"), format!("vendor `{}` is not in the name alphabet", c.vendor));
+            err(Rule::CredentialVendor, &join(&p(), "vendor"), format!("vendor `{}` is not in the name alphabet", c.vendor));
         }
         if c.kind == "oauth2" && c.scopes.is_empty() {
-            err(Rule::OauthNoScopes, &join(&p, "scopes"), format!("oauth2 credential `{}` lists no scopes", c.id));
+            err(Rule::OauthNoScopes, &join(&p(), "scopes"), format!("oauth2 credential `{}` lists no scopes", c.id));
         }
-        let inject = join(&p, "inject");
+        let inject = || join(&p(), "inject");
         match m.tier.as_str() {
             "sealed" => {
                 if !c.inject.env.is_empty() {
                     err(
                         Rule::CredentialInject,
-                        &join(&inject, "env"),
+                        &join(&inject(), "env"),
                         "sealed tier: the server never sees the credential, so inject.env is not allowed".into(),
                     );
                 }
                 if c.inject.header.is_empty() {
-                    err(Rule::CredentialInject, &inject, "sealed tier: inject.header is required".into());
+                    err(Rule::CredentialInject, &inject(), "sealed tier: inject.header is required".into());
                 } else if !HEADER.is_match(&c.inject.header) || FORBIDDEN_HEADERS.contains(&c.inject.header.to_ascii_lowercase().as_str()) {
                     err(
                         Rule::CredentialInject,
-                        &join(&inject, "header"),
+                        &join(&inject(), "header"),
                         format!("`{}` is not a header a credential can be injected into", c.inject.header),
                     );
                 }
                 if !c.inject.format.contains("{token}") {
-                    let field = if c.inject.format.is_empty() { inject.clone() } else { join(&inject, "format") };
+                    let field = if c.inject.format.is_empty() { inject() } else { join(&inject(), "format") };
                     err(Rule::CredentialInject, &field, "sealed tier: inject.format must contain {token}".into());
                 } else if has_control(&c.inject.format) {
                     err(
                         Rule::CredentialInject,
-                        &join(&inject, "format"),
+                        &join(&inject(), "format"),
                         "inject.format may not contain control characters (header injection)".into(),
                     );
                 }
             }
             "entrusted" => {
                 if !c.inject.header.is_empty() || !c.inject.format.is_empty() {
-                    err(Rule::CredentialInject, &inject, "entrusted tier: only inject.env is allowed".into());
+                    err(Rule::CredentialInject, &inject(), "entrusted tier: only inject.env is allowed".into());
                 }
                 if c.inject.env.is_empty() {
-                    err(Rule::CredentialInject, &inject, "entrusted tier: inject.env is required".into());
+                    err(Rule::CredentialInject, &inject(), "entrusted tier: inject.env is required".into());
                 } else if !ENV.is_match(&c.inject.env) || FORBIDDEN_ENV.contains(&c.inject.env.as_str()) || c.inject.env.starts_with("LD_")
                 {
                     err(
                         Rule::CredentialInject,
-                        &join(&inject, "env"),
+                        &join(&inject(), "env"),
                         format!("`{}` is not an UPPER_SNAKE variable a credential may set", c.inject.env),
                     );
                 }
@@ -460,13 +462,13 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
 
     let mut names = HashSet::new();
     for (i, t) in m.tools.iter().enumerate() {
-        let field = join(&index("tools", i), "name");
+        let field = || join(&index("tools", i), "name");
         if t.name.is_empty() {
-            err(Rule::ToolName, &field, "tool name is missing".into());
+            err(Rule::ToolName, &field(), "tool name is missing".into());
         } else if !names.insert(t.name.as_str()) {
-            err(Rule::ToolName, &field, format!("tool `{}` is listed twice", t.name));
+            err(Rule::ToolName, &field(), format!("tool `{}` is listed twice", t.name));
         } else if !TOOL_NAME.is_match(&t.name) {
-            err(Rule::ToolName, &field, format!("tool name `{}` is not [A-Za-z0-9_-], 1 to 64 characters", t.name));
+            err(Rule::ToolName, &field(), format!("tool name `{}` is not [A-Za-z0-9_-], 1 to 64 characters", t.name));
         }
     }
     if !m.tools.is_empty() && m.tools.iter().all(|t| !t.default) {
@@ -478,22 +480,40 @@ pub fn validate(m: &Manifest) -> Vec<Diagnostic> {
 
 /// Flags values `registryctl new` left for the author to fill in.
 fn check_placeholders(m: &Manifest, out: &mut Vec<Diagnostic>) {
-    let mut fields: Vec<(String, &str)> = vec![
-        ("name".into(), &m.name),
-        ("source.repo".into(), &m.source.repo),
-        ("source.tag".into(), &m.source.tag),
-        ("displayName".into(), &m.display_name),
-        ("description".into(), &m.description),
-        ("category".into(), &m.category),
-    ];
-    fields.extend(m.entitlements.egress.iter().enumerate().map(|(i, e)| (index("entitlements.egress", i), e.as_str())));
-    fields.extend(m.tools.iter().enumerate().map(|(i, t)| (join(&index("tools", i), "name"), t.name.as_str())));
-    report_placeholders(fields, out);
+    let mut marked: Vec<(String, &str)> = Vec::new();
+    for (field, value) in [
+        ("name", &m.name),
+        ("source.repo", &m.source.repo),
+        ("source.tag", &m.source.tag),
+        ("displayName", &m.display_name),
+        ("description", &m.description),
+        ("category", &m.category),
+    ] {
+        if is_placeholder(value) {
+            marked.push((field.to_string(), value));
+        }
+    }
+    marked.extend(
+        m.entitlements
+            .egress
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| is_placeholder(e))
+            .map(|(i, e)| (index("entitlements.egress", i), e.as_str())),
+    );
+    marked.extend(
+        m.tools
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| is_placeholder(&t.name))
+            .map(|(i, t)| (join(&index("tools", i), "name"), t.name.as_str())),
+    );
+    report_placeholders(marked, out);
 }
 
 /// Reports each field still holding a scaffold marker, in place of any other finding on it.
-pub(crate) fn report_placeholders(fields: Vec<(String, &str)>, out: &mut Vec<Diagnostic>) {
-    let marked: Vec<(String, &str)> = fields.into_iter().filter(|(_, v)| is_placeholder(v)).collect();
+/// `marked` holds only the fields whose value is a marker.
+pub(crate) fn report_placeholders(marked: Vec<(String, &str)>, out: &mut Vec<Diagnostic>) {
     if marked.is_empty() {
         return;
     }

@@ -77,11 +77,11 @@ fn path_rule(kind: &str, name: &str, version: &str, at: Option<Location<'_>>) ->
 /// Parses, validates and applies policy to one manifest's text.
 pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx: &ManifestContext<'_>) -> ManifestCheck {
     let mut parse_diags = Vec::new();
-    let Some(root) = yaml::parse(text, &mut parse_diags) else {
+    let Some(mut root) = yaml::parse(text, &mut parse_diags) else {
         return ManifestCheck { diags: parse_diags, ..ManifestCheck::default() };
     };
     let mut r = Reader::with(parse_diags);
-    let Some(m) = manifest::from_node(&root, &mut r) else {
+    let Some(m) = manifest::from_node(&mut root, &mut r) else {
         return ManifestCheck { diags: r.diags, ..ManifestCheck::default() };
     };
     let mut rules = manifest::validate(&m);
@@ -118,9 +118,9 @@ pub fn check_toolspec<'m>(
     find_manifest: impl Fn(&str, &str) -> Option<&'m Manifest>,
 ) -> (Option<Toolspec>, Vec<Diagnostic>) {
     let mut parse_diags = Vec::new();
-    let Some(root) = yaml::parse(text, &mut parse_diags) else { return (None, parse_diags) };
+    let Some(mut root) = yaml::parse(text, &mut parse_diags) else { return (None, parse_diags) };
     let mut r = Reader::with(parse_diags);
-    let Some(t) = toolspec::from_node(&root, &mut r) else { return (None, r.diags) };
+    let Some(t) = toolspec::from_node(&mut root, &mut r) else { return (None, r.diags) };
     let mut rules = toolspec::validate(&t);
     rules.extend(path_rule("toolspecs", &t.name, &t.version, at));
     match find_manifest(&t.name, &t.version) {

@@ -8,7 +8,7 @@ use regex::Regex;
 use super::diag::{Diagnostic, Rule};
 use super::egress::{self, Denylist, Entry};
 use super::manifest::Manifest;
-use super::read::{index, join, Reader};
+use super::read::{index, join, Path, Reader};
 use super::yaml;
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$").expect("valid regex"));
@@ -36,12 +36,13 @@ pub struct Policy {
 /// Diagnostics carry spans; the caller sets the file.
 pub fn parse_exceptions(text: &str, today: &str) -> (Vec<Exception>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let Some(root) = yaml::parse(text, &mut diags) else { return (Vec::new(), diags) };
+    let Some(mut root) = yaml::parse(text, &mut diags) else { return (Vec::new(), diags) };
     let mut r = Reader::default();
     let mut out = Vec::new();
-    if let Some(mut f) = r.fields(&root, "") {
+    let top = Path::Root;
+    if let Some(mut f) = r.fields(&mut root, top) {
         if let Some(list) = f.get("exceptions") {
-            out = r.list(list, "exceptions", |r, n, p| {
+            out = r.list(list, top.key("exceptions"), |r, n, p| {
                 let mut e = r.fields(n, p)?;
                 let v = Exception {
                     server: r.opt_string(&mut e, "server"),

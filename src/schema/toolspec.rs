@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::diag::{Diagnostic, Rule};
 use super::egress;
 use super::manifest::{has_control, Manifest};
-use super::read::{index, join, Reader};
+use super::read::{index, join, Path, Reader};
 use super::yaml::Node;
 
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -89,36 +89,37 @@ pub struct Param {
     pub description: String,
 }
 
-/// Reads a toolspec out of a YAML tree.
-pub fn from_node(root: &Node, r: &mut Reader) -> Option<Toolspec> {
-    let mut f = r.fields(root, "")?;
-    let schema_version = f.get("schemaVersion").and_then(|n| r.int(n, "schemaVersion")).unwrap_or(0);
+/// Reads a toolspec out of a YAML tree (string values are moved out of it).
+pub fn from_node(root: &mut Node, r: &mut Reader) -> Option<Toolspec> {
+    let top = Path::Root;
+    let mut f = r.fields(root, top)?;
+    let schema_version = f.get("schemaVersion").and_then(|n| r.int(n, top.key("schemaVersion"))).unwrap_or(0);
     let name = r.opt_string(&mut f, "name");
     let version = r.opt_string(&mut f, "version");
     let base_url = r.opt_string(&mut f, "baseUrl");
-    let auth = f.get("auth").and_then(|n| r.fields(n, "auth")).map(|mut a| {
+    let auth = f.get("auth").and_then(|n| r.fields(n, top.key("auth"))).map(|mut a| {
         let v = Auth { header: r.opt_string(&mut a, "header"), format: r.opt_string(&mut a, "format") };
         r.finish(a, &["header", "format"]);
         v
     });
     let tools = match f.get("tools") {
-        Some(n) => r.list(n, "tools", read_tool),
+        Some(n) => r.list(n, top.key("tools"), read_tool),
         None => Vec::new(),
     };
     r.finish(f, &["schemaVersion", "name", "version", "baseUrl", "auth", "tools"]);
     Some(Toolspec { schema_version, name, version, base_url, auth, tools })
 }
 
-fn read_tool(r: &mut Reader, n: &Node, p: &str) -> Option<ToolDef> {
+fn read_tool(r: &mut Reader, n: &mut Node, p: Path<'_>) -> Option<ToolDef> {
     let mut t = r.fields(n, p)?;
     let params = match t.get("params") {
-        Some(n) => r.list(n, &join(p, "params"), |r, n, p| {
+        Some(n) => r.list(n, p.key("params"), |r, n, p| {
             let mut f = r.fields(n, p)?;
             let v = Param {
                 name: r.opt_string(&mut f, "name"),
                 location: r.opt_string(&mut f, "in"),
                 kind: r.opt_string(&mut f, "type"),
-                required: f.get("required").and_then(|n| r.bool(n, &join(p, "required"))).unwrap_or(false),
+                required: f.get("required").and_then(|n| r.bool(n, p.key("required"))).unwrap_or(false),
                 description: r.opt_string(&mut f, "description"),
             };
             r.finish(f, &["name", "in", "type", "required", "description"]);
@@ -181,68 +182,73 @@ pub fn validate(t: &Toolspec) -> Vec<Diagnostic> {
     }
     let mut names = HashSet::new();
     for (i, tool) in t.tools.iter().enumerate() {
-        let p = index("tools", i);
+        // Paths are built only when a finding needs one.
+        let p = || index("tools", i);
         if tool.name.is_empty() {
-            err(Rule::ToolspecTools, &join(&p, "name"), "tool name is missing".into());
+            err(Rule::ToolspecTools, &join(&p(), "name"), "tool name is missing".into());
         } else if !names.insert(tool.name.as_str()) {
-            err(Rule::ToolspecTools, &join(&p, "name"), format!("tool `{}` is listed twice", tool.name));
+            err(Rule::ToolspecTools, &join(&p(), "name"), format!("tool `{}` is listed twice", tool.name));
         }
         let words = tool.description.split_whitespace().count();
         if words == 0 {
-            err(Rule::ToolspecDescription, &join(&p, "description"), format!("tool `{}` has no description", tool.name));
+            err(Rule::ToolspecDescription, &join(&p(), "description"), format!("tool `{}` has no description", tool.name));
         } else if words < MIN_DESCRIPTION_WORDS {
             err(
                 Rule::ToolspecDescriptionShort,
-                &join(&p, "description"),
+                &join(&p(), "description"),
                 format!("the description of `{}` has {words} word(s); write at least {MIN_DESCRIPTION_WORDS}", tool.name),
             );
         }
         if !METHODS.contains(&tool.method.as_str()) {
-            err(Rule::ToolspecMethod, &join(&p, "method"), format!("method `{}` is not one of {}", tool.method, METHODS.join(", ")));
+            err(Rule::ToolspecMethod, &join(&p(), "method"), format!("method `{}` is not one of {}", tool.method, METHODS.join(", ")));
         }
         if !PATH_CHARS.is_match(&tool.path) || tool.path.split('/').any(|s| s == "..") {
-            err(Rule::ToolspecPath, &join(&p, "path"), format!("path `{}` is not an absolute path without query or fragment", tool.path));
+            err(Rule::ToolspecPath, &join(&p(), "path"), format!("path `{}` is not an absolute path without query or fragment", tool.path));
         }
         if !tool.base_url.is_empty() {
             if let Err(e) = base_url_host(&tool.base_url) {
-                err(Rule::ToolspecBaseUrl, &join(&p, "baseUrl"), e);
+                err(Rule::ToolspecBaseUrl, &join(&p(), "baseUrl"), e);
             }
         }
         if !tool.encoding.is_empty() && !ENCODINGS.contains(&tool.encoding.as_str()) {
-            err(Rule::ToolspecEncoding, &join(&p, "encoding"), format!("encoding `{}` is not json or form", tool.encoding));
+            err(Rule::ToolspecEncoding, &join(&p(), "encoding"), format!("encoding `{}` is not json or form", tool.encoding));
         }
         let placeholders: BTreeSet<&str> = PLACEHOLDER.captures_iter(&tool.path).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
         let mut params = HashSet::new();
         for (j, param) in tool.params.iter().enumerate() {
-            let pp = index(&join(&p, "params"), j);
+            let pp = || index(&join(&p(), "params"), j);
             if param.name.is_empty() {
-                err(Rule::ToolspecParamName, &join(&pp, "name"), "parameter name is missing".into());
+                err(Rule::ToolspecParamName, &join(&pp(), "name"), "parameter name is missing".into());
             } else if !params.insert(param.name.as_str()) {
-                err(Rule::ToolspecParamName, &join(&pp, "name"), format!("parameter `{}` is listed twice", param.name));
+                err(Rule::ToolspecParamName, &join(&pp(), "name"), format!("parameter `{}` is listed twice", param.name));
             } else if has_control(&param.name) {
-                err(Rule::ToolspecParamName, &join(&pp, "name"), "parameter names may not contain control characters".into());
+                err(Rule::ToolspecParamName, &join(&pp(), "name"), "parameter names may not contain control characters".into());
             }
             if !LOCATIONS.contains(&param.location.as_str()) {
-                err(Rule::ToolspecParamIn, &join(&pp, "in"), format!("in `{}` is not path, query, body or header", param.location));
+                err(Rule::ToolspecParamIn, &join(&pp(), "in"), format!("in `{}` is not path, query, body or header", param.location));
             }
             if !TYPES.contains(&param.kind.as_str()) {
-                err(Rule::ToolspecParamType, &join(&pp, "type"), format!("type `{}` is not one of {}", param.kind, TYPES.join(", ")));
+                err(Rule::ToolspecParamType, &join(&pp(), "type"), format!("type `{}` is not one of {}", param.kind, TYPES.join(", ")));
             }
             match param.location.as_str() {
-                "path" if !param.required => {
-                    err(Rule::ToolspecPathParam, &join(&pp, "required"), format!("path parameter `{}` must be required: true", param.name))
-                }
+                "path" if !param.required => err(
+                    Rule::ToolspecPathParam,
+                    &join(&pp(), "required"),
+                    format!("path parameter `{}` must be required: true", param.name),
+                ),
                 "path" if !placeholders.contains(param.name.as_str()) => err(
                     Rule::ToolspecPathParam,
-                    &join(&pp, "name"),
+                    &join(&pp(), "name"),
                     format!("path parameter `{}` does not appear as {{{}}} in `{}`", param.name, param.name, tool.path),
                 ),
-                "body" if !matches!(tool.method.as_str(), "POST" | "PUT" | "PATCH") => {
-                    err(Rule::ToolspecBodyParam, &join(&pp, "in"), format!("body parameter `{}` on a {} request", param.name, tool.method))
-                }
+                "body" if !matches!(tool.method.as_str(), "POST" | "PUT" | "PATCH") => err(
+                    Rule::ToolspecBodyParam,
+                    &join(&pp(), "in"),
+                    format!("body parameter `{}` on a {} request", param.name, tool.method),
+                ),
                 "header" if auth_header.as_deref() == Some(param.name.to_ascii_lowercase().as_str()) => err(
                     Rule::ToolspecHeaderParam,
-                    &join(&pp, "name"),
+                    &join(&pp(), "name"),
                     format!("header parameter `{}` would set the auth header", param.name),
                 ),
                 _ => {}
@@ -252,20 +258,22 @@ pub fn validate(t: &Toolspec) -> Vec<Diagnostic> {
             if !tool.params.iter().any(|x| x.name == ph && x.location == "path") {
                 err(
                     Rule::ToolspecPathParam,
-                    &join(&p, "path"),
+                    &join(&p(), "path"),
                     format!("placeholder {{{ph}}} in `{}` has no in: path parameter", tool.path),
                 );
             }
         }
     }
-    let mut fields = vec![("baseUrl".to_string(), t.base_url.as_str())];
+    let mut fields = Vec::new();
+    if super::manifest::is_placeholder(&t.base_url) {
+        fields.push(("baseUrl".to_string(), t.base_url.as_str()));
+    }
     for (i, tool) in t.tools.iter().enumerate() {
-        let p = index("tools", i);
-        fields.extend([
-            (join(&p, "name"), tool.name.as_str()),
-            (join(&p, "description"), tool.description.as_str()),
-            (join(&p, "path"), tool.path.as_str()),
-        ]);
+        for (key, value) in [("name", &tool.name), ("description", &tool.description), ("path", &tool.path)] {
+            if super::manifest::is_placeholder(value) {
+                fields.push((join(&index("tools", i), key), value.as_str()));
+            }
+        }
     }
     super::manifest::report_placeholders(fields, &mut out);
     out
@@ -308,22 +316,14 @@ pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
     if !missing.is_empty() {
         out.push(Diagnostic::new(Rule::PairingTools, "tools", format!("the manifest's tools {} have no mapping here", missing.join(", "))));
     }
-    let mut urls = vec![("baseUrl".to_string(), t.base_url.as_str())];
-    urls.extend(
-        t.tools
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| !x.base_url.is_empty())
-            .map(|(i, x)| (join(&index("tools", i), "baseUrl"), x.base_url.as_str())),
-    );
-    for (field, url) in urls {
+    // The spec's base URL, then each tool's own; a path is built only for a finding.
+    let tool_urls = t.tools.iter().enumerate().filter(|(_, x)| !x.base_url.is_empty()).map(|(i, x)| (Some(i), x.base_url.as_str()));
+    for (tool, url) in std::iter::once((None, t.base_url.as_str())).chain(tool_urls) {
         if let Ok(host) = base_url_host(url) {
             if !m.entitlements.egress.iter().any(|e| egress::allows(e, host)) {
-                out.push(Diagnostic::new(
-                    Rule::PairingEgress,
-                    field,
-                    format!("host `{host}` is not allowed by the manifest's egress ({})", m.entitlements.egress.join(", ")),
-                ));
+                let field = tool.map_or_else(|| "baseUrl".to_string(), |i| join(&index("tools", i), "baseUrl"));
+                let msg = format!("host `{host}` is not allowed by the manifest's egress ({})", m.entitlements.egress.join(", "));
+                out.push(Diagnostic::new(Rule::PairingEgress, field, msg));
             }
         }
     }
