@@ -35,7 +35,7 @@ pub struct Toolspec {
     pub name: String,
     #[schemars(regex(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
     pub version: String,
-    /// Exactly https://<host>.
+    /// Exactly `https://<host>`.
     #[schemars(regex(pattern = r"^https://[a-z0-9.-]+$"))]
     pub base_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
