@@ -580,6 +580,8 @@ fn the_catalog_index_is_identical_with_one_thread_and_with_many() {
         outputs.push(fs::read(&out).unwrap());
     }
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
-    let diags = |threads: &str| bin().current_dir(common::repo()).env("RAYON_NUM_THREADS", threads).args(["check", "--format", "json"]).output().unwrap().stdout;
+    let diags = |threads: &str| {
+        bin().current_dir(common::repo()).env("RAYON_NUM_THREADS", threads).args(["check", "--format", "json"]).output().unwrap().stdout
+    };
     assert_eq!(diags("1"), diags("4"));
 }
