@@ -1,0 +1,259 @@
+//! What each fuzz target runs, shared with `tests/fuzz_regressions.rs` (which includes this file
+//! with `#[path]`), so a saved reproducer is replayed through exactly the code the fuzzer ran.
+//!
+//! Uses std, `registryctl` and `serde_json` (already a dependency of `registryctl`) only.
+//! Every `assert!` here is an invariant: a failing one is a finding, like a panic inside the crate.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use registryctl::load::Report;
+use registryctl::render::{self, Format};
+use registryctl::schema::egress::{self, Denylist, Entry};
+use registryctl::schema::index::{self, Index};
+use registryctl::schema::policy::Exception;
+use registryctl::schema::sign::PublicKey;
+use registryctl::schema::{self, Diagnostic, Manifest, ManifestContext, Policy, Severity, Toolspec};
+
+/// The manifest every fuzzed toolspec is paired with (a toolpack manifest from the registry).
+pub const PAIRED_MANIFEST: &str = include_str!("../fixtures/paired-manifest.yaml");
+/// The Go gateway's conformance index, its signature and the throwaway test key that signed it.
+pub const CONFORMANCE_INDEX: &[u8] = include_bytes!("../fixtures/index.json");
+pub const CONFORMANCE_SIG: &str = include_str!("../fixtures/index.json.sig");
+pub const TEST_KEY_PUB: &str = include_str!("../fixtures/test-key.pub");
+
+/// What a run saw, for the regression test's "invalid input yields an error" assertion.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Outcome {
+    /// Error-severity diagnostics (a decode failure counts as one).
+    pub errors: usize,
+}
+
+fn errors(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.severity == Severity::Error).count()
+}
+
+/// Spans must be usable to slice the text (the human renderer does `text[start..]`).
+fn assert_spans(text: &str, diags: &[Diagnostic]) {
+    for d in diags {
+        if let Some(s) = d.span {
+            for off in [s.start.offset, s.end.offset] {
+                assert!(
+                    text.is_char_boundary(off),
+                    "span offset {off} of {:?} is not a char boundary of a {}-byte text",
+                    d.rule,
+                    text.len()
+                );
+            }
+        }
+    }
+}
+
+/// Renders the diagnostics the way `registryctl lint` prints them.
+fn render_all(text: &str, diags: &[Diagnostic]) {
+    let mut report = Report::default();
+    report.add("fuzz.yaml", Some(text.to_string()), diags.to_vec());
+    for format in [Format::Human, Format::Github, Format::Json, Format::Sarif] {
+        let _ = render::render(format, &report, false);
+    }
+}
+
+pub fn policy() -> &'static Policy {
+    static P: OnceLock<Policy> = OnceLock::new();
+    P.get_or_init(|| Policy {
+        denylist: Denylist::parse("# capture services\nwebhook.site\n*.requestbin.net\nleak.example.com  # trailing\n"),
+        exceptions: vec![Exception {
+            server: "shop".into(),
+            egress: "*.myshopify.com".into(),
+            reason: "per-shop host".into(),
+            expires: "2099-01-01".into(),
+        }],
+        today: "2026-01-01".into(),
+    })
+}
+
+pub fn paired_manifest() -> &'static Manifest {
+    static M: OnceLock<Manifest> = OnceLock::new();
+    M.get_or_init(|| {
+        let c = schema::check_manifest(PAIRED_MANIFEST, None, &Policy::default(), &ManifestContext::default());
+        assert_eq!(errors(&c.diags), 0, "fixture manifest is invalid: {:?}", c.diags);
+        c.manifest.expect("fixture manifest parses")
+    })
+}
+
+pub fn conformance_index() -> &'static Index {
+    static I: OnceLock<Index> = OnceLock::new();
+    I.get_or_init(|| serde_json::from_slice(CONFORMANCE_INDEX).expect("conformance index parses"))
+}
+
+fn test_key() -> PublicKey {
+    PublicKey::from_hex(TEST_KEY_PUB).expect("test key parses")
+}
+
+/// `manifest`: bytes → decode → check_manifest with a denylist and one exception.
+/// Invariant: a manifest without error diagnostics survives Go-JSON encoding and decoding.
+pub fn manifest(data: &[u8]) -> Outcome {
+    let text = match schema::decode(data) {
+        Ok(t) => t,
+        Err(d) => {
+            assert_eq!(d.severity, Severity::Error);
+            return Outcome { errors: 1 };
+        }
+    };
+    let builders: Vec<String> = schema::manifest::BUILDERS.iter().map(|s| s.to_string()).collect();
+    let ctx = ManifestContext { builders_with_dockerfile: Some(&builders), toolspec_exists: Some(true) };
+    let check = schema::check_manifest(text, None, policy(), &ctx);
+    assert_spans(text, &check.diags);
+    render_all(text, &check.diags);
+    for &i in &check.exceptions_used {
+        assert!(i < policy().exceptions.len());
+    }
+    let n = errors(&check.diags);
+    if let Some(m) = &check.manifest {
+        let _ = index::hash(m);
+        let _ = index::runtime_hash(m);
+        let _ = schema::build_args(m);
+        let mut late = check.diags.clone();
+        schema::locate_late(text, &mut late);
+        assert_spans(text, &late);
+    }
+    if n == 0 {
+        let m = check.manifest.as_ref().expect("no errors but no manifest");
+        let json = index::to_go_json(m);
+        let back: Manifest = serde_json::from_slice(&json)
+            .unwrap_or_else(|e| panic!("Go JSON of a valid manifest does not parse back: {e}\n{}", String::from_utf8_lossy(&json)));
+        assert_eq!(&back, m, "Go JSON round trip changed the manifest");
+        assert_eq!(index::to_go_json(&back), json, "Go JSON is not stable");
+    }
+    Outcome { errors: n }
+}
+
+/// `toolspec`: bytes → decode → check_toolspec paired with a fixed toolpack manifest.
+/// Invariant: a toolspec without error diagnostics survives Go-JSON encoding and decoding.
+pub fn toolspec(data: &[u8]) -> Outcome {
+    let text = match schema::decode(data) {
+        Ok(t) => t,
+        Err(_) => return Outcome { errors: 1 },
+    };
+    let m = paired_manifest();
+    let (spec, diags) = schema::check_toolspec(text, None, |name, _version| (!name.is_empty()).then_some(m));
+    assert_spans(text, &diags);
+    render_all(text, &diags);
+    let n = errors(&diags);
+    if n == 0 {
+        let t = spec.as_ref().expect("no errors but no toolspec");
+        let json = index::to_go_json(t);
+        let back: Toolspec = serde_json::from_slice(&json)
+            .unwrap_or_else(|e| panic!("JSON of a valid toolspec does not parse back: {e}\n{}", String::from_utf8_lossy(&json)));
+        assert_eq!(&back, t, "JSON round trip changed the toolspec");
+    }
+    Outcome { errors: n }
+}
+
+/// `verify_index`: signature checks with a fixed key, then the bytes as an index.
+/// Invariants: nothing but the conformance bytes verifies under the conformance signature; only
+/// the conformance signature (in any hex case, whitespace around it) verifies the conformance
+/// bytes; an index that parses re-encodes to bytes that parse to the same index.
+pub fn verify_index(data: &[u8]) -> Outcome {
+    let key = test_key();
+    // The whole input as data under the real signature.
+    assert_eq!(key.verify(data, CONFORMANCE_SIG).is_ok(), data == CONFORMANCE_INDEX, "signature verified other data");
+    let text = String::from_utf8_lossy(data);
+    // The whole input as the signature text over the real data.
+    if key.verify(CONFORMANCE_INDEX, &text).is_ok() {
+        assert_eq!(text.trim().to_ascii_lowercase(), CONFORMANCE_SIG.trim(), "a second signature verified (malleability)");
+    }
+    // The first 64 bytes as a public key, the rest as data, under the real signature.
+    let (head, rest) = data.split_at(data.len().min(64));
+    if let Ok(k) = PublicKey::from_hex(&String::from_utf8_lossy(head)) {
+        let _ = k.to_hex();
+        let _ = k.verify(rest, CONFORMANCE_SIG);
+        let _ = k.verify(rest, &text);
+    }
+    // The first 128 bytes as a signature over the rest.
+    let (sig, rest) = data.split_at(data.len().min(128));
+    let _ = key.verify(rest, &String::from_utf8_lossy(sig));
+
+    if let Ok(idx) = serde_json::from_slice::<Index>(data) {
+        let json = index::to_go_json(&idx);
+        let back: Index = serde_json::from_slice(&json).expect("re-encoded index parses");
+        assert_eq!(back, idx, "Go JSON round trip changed the index");
+        assert_eq!(index::to_go_json(&back), json, "Go JSON is not stable");
+        resolve_refs(&idx);
+    }
+    Outcome::default()
+}
+
+fn resolve_refs(idx: &Index) {
+    for fixed in
+        ["alpha", "alpha@0.2.0", "beta@", "@1.0.0", "sha256:4444444444444444444444444444444444444444444444444444444444444444", "sha256:x"]
+    {
+        let _ = index::resolve(idx, fixed);
+    }
+    for (name, server) in idx.servers.iter().take(8) {
+        let _ = index::resolve(idx, name);
+        let _ = index::resolve(idx, &format!("{name}@{}", server.latest));
+        for (version, m) in server.versions.iter().take(8) {
+            let _ = index::resolve(idx, &format!("{name}@{version}"));
+            let _ = index::resolve(idx, &m.image.digest);
+            let _ = index::hash(m);
+            let _ = index::runtime_hash(m);
+        }
+    }
+}
+
+/// `egress`: the input as one allowlist entry; a line break splits off a host to match and a
+/// denylist text. Invariant: an accepted entry has no ':' or '/' and no uppercase letter, and
+/// wildcard matching agrees with its definition.
+pub fn egress(data: &[u8]) -> Outcome {
+    let Ok(input) = std::str::from_utf8(data) else { return Outcome::default() };
+    let (entry, rest) = input.split_once('\n').unwrap_or((input, ""));
+    let host = rest.lines().next().unwrap_or("");
+    let _ = egress::allows(entry, host);
+    let _ = egress::within(entry, host);
+    let _ = egress::check_host(entry);
+    let _ = egress::is_public_suffix(entry);
+    let custom = Denylist::parse(rest);
+    for candidate in [input, entry, host] {
+        let Ok(e) = egress::parse_entry(candidate) else { continue };
+        for s in [candidate, e.base()] {
+            assert!(!s.contains(':') && !s.contains('/') && !s.bytes().any(|b| b.is_ascii_uppercase()), "accepted entry {candidate:?}");
+        }
+        match e {
+            Entry::Host(h) => {
+                assert_eq!(h, candidate);
+                assert!(egress::allows(candidate, h));
+            }
+            Entry::Wildcard(suffix) => {
+                assert_eq!(format!("*.{suffix}"), candidate);
+                assert!(egress::allows(candidate, &format!("a.{suffix}")));
+                assert!(!egress::allows(candidate, suffix));
+            }
+        }
+        let _ = egress::allows(candidate, host);
+        let _ = egress::reserved(e);
+        let _ = egress::is_public_suffix(e.base());
+        let _ = policy().denylist.hit(e);
+        let _ = custom.hit(e);
+    }
+    Outcome::default()
+}
+
+/// `resolve`: the input as a ref against the conformance index.
+/// Invariant: what resolves is what was asked for.
+pub fn resolve(data: &[u8]) -> Outcome {
+    let idx = conformance_index();
+    let reference = String::from_utf8_lossy(data);
+    if let Ok(m) = index::resolve(idx, &reference) {
+        if reference.starts_with("sha256:") {
+            assert_eq!(m.image.digest, reference);
+        } else {
+            let (name, version) = reference.split_once('@').map_or((&*reference, None), |(n, v)| (n, Some(v)));
+            assert_eq!(m.name, name);
+            if let Some(v) = version {
+                assert_eq!(m.version, v);
+            }
+        }
+    }
+    Outcome::default()
+}
