@@ -457,11 +457,27 @@ pub enum Overwrite {
 /// An existing special file (a pipe, `/dev/stdout`, `/dev/full`) is written in place: renaming
 /// over it would replace the device instead of writing to it.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>, overwrite: Overwrite) -> Result<(), LoadError> {
-    use std::io::Write;
+    write_atomic_with(path, mode, overwrite, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] for content produced by a writer function, through a buffer, so large
+/// output (the index) is streamed to disk instead of held in memory.
+pub fn write_atomic_with(
+    path: &Path,
+    mode: Option<u32>,
+    overwrite: Overwrite,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), LoadError> {
+    use std::io::{BufWriter, Write};
+    let buffered = |file: &mut fs::File| -> std::io::Result<()> {
+        let mut w = BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        w.flush()
+    };
     if let Ok(meta) = fs::metadata(path) {
         if !meta.is_file() && !meta.is_dir() && overwrite == Overwrite::Replace {
             let mut f = fs::OpenOptions::new().write(true).open(path).map_err(|e| LoadError::new(path, "cannot open", e))?;
-            return f.write_all(bytes).and_then(|_| f.flush()).map_err(|e| LoadError::new(path, "cannot write", e));
+            return buffered(&mut f).map_err(|e| LoadError::new(path, "cannot write", e));
         }
     }
     let dir = match path.parent() {
@@ -476,10 +492,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>, overwrite: Ove
         fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
             .map_err(|e| LoadError::new(path, "cannot set permissions on", e))?;
     }
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| LoadError::new(path, "cannot write", e))?;
+    buffered(tmp.as_file_mut()).and_then(|_| tmp.as_file().sync_all()).map_err(|e| LoadError::new(path, "cannot write", e))?;
     match overwrite {
         Overwrite::Replace => tmp.persist(path).map(drop).map_err(|e| LoadError::new(path, "cannot replace", e.error)),
         Overwrite::Refuse => tmp.persist_noclobber(path).map(drop).map_err(|e| LoadError::new(path, "refusing to overwrite", e.error)),

@@ -51,7 +51,7 @@ pub fn run(a: &Args) -> Result<ExitCode> {
     let left_out = total - kept.len();
     let versions = kept.len();
     let idx = index::build(kept, generated).map_err(|e| Failure::Usage(e.to_string()))?;
-    load::write_atomic(&a.out, &index::to_go_json(&idx), None, Overwrite::Replace)?;
+    load::write_atomic_with(&a.out, None, Overwrite::Replace, |w| index::write_go_json(&idx, w))?;
     let mut line = format!("build-index: wrote {}: {} server(s), {} version(s)", a.out.display(), idx.servers.len(), versions);
     if left_out > 0 {
         line.push_str(&format!("; left out {left_out} planned (placeholder digest; --include-planned adds them)"));

@@ -104,12 +104,18 @@ impl serde_json::ser::Formatter for GoFormatter {
     }
 }
 
+/// Writes a value exactly as Go's `json.Marshal` would, to any writer (the index is streamed
+/// to its file rather than built in memory).
+pub fn write_go_json<T: Serialize, W: io::Write>(value: &T, writer: W) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, GoFormatter);
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
 /// Serializes a value exactly as Go's `json.Marshal` would.
 pub fn to_go_json<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter);
     // Writing plain data structs into a Vec cannot fail.
-    value.serialize(&mut ser).expect("serializing plain data into memory");
+    write_go_json(value, &mut out).expect("serializing plain data into memory");
     out
 }
 
