@@ -18,27 +18,9 @@ use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
 
+use registryctl::schema::manifest::CATEGORIES;
 use sha2::{Digest, Sha256};
 
-const CATEGORIES: &[&str] = &[
-    "ai",
-    "analytics",
-    "comms",
-    "CRM",
-    "data",
-    "design",
-    "dev-tools",
-    "documents",
-    "e-commerce",
-    "finance",
-    "HR/ATS",
-    "marketing",
-    "productivity",
-    "search",
-    "social",
-    "storage",
-    "support",
-];
 const NOUNS: &[&str] = &[
     "widgets",
     "invoices",
