@@ -147,14 +147,10 @@ pub fn read_text(path: &Path) -> Result<Result<String, Diagnostic>, LoadError> {
             format!("the file is {size} bytes; at most {} are accepted", yaml::MAX_FILE_BYTES),
         ));
     }
-    if let Err(d) = schema::decode(&bytes) {
-        return fail(d);
+    match schema::decode_owned(bytes) {
+        Ok(text) => Ok(Ok(text)),
+        Err(d) => fail(d),
     }
-    // Valid UTF-8 now: take the buffer as the string instead of copying it.
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    Ok(Ok(String::from_utf8(bytes).unwrap_or_default()))
 }
 
 /// Diagnostics plus the text of each file that has any, for rendering excerpts.

@@ -48,18 +48,32 @@ pub struct ManifestCheck {
     pub exceptions_used: Vec<usize>,
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Decodes file bytes: UTF-8 required, a leading byte-order mark dropped.
 // The error is the finding itself, built once per bad file; boxing it would buy nothing.
 #[allow(clippy::result_large_err)]
 pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = bytes[..offset].iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        let pos = yaml::Pos { offset, line, column };
-        Diagnostic::new(Rule::FileNotUtf8, "", format!("invalid UTF-8 at byte {offset}")).with_span(yaml::Span { start: pos, end: pos })
-    })
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e))
+}
+
+/// [`decode`] for an owned buffer: the bytes become the string without a copy.
+#[allow(clippy::result_large_err)]
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
+}
+
+/// The finding for bytes that stop being UTF-8, at the first bad byte.
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let offset = e.valid_up_to();
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = bytes[..offset].iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    let pos = yaml::Pos { offset, line, column };
+    Diagnostic::new(Rule::FileNotUtf8, "", format!("invalid UTF-8 at byte {offset}")).with_span(yaml::Span { start: pos, end: pos })
 }
 
 fn path_rule(kind: &str, name: &str, version: &str, at: Option<Location<'_>>) -> Option<Diagnostic> {
