@@ -13,10 +13,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use registryctl::schema::egress::{self, Denylist};
-use registryctl::schema::index::{self, Index};
-use registryctl::schema::policy::Policy;
-use registryctl::schema::{check_manifest, check_toolspec, yaml, Location, ManifestContext};
+use registryctl::index::{self, Index};
+use registryctl::schema::rules::egress::{self, Denylist};
+use registryctl::schema::rules::policy::Policy;
+use registryctl::schema::{check_manifest, check_toolspec, Location, ManifestContext};
+use registryctl::yaml;
 
 const SERVER: &str = "asana";
 const VERSION_FILE: &str = "0.1.0.yaml";

@@ -88,5 +88,6 @@ fn fixtures_are_sound() {
     assert_eq!(harness::manifest(harness::PAIRED_MANIFEST.as_bytes()).errors, 0);
     assert!(!harness::conformance_index().servers.is_empty());
     harness::verify_index(harness::CONFORMANCE_INDEX);
+    assert!(registryctl::index::validate_bytes(harness::CONFORMANCE_INDEX).is_ok(), "sign accepts the conformance index");
     harness::resolve(b"alpha@0.10.0");
 }

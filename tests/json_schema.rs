@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use registryctl::schema::yaml::{self, plain_type, Kind, Node, PlainType, Style};
+use registryctl::yaml::{self, plain_type, Kind, Node, PlainType, Style};
 use serde_json::Value;
 
 /// YAML 1.2 core-schema conversion of a parsed tree, the way an editor's YAML plugin reads it.

@@ -5,8 +5,8 @@
 
 mod common;
 
-use registryctl::schema::egress::Denylist;
-use registryctl::schema::policy::{Exception, Policy};
+use registryctl::schema::rules::egress::Denylist;
+use registryctl::schema::rules::policy::{Exception, Policy};
 use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, Rule};
 
 #[derive(Clone, Copy)]
