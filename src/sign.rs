@@ -68,7 +68,9 @@ impl SecretKey {
 
     /// A fresh key: a 32-byte seed from the operating system's random source.
     pub fn generate() -> Result<SecretKey, KeyError> {
-        Ok(SecretKey(SigningKey::generate(&mut rand_core::OsRng)))
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut_slice()).map_err(|e| KeyError::Random(e.to_string()))?;
+        Ok(SecretKey::from_seed(&seed))
     }
 
     /// The 128-hex text form, in a buffer wiped on drop.
