@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Generates a synthetic, lint-clean registry for the benchmarks.
 //!
 //! ```sh

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Per-file micro-benchmarks: what one manifest or toolspec costs, split into the YAML tree and
 //! the full check, plus the egress-entry parser and the Go-compatible JSON encoder.
 //!

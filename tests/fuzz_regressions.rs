@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Replays every saved fuzz input (tests/fuzz-regressions/<target>/) through the exact code the
 //! fuzz target runs: fuzz/fuzz_targets/harness.rs, included here. No input may panic or break
 //! an invariant the harness asserts, and every manifest or toolspec input must draw at least one

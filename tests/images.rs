@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The builder images under images/ and the build args `registryctl build-args` prints
 //! must agree: build-images.yml passes exactly those KEY=VALUE lines as --build-arg, so a
 //! Dockerfile ARG that build-args never prints would silently stay empty.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The generated JSON Schemas, checked with an independent validator: they accept every
 //! manifest and toolspec in the catalog and reject the schema-level errors of the broken inputs.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Property tests: generated valid manifests are accepted and survive the index unchanged;
 //! hashes ignore YAML formatting and track runtime fields; one invalid field is rejected with
 //! that field's rule; signatures round-trip and any flipped bit fails.

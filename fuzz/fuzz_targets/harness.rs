@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! What each fuzz target runs, shared with `tests/fuzz_regressions.rs` (which includes this file
 //! with `#[path]`), so a saved reproducer is replayed through exactly the code the fuzzer ran.
 //!
