@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::catalog;
 use crate::diag::{Diagnostic, Report, Rule};
 use crate::error::{Error, Result};
+use crate::field::FieldPath;
 use crate::fs::{self, Found};
 use crate::index::{self, Index};
 use crate::schema::closed::Builder;
@@ -96,6 +97,15 @@ pub struct Checked {
     pub toolspecs: usize,
     /// Notes for the user.
     pub notes: Vec<String>,
+}
+
+/// The result of linting toolspecs.
+#[derive(Debug)]
+pub struct ToolspecsLinted {
+    /// Every finding.
+    pub report: Report,
+    /// How many toolspec files were checked.
+    pub toolspecs: usize,
 }
 
 /// The result of building the index.
@@ -285,7 +295,7 @@ struct FileResult<T> {
 }
 
 /// Reads one file and checks its text, or reports why it has no text.
-fn check_file<T>(f: &Found, unreadable: impl FnOnce() -> T, check: impl FnOnce(&str) -> (T, Vec<Diagnostic>)) -> Result<FileResult<T>> {
+fn read_and_check<T>(f: &Found, unreadable: impl FnOnce() -> T, check: impl FnOnce(&str) -> (T, Vec<Diagnostic>)) -> Result<FileResult<T>> {
     Ok(match fs::read_text(&f.path)? {
         Ok(text) => {
             let (value, diags) = check(&text);
@@ -301,7 +311,7 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
     let results: Vec<FileResult<(Option<Manifest>, Vec<usize>)>> = files
         .par_iter()
         .map(|f| {
-            check_file(
+            read_and_check(
                 f,
                 || (None, Vec::new()),
                 |text| {
@@ -333,7 +343,9 @@ fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut 
         manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
     let results: Vec<FileResult<()>> = files
         .par_iter()
-        .map(|f| check_file(f, || (), |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1)))
+        .map(|f| {
+            read_and_check(f, || (), |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1))
+        })
         .collect::<Result<_>>()?;
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
@@ -342,14 +354,14 @@ fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut 
 }
 
 /// Reports a second declaration of the same name@version.
-fn check_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+fn report_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
     let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
     for c in manifests {
         let Some(m) = &c.manifest else { continue };
         let file = c.found.path.to_str().unwrap_or_default();
         if let Some(first) = seen.insert((&m.name, &m.version), file) {
-            let field = crate::field::FieldPath::field("version");
-            let mut d = vec![Diagnostic::new(Rule::IndexDuplicate, field, format!("{}@{} is also declared in {first}", m.name, m.version))];
+            let msg = format!("{}@{} is also declared in {first}", m.name, m.version);
+            let mut d = vec![Diagnostic::new(Rule::IndexDuplicate, FieldPath::field("version"), msg)];
             let text = fs::read_text(&c.found.path)?.ok();
             if let Some(t) = &text {
                 schema::locate_late(t, &mut d);
@@ -375,7 +387,7 @@ impl Registry {
         report.extend(walk_findings);
         let setup = Setup { policy, builders_with_dockerfile: self.builders_with_dockerfile(), toolspecs_present };
         let (manifests, used) = check_manifests(&files, &setup, &mut report)?;
-        check_duplicates(&manifests, &mut report)?;
+        report_duplicates(&manifests, &mut report)?;
         if fs::is_dir(target) {
             self.report_unused_exceptions(&setup.policy, &used, &mut report);
         }
@@ -384,9 +396,8 @@ impl Registry {
 
     /// Lints a toolspecs directory or one toolspec file, each paired with its manifest from
     /// `manifests_dir` (default: `manifests/` under the root). A directory pairs with every
-    /// manifest, so a toolpack manifest without a toolspec is reported too. Returns the findings
-    /// and how many toolspec files were checked.
-    pub fn lint_toolspecs(&self, target: &Path, manifests_dir: Option<&Path>) -> Result<(Report, usize)> {
+    /// manifest, so a toolpack manifest without a toolspec is reported too.
+    pub fn lint_toolspecs(&self, target: &Path, manifests_dir: Option<&Path>) -> Result<ToolspecsLinted> {
         let mut report = Report::default();
         let (files, walk_findings) = fs::targets(target)?;
         report.extend(walk_findings);
@@ -405,7 +416,7 @@ impl Registry {
         let (manifests, _) = check_manifests(&manifest_files, &setup, &mut manifest_report)?;
         report.absorb(manifest_report, |d| d.rule == Rule::PairingBuilder);
         check_toolspecs(&files, &manifests, &mut report)?;
-        Ok((report, files.len()))
+        Ok(ToolspecsLinted { report, toolspecs: files.len() })
     }
 
     /// The whole registry in one pass, each file parsed once: manifests, toolspecs, pairing,
@@ -491,5 +502,21 @@ impl Registry {
                 Diagnostic::whole_file(Rule::SchemaStale, msg).in_file(self.root.join(k.path()).display().to_string())
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_print_without_a_leading_dot() {
+        assert_eq!(Registry::open(".", Options::default()).manifests_dir(), Path::new("manifests"));
+        assert_eq!(Registry::open("reg", Options::default()).manifests_dir(), Path::new("reg/manifests"));
+        let with_policy = Registry::open("reg", Options { policy_root: Some(PathBuf::from("policy-repo")), ..Options::default() });
+        assert_eq!(with_policy.exceptions_path(), Path::new("policy-repo/policy/exceptions.yaml"));
+        // A file under manifests/<name>/ belongs to the registry two levels up.
+        assert_eq!(root_for(Path::new("reg/manifests/acme/0.1.0.yaml")), Path::new("reg"));
+        assert_eq!(root_for(Path::new("manifests/acme/0.1.0.yaml")), Path::new(""));
     }
 }

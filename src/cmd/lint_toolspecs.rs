@@ -24,6 +24,6 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let (report, toolspecs) = Registry::for_target(&a.path, Options::default()).lint_toolspecs(&a.path, a.manifests.as_deref())?;
-    render_report(report, &a.output, &[], &format!("lint-toolspecs OK: {toolspecs} toolspec(s)"))
+    let linted = Registry::for_target(&a.path, Options::default()).lint_toolspecs(&a.path, a.manifests.as_deref())?;
+    render_report(linted.report, &a.output, &[], &format!("lint-toolspecs OK: {} toolspec(s)", linted.toolspecs))
 }

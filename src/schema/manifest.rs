@@ -192,7 +192,14 @@ pub fn read_manifest(root: &mut Node, r: &mut Reader) -> Option<Manifest> {
     let category = r.opt_closed(&mut f, "category");
     let icon = r.opt_string(&mut f, "icon");
     r.reject_unknown(f);
-    require(r, [("source", source.is_some()), ("image", image.is_some()), ("entitlements", entitlements.is_some())]);
+    require(
+        r,
+        [
+            ("source", source.is_some(), Rule::SourceRepo),
+            ("image", image.is_some(), Rule::ImageRef),
+            ("entitlements", entitlements.is_some(), Rule::YamlWrongType),
+        ],
+    );
     Some(Manifest {
         schema_version,
         name,
@@ -210,17 +217,13 @@ pub fn read_manifest(root: &mut Node, r: &mut Reader) -> Option<Manifest> {
     })
 }
 
-/// Reports a required section that is missing (unless its absence was already reported as a
-/// type error), and marks it broken so its own rules stay quiet.
-fn require<const N: usize>(r: &mut Reader, sections: [(&'static str, bool); N]) {
-    for (missing, present) in sections {
+/// Reports a required section that is missing, with the rule of its most important field
+/// (unless its absence was already reported as a type error), and marks it broken so its own
+/// rules stay quiet.
+fn require<const N: usize>(r: &mut Reader, sections: [(&'static str, bool, Rule); N]) {
+    for (missing, present, rule) in sections {
         let path = FieldPath::field(missing);
         if !present && !r.diagnostics.iter().any(|d| d.field == path) {
-            let rule = match missing {
-                "source" => Rule::SourceRepo,
-                "image" => Rule::ImageRef,
-                _ => Rule::YamlWrongType,
-            };
             r.diagnostics.push(Diagnostic::whole_file(rule, format!("required field `{missing}` is missing")));
             r.mark_broken(path);
         }

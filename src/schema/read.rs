@@ -28,17 +28,43 @@ pub struct Reader {
 pub struct Fields<'n> {
     pairs: &'n mut [(Node, Node)],
     used: Vec<bool>,
-    asked: Vec<&'static str>,
+    asked: Asked,
     path: FieldPath,
+}
+
+/// The keys asked for, in order, without allocating: the schema's structs have at most 13
+/// fields, and a longer list would only shorten the "allowed here" help.
+#[derive(Default)]
+struct Asked {
+    keys: [&'static str; 16],
+    len: usize,
+}
+
+impl Asked {
+    fn push(&mut self, key: &'static str) {
+        if let Some(slot) = self.keys.get_mut(self.len) {
+            *slot = key;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[&'static str] {
+        &self.keys[..self.len]
+    }
 }
 
 impl Fields<'_> {
     /// The value under `key`, marking the key as known.
     pub fn get(&mut self, key: &'static str) -> Option<&mut Node> {
+        self.entry(key).map(|(node, _)| node)
+    }
+
+    /// The value under `key` and this mapping's path (for a finding about the value).
+    fn entry(&mut self, key: &'static str) -> Option<(&mut Node, &FieldPath)> {
         self.asked.push(key);
         let i = self.pairs.iter().position(|(k, _)| k.scalar() == Some(key))?;
         self.used[i] = true;
-        Some(&mut self.pairs[i].1)
+        Some((&mut self.pairs[i].1, &self.path))
     }
 
     /// Where this mapping is.
@@ -75,7 +101,7 @@ impl Reader {
             return None;
         }
         match &mut node.kind {
-            Kind::Map(pairs) => Some(Fields { used: vec![false; pairs.len()], asked: Vec::with_capacity(pairs.len()), pairs, path }),
+            Kind::Map(pairs) => Some(Fields { used: vec![false; pairs.len()], asked: Asked::default(), pairs, path }),
             _ => None,
         }
     }
@@ -90,6 +116,7 @@ impl Reader {
             let name = key.scalar().unwrap_or_default();
             let d = Diagnostic::new(Rule::YamlUnknownField, path.clone().key(name.to_string()), format!("unknown field `{name}`"))
                 .with_span(key.span);
+            let asked = asked.as_slice();
             self.diagnostics.push(match asked.iter().find(|a| similar(a, name)) {
                 Some(a) => d.with_help(format!("did you mean `{a}`? (field names are case-sensitive)")),
                 None => d.with_help(format!("allowed here: {}", asked.join(", "))),
@@ -125,9 +152,8 @@ impl Reader {
 
     /// An optional string field: absent reads as empty, like the Go schema's zero value.
     pub fn opt_string(&mut self, f: &mut Fields<'_>, key: &'static str) -> String {
-        let path = f.path.clone();
-        match f.get(key) {
-            Some(node) => self.string_value(node, || path.key(key)).unwrap_or_default(),
+        match f.entry(key) {
+            Some((node, path)) => self.string_value(node, || path.clone().key(key)).unwrap_or_default(),
             None => String::new(),
         }
     }
@@ -135,22 +161,21 @@ impl Reader {
     /// A closed-set string field that must be present: absent or unknown values are reported
     /// with the set's rule and kept as written.
     pub fn closed<T: ClosedSet>(&mut self, f: &mut Fields<'_>, key: &'static str) -> Closed<T> {
-        let path = f.path.clone();
-        let raw = match f.get(key) {
-            Some(node) => match self.string_value(node, || path.clone().key(key)) {
+        let raw = match f.entry(key) {
+            Some((node, path)) => match self.string_value(node, || path.clone().key(key)) {
                 Some(raw) => raw,
                 None => return Closed::Unknown(String::new()),
             },
             None => String::new(),
         };
-        self.closed_value(raw, || path.key(key))
+        self.closed_value(raw, || f.path.clone().key(key))
     }
 
     /// A closed-set string field that may be omitted; empty is the same as omitted.
     pub fn opt_closed<T: ClosedSet>(&mut self, f: &mut Fields<'_>, key: &'static str) -> Option<Closed<T>> {
-        let path = f.path.clone();
-        let raw = self.string_value(f.get(key)?, || path.clone().key(key))?;
-        (!raw.is_empty()).then(|| self.closed_value(raw, || path.key(key)))
+        let (node, path) = f.entry(key)?;
+        let raw = self.string_value(node, || path.clone().key(key))?;
+        (!raw.is_empty()).then(|| self.closed_value(raw, || f.path.clone().key(key)))
     }
 
     fn closed_value<T: ClosedSet>(&mut self, raw: String, path: impl FnOnce() -> FieldPath) -> Closed<T> {
