@@ -79,7 +79,7 @@ macro_rules! rules {
     ($( $variant:ident => $id:literal, $sev:ident, $summary:literal, $help:literal, bad: $bad:literal, good: $good:literal; )*) => {
         /// Every rule registryctl checks, by stable kebab-case id.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Rule { $( #[doc = $summary] $variant, )* }
+        pub enum Rule { $( #[doc = concat!("`", $id, "` (its documentation: [`Rule::info`])")] $variant, )* }
 
         impl Rule {
             /// Every rule, in table order (the order of docs/rules.md and of the SARIF rule list).

@@ -263,7 +263,7 @@ impl Registry {
     /// Names listed in `catalog/no-public-api.txt`.
     fn no_public_api(&self) -> Result<HashSet<String>> {
         let p = self.policy_root.join(NO_PUBLIC_API_PATH);
-        if !p.exists() {
+        if !fs::exists(&p) {
             return Ok(HashSet::new());
         }
         Ok(catalog::name_list(&fs::read_to_string(&p, "cannot read")?).map(str::to_string).collect())
@@ -478,7 +478,7 @@ impl Registry {
     pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Option<Diagnostic>> {
         let path = self.root.join(CATALOG_PATH);
         let name = path.display().to_string();
-        if !path.exists() {
+        if !fs::exists(&path) {
             let msg = "CATALOG.md does not exist; run `registryctl catalog`";
             return Ok(missing_is_stale.then(|| Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name)));
         }

@@ -22,6 +22,11 @@ pub fn is_file(path: &Path) -> bool {
     path.is_file()
 }
 
+/// Whether anything exists at `path` (following links).
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
 /// The first of `paths` that exists.
 pub fn first_existing<'p>(paths: &[&'p Path]) -> Option<&'p Path> {
     paths.iter().copied().find(|p| p.exists())
