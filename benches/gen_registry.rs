@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Generates a synthetic, lint-clean registry for the benchmarks.
 //!
 //! ```sh
@@ -18,7 +19,7 @@ use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
 
-use registryctl::schema::manifest::CATEGORIES;
+use registryctl::schema::closed::Category;
 use sha2::{Digest, Sha256};
 
 const NOUNS: &[&str] = &[
@@ -173,7 +174,7 @@ fn server(index: usize, seed: &str, version: &str) -> (String, String, String) {
         format!("version: {version}"),
         format!("displayName: Service {num}"),
         format!("description: Read and manage {first} and {last} in Service {num} through its REST API, on behalf of the signed-in user."),
-        format!("category: {}", rng.pick(CATEGORIES)),
+        format!("category: {}", rng.pick(Category::ALL).as_str()),
         "source:".into(),
         "  repo: github.com/gigmcp/toolpack".into(),
         format!("  tag: v{version}"),

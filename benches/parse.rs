@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Per-file micro-benchmarks: what one manifest or toolspec costs, split into the YAML tree and
 //! the full check, plus the egress-entry parser and the Go-compatible JSON encoder.
 //!
@@ -13,10 +14,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use registryctl::schema::egress::{self, Denylist};
-use registryctl::schema::index::{self, Index};
-use registryctl::schema::policy::Policy;
-use registryctl::schema::{check_manifest, check_toolspec, yaml, Location, ManifestContext};
+use registryctl::index::{self, Index};
+use registryctl::schema::rules::egress::{self, Denylist};
+use registryctl::schema::rules::policy::Policy;
+use registryctl::schema::{check_manifest, check_toolspec, Location, ManifestContext};
+use registryctl::yaml;
 
 const SERVER: &str = "asana";
 const VERSION_FILE: &str = "0.1.0.yaml";

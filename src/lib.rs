@@ -1,11 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
 //! registryctl: the validator, indexer and signer of a signed catalog of MCP servers.
 //!
-//! [`schema`] holds every rule as plain functions over text and parsed values, with no I/O;
-//! it is the library API other tools embed to validate exactly as the registry's CI does.
-//! [`load`] reads a registry tree from disk and runs the schema over it in parallel, and
-//! [`render`] turns diagnostics into human, GitHub, JSON or SARIF output.
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+//! The crate is a library first; the `registryctl` binary parses arguments, calls it, and
+//! renders. Nothing in the library prints, exits or depends on clap.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`schema`] | the validator: manifest and toolspec types, their strict reading from YAML, closed sets, patterns, and every rule by subject (`schema::rules`); text in, typed value and findings out |
+//! | [`registry`] | the pipeline over a checkout: [`registry::Registry::open`], then `lint`, `lint_toolspecs`, `check`, `build_index`, `catalog` |
+//! | [`diag`] | the rule table ([`diag::Rule`]), [`diag::Diagnostic`] and [`diag::Report`] |
+//! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |
+//! | [`index`] | the index, its Go-exact JSON bytes, hashes, refs, the latest-version rule, and [`index::validate_bytes`] |
+//! | [`sign`] | Ed25519 keys and signatures |
+//! | [`catalog`] | CATALOG.md and the name-list file format |
+//! | [`fs`] | all file-system access: walking, bounded reads, atomic writes |
+//! | [`yaml`] | the strict YAML tree with positions |
+//! | [`field`], [`span`] | where a finding is: a typed field path, and byte/line/column positions |
+//! | [`error`] | the one error type; exit codes are derived from it |
+//!
+//! Where new work goes: a new rule is a function in the `schema::rules` file of its subject
+//! (tests beside it) plus an entry in its section of the table in `diag.rs`; a new closed set
+//! is a `closed_set!` in `schema/closed.rs`; a new pipeline step is a [`registry::Registry`]
+//! method; a new output format is a file in `render/`; a new subcommand is a file in the
+//! binary's `src/cmd/` that calls one library function.
+#![warn(missing_docs, clippy::print_stdout, clippy::print_stderr, clippy::too_many_lines)]
 
-pub mod load;
+pub mod catalog;
+pub mod diag;
+pub mod error;
+pub mod field;
+pub mod fs;
+pub mod index;
+pub mod registry;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
+pub mod sign;
+pub mod span;
+pub mod yaml;
+
+pub use error::{Error, Rejected, Result};

@@ -1,4 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The real binary, end to end: every subcommand, its exit codes, and the file-level rules.
+//! Cases that are one command with fixed output live as data in tests/cmd/ (tests/cmd.rs).
 
 mod common;
 
@@ -15,18 +17,6 @@ fn json_rules(output: &[u8]) -> Vec<String> {
 }
 
 // ---------- lint ----------
-
-#[test]
-fn lint_accepts_a_clean_registry() {
-    let r = registry();
-    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success().stdout("lint OK: 1 manifest(s)\n");
-}
-
-#[test]
-fn lint_one_file_as_an_editor_would() {
-    let r = registry();
-    bin().current_dir(r.path()).args(["lint", "manifests/acme/0.1.0.yaml"]).assert().success().stdout("lint OK: 1 manifest(s)\n");
-}
 
 #[test]
 fn lint_reports_every_bad_file_in_one_run_with_counts_and_exit_1() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The adversarial corpus: one file per class of bad input (tests/corpus/EXPECT names the rule
 //! each must be rejected with). Every file runs through build-index, the command that writes:
 //! it must be rejected with its rule id, quickly, and write nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Fault tests: what fails around the tool (unreadable inputs, missing or unwritable output
 //! locations, a full disk, bad keys) gives a clear error, exit code 2, and leaves the previous
 //! index.json and index.json.sig untouched.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Replays every saved fuzz input (tests/fuzz-regressions/<target>/) through the exact code the
 //! fuzz target runs: fuzz/fuzz_targets/harness.rs, included here. No input may panic or break
 //! an invariant the harness asserts, and every manifest or toolspec input must draw at least one
@@ -88,5 +89,6 @@ fn fixtures_are_sound() {
     assert_eq!(harness::manifest(harness::PAIRED_MANIFEST.as_bytes()).errors, 0);
     assert!(!harness::conformance_index().servers.is_empty());
     harness::verify_index(harness::CONFORMANCE_INDEX);
+    assert!(registryctl::index::validate_bytes(harness::CONFORMANCE_INDEX).is_ok(), "sign accepts the conformance index");
     harness::resolve(b"alpha@0.10.0");
 }

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The builder images under images/ and the build args `registryctl build-args` prints
 //! must agree: build-images.yml passes exactly those KEY=VALUE lines as --build-arg, so a
 //! Dockerfile ARG that build-args never prints would silently stay empty.
-//! std only: the Dockerfiles are read as text, the real binary is run for its keys.
+//! The Dockerfiles are read as text, the real binary is run for its keys, and the builders come
+//! from the library's closed set.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -9,8 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The builders the manifest schema (and the Go gateway's validator) accepts.
-const BUILDERS: [&str; 4] = ["go-static", "node", "python", "toolpack"];
+use registryctl::schema::closed::Builder;
 
 const DEMO_MANIFEST: &str = r#"schemaVersion: 1
 name: demo
@@ -224,10 +225,11 @@ fn builder_directories_are_exactly_the_schema_builders() {
             dirs.insert(entry.file_name().to_string_lossy().into_owned());
         }
     }
-    let expected: BTreeSet<String> = BUILDERS.iter().map(|b| b.to_string()).collect();
+    // The builders the manifest schema (and the Go gateway's validator) accepts.
+    let expected: BTreeSet<String> = Builder::ALL.iter().map(|b| b.to_string()).collect();
     assert_eq!(dirs, expected, "images/ must hold exactly one directory per builder");
-    for builder in BUILDERS {
-        assert!(images.join(builder).join("Dockerfile").is_file(), "images/{builder}/Dockerfile is missing");
+    for builder in expected {
+        assert!(images.join(&builder).join("Dockerfile").is_file(), "images/{builder}/Dockerfile is missing");
     }
 }
 

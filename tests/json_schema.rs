@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The generated JSON Schemas, checked with an independent validator: they accept every
 //! manifest and toolspec in the catalog and reject the schema-level errors of the broken inputs.
 
@@ -6,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use registryctl::schema::yaml::{self, plain_type, Kind, Node, PlainType, Style};
+use registryctl::yaml::{self, plain_type, Kind, Node, PlainType, Style};
 use serde_json::Value;
 
 /// YAML 1.2 core-schema conversion of a parsed tree, the way an editor's YAML plugin reads it.

@@ -1,12 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Property tests: generated valid manifests are accepted and survive the index unchanged;
 //! hashes ignore YAML formatting and track runtime fields; one invalid field is rejected with
 //! that field's rule; signatures round-trip and any flipped bit fails.
 
 use proptest::prelude::*;
-use registryctl::schema::index::{self, Index};
-use registryctl::schema::manifest::{Credential, Entitlements, Image, Inject, Manifest, Source, Tool, BUILDERS, CATEGORIES};
-use registryctl::schema::sign::{PublicKey, SecretKey};
+use registryctl::index::{self, Index};
+use registryctl::schema::closed::{Builder, Category, Closed, CredentialType, Tier};
+use registryctl::schema::manifest::{Credential, Entitlements, Image, Inject, Manifest, Source, Tool};
 use registryctl::schema::{check_manifest, ManifestContext, Policy, Rule, Severity};
+use registryctl::sign::{PublicKey, SecretKey};
 
 // ---------- a small YAML writer with formatting knobs ----------
 
@@ -147,7 +149,7 @@ fn to_y(m: &Manifest) -> Y {
     let mut source = vec![("repo", s(&m.source.repo)), ("tag", s(&m.source.tag))];
     opt(&mut source, "package", &m.source.package);
     let mut image = vec![("ref", s(&m.image.reference)), ("digest", s(&m.image.digest)), ("entrypoint", s(&m.image.entrypoint))];
-    opt(&mut image, "builder", &m.image.builder);
+    opt(&mut image, "builder", m.image.builder.as_ref().map_or("", |b| b.as_str()));
     let creds = m
         .credentials
         .iter()
@@ -156,7 +158,7 @@ fn to_y(m: &Manifest) -> Y {
             opt(&mut inject, "header", &c.inject.header);
             opt(&mut inject, "format", &c.inject.format);
             opt(&mut inject, "env", &c.inject.env);
-            let mut p = vec![("id", s(&c.id)), ("type", s(&c.kind)), ("provider", s(&c.provider))];
+            let mut p = vec![("id", s(&c.id)), ("type", s(c.kind.as_str())), ("provider", s(&c.provider))];
             if !c.scopes.is_empty() {
                 p.push(("scopes", Y::L(c.scopes.iter().map(|x| s(x)).collect())));
             }
@@ -172,14 +174,14 @@ fn to_y(m: &Manifest) -> Y {
         ("version", s(&m.version)),
         ("source", Y::M(source)),
         ("image", Y::M(image)),
-        ("tier", s(&m.tier)),
+        ("tier", s(m.tier.as_str())),
         ("entitlements", Y::M(vec![("egress", Y::L(m.entitlements.egress.iter().map(|e| s(e)).collect()))])),
         ("credentials", Y::L(creds)),
         ("tools", Y::L(tools)),
     ];
     opt(&mut pairs, "displayName", &m.display_name);
     opt(&mut pairs, "description", &m.description);
-    opt(&mut pairs, "category", &m.category);
+    opt(&mut pairs, "category", m.category.as_ref().map_or("", |c| c.as_str()));
     opt(&mut pairs, "icon", &m.icon);
     Y::M(pairs)
 }
@@ -220,20 +222,20 @@ prop_compose! {
         egress in prop::collection::btree_set(prop_oneof![host(), host().prop_map(|h| format!("*.{h}"))], 1..4),
         creds in prop::collection::vec((prop::sample::select(vec!["api_key", "oauth2", "basic"]), prop::collection::vec("[a-z]{1,6}(:[a-z]{1,6})?", 1..3)), 0..3),
         defaults in prop::collection::vec(any::<bool>(), 1..6),
-        category in prop::sample::select([&[""][..], CATEGORIES].concat()),
+        category in prop::sample::select([&[""][..], &Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()].concat()),
         display_name in text(), description in text(), icon in text(),
     ) -> Manifest {
         let credentials = creds.iter().enumerate().map(|(i, (kind, scopes))| Credential {
             id: format!("cred_{i}"),
-            kind: kind.to_string(),
+            kind: CredentialType::from(*kind),
             provider: name.clone(),
-            scopes: if *kind == "oauth2" { scopes.clone() } else { Vec::new() },
+            scopes: if kind == &"oauth2" { scopes.clone() } else { Vec::new() },
             inject: if sealed {
                 Inject { header: format!("X-Key-{i}"), format: "Bearer {token}".into(), env: String::new() }
             } else {
                 Inject { env: format!("KEY_{i}"), ..Inject::default() }
             },
-            vendor: if *kind == "oauth2" { "acme".into() } else { String::new() },
+            vendor: if kind == &"oauth2" { "acme".into() } else { String::new() },
         }).collect();
         let mut tools: Vec<Tool> = defaults.iter().enumerate().map(|(i, d)| Tool { name: format!("tool_{i}"), default: *d }).collect();
         tools[0].default = true;
@@ -242,12 +244,12 @@ prop_compose! {
             name: name.clone(),
             version: format!("{}.{}.{}", v.0, v.1, v.2),
             source: Source { repo: format!("github.com/acme/{name}-mcp"), tag: format!("v{}.{}.{}", v.0, v.1, v.2), package },
-            image: Image { reference: format!("ghcr.io/gigmcp/{name}-mcp"), digest: format!("sha256:{digest}"), entrypoint: "/app/server".into(), builder: builder.to_string() },
-            tier: if sealed { "sealed" } else { "entrusted" }.into(),
+            image: Image { reference: format!("ghcr.io/gigmcp/{name}-mcp"), digest: format!("sha256:{digest}"), entrypoint: "/app/server".into(), builder: (!builder.is_empty()).then(|| Closed::from_text(builder.to_string())) },
+            tier: if sealed { Tier::Sealed } else { Tier::Entrusted }.into(),
             entitlements: Entitlements { egress: egress.into_iter().collect() },
             credentials,
             tools,
-            display_name, description, category: category.to_string(), icon,
+            display_name, description, category: (!category.is_empty()).then(|| Closed::from_text(category.to_string())), icon,
         }
     }
 }
@@ -299,7 +301,7 @@ proptest! {
     fn runtime_hash_tracks_runtime_fields_only(m in manifest(), which in 0usize..8, text in "[a-z]{1,8}") {
         let mut changed = m.clone();
         match which {
-            0 => changed.tier = if m.tier == "sealed" { "entrusted".into() } else { "sealed".into() },
+            0 => changed.tier = if m.tier.is(Tier::Sealed) { Tier::Entrusted.into() } else { Tier::Sealed.into() },
             1 => changed.entitlements.egress.push(format!("api.{text}.dev")),
             2 => changed.tools[0].default = !m.tools[0].default,
             3 => changed.image.entrypoint = format!("/app/{text}-x"),
@@ -328,10 +330,10 @@ proptest! {
             4 => { bad.source.tag = format!("{}{junk};x", m.source.tag); Rule::SourceTag }
             5 => { bad.image.digest = format!("sha256:{}", junk.to_lowercase()); Rule::ImageDigest }
             6 => { bad.image.entrypoint = format!("app{junk}"); Rule::ImageEntrypoint }
-            7 => { bad.image.builder = format!("custom{}", junk.len()); Rule::ImageBuilder }
-            8 => { bad.tier = format!("t{}", junk.to_lowercase()); Rule::Tier }
+            7 => { bad.image.builder = Some(Closed::Unknown(format!("custom{}", junk.len()))); Rule::ImageBuilder }
+            8 => { bad.tier = Closed::Unknown(format!("t{}", junk.to_lowercase())); Rule::Tier }
             9 => { bad.entitlements.egress[0] = format!("{}:8443", m.entitlements.egress[0]); Rule::EgressHost }
-            10 => { bad.category = format!("cat{junk}"); Rule::Category }
+            10 => { bad.category = Some(Closed::Unknown(format!("cat{junk}"))); Rule::Category }
             _ => { bad.image.reference = format!("{}:latest", m.image.reference); Rule::ImageRef }
         };
         let (_, diags) = check(&to_yaml(&bad, st));
@@ -372,5 +374,5 @@ proptest! {
 
 #[test]
 fn builders_listed_in_the_strategy_are_the_schemas() {
-    assert_eq!(BUILDERS, ["go-static", "toolpack", "node", "python"]);
+    assert_eq!(Builder::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>(), ["go-static", "toolpack", "node", "python"]);
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! One accepting and one rejecting case for every in-file rule, with the exact line and column
 //! the rejection points at. File-level rules (layout, pairing across files, policy file,
 //! freshness) are covered by tests/cli.rs and tests/snapshots.rs; `every_rule_is_covered`
@@ -5,8 +6,8 @@
 
 mod common;
 
-use registryctl::schema::egress::Denylist;
-use registryctl::schema::policy::{Exception, Policy};
+use registryctl::schema::rules::egress::Denylist;
+use registryctl::schema::rules::policy::{Exception, Policy};
 use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, Rule};
 
 #[derive(Clone, Copy)]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! One broken registry that triggers every rule id, rendered in every format and pinned by
 //! snapshots; plus the counts and exit code of a run over many broken files.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! What each fuzz target runs, shared with `tests/fuzz_regressions.rs` (which includes this file
 //! with `#[path]`), so a saved reproducer is replayed through exactly the code the fuzzer ran.
 //!
@@ -7,13 +8,14 @@
 
 use std::sync::OnceLock;
 
-use registryctl::load::Report;
+use registryctl::diag::{Diagnostic, Report, Severity};
+use registryctl::index::{self, Index};
 use registryctl::render::{self, Format};
-use registryctl::schema::egress::{self, Denylist, Entry};
-use registryctl::schema::index::{self, Index};
-use registryctl::schema::policy::Exception;
-use registryctl::schema::sign::PublicKey;
-use registryctl::schema::{self, Diagnostic, Manifest, ManifestContext, Policy, Severity, Toolspec};
+use registryctl::schema::closed::Builder;
+use registryctl::schema::rules::egress::{self, Denylist, Entry};
+use registryctl::schema::rules::policy::Exception;
+use registryctl::schema::{self, Manifest, ManifestContext, Policy, Toolspec};
+use registryctl::sign::PublicKey;
 
 /// The manifest every fuzzed toolspec is paired with (a toolpack manifest from the registry).
 pub const PAIRED_MANIFEST: &str = include_str!("../fixtures/paired-manifest.yaml");
@@ -53,9 +55,10 @@ fn assert_spans(text: &str, diags: &[Diagnostic]) {
 fn render_all(text: &str, diags: &[Diagnostic]) {
     let mut report = Report::default();
     report.add("fuzz.yaml", Some(text.to_string()), diags.to_vec());
-    for format in [Format::Human, Format::Github, Format::Json, Format::Sarif] {
-        let _ = render::render(format, &report, false);
+    for &format in Format::ALL {
+        let _ = render::render_report(format, &report, false);
     }
+    let _ = render::step_summary(&report);
 }
 
 pub fn policy() -> &'static Policy {
@@ -100,8 +103,7 @@ pub fn manifest(data: &[u8]) -> Outcome {
             return Outcome { errors: 1 };
         }
     };
-    let builders: Vec<String> = schema::manifest::BUILDERS.iter().map(|s| s.to_string()).collect();
-    let ctx = ManifestContext { builders_with_dockerfile: Some(&builders), toolspec_exists: Some(true) };
+    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true) };
     let check = schema::check_manifest(text, None, policy(), &ctx);
     assert_spans(text, &check.diags);
     render_all(text, &check.diags);
@@ -153,7 +155,8 @@ pub fn toolspec(data: &[u8]) -> Outcome {
 /// `verify_index`: signature checks with a fixed key, then the bytes as an index.
 /// Invariants: nothing but the conformance bytes verifies under the conformance signature; only
 /// the conformance signature (in any hex case, whitespace around it) verifies the conformance
-/// bytes; an index that parses re-encodes to bytes that parse to the same index.
+/// bytes; bytes `index::validate_bytes` accepts are canonical; an index that parses re-encodes
+/// to bytes that parse to the same index.
 pub fn verify_index(data: &[u8]) -> Outcome {
     let key = test_key();
     // The whole input as data under the real signature.
@@ -174,6 +177,10 @@ pub fn verify_index(data: &[u8]) -> Outcome {
     let (sig, rest) = data.split_at(data.len().min(128));
     let _ = key.verify(rest, &String::from_utf8_lossy(sig));
 
+    // The bytes as `sign` checks them before signing: what it accepts is canonical and valid.
+    if let Ok(idx) = index::validate_bytes(data) {
+        assert_eq!(index::to_go_json(&idx), data, "validate_bytes accepted bytes build-index would not write");
+    }
     if let Ok(idx) = serde_json::from_slice::<Index>(data) {
         let json = index::to_go_json(&idx);
         let back: Index = serde_json::from_slice(&json).expect("re-encoded index parses");

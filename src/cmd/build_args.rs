@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl build-args`: the image build's inputs as KEY=VALUE lines for $GITHUB_ENV.
 
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
-use registryctl::load::{self, Report};
-use registryctl::schema::{self, index};
+use registryctl::fs;
+use registryctl::registry::Registry;
+use registryctl::Result;
 
-use super::{finish, out, DenylistArgs, Failure, OutputArgs, Result};
+use super::{error, out, render_report, DenylistArgs, OutputArgs};
 
 /// Print SOURCE_REPO, SOURCE_TAG, PACKAGE, BUILDER, NAME and VERSION for the image build.
 ///
@@ -25,38 +26,12 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-/// The latest `<version>.yaml` in one server's directory.
-fn latest_in(dir: &Path) -> Result<PathBuf> {
-    let mut versions = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| load::LoadError::new(dir, "cannot read directory", e))? {
-        let entry = entry.map_err(|e| load::LoadError::new(dir, "cannot read directory", e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        match name.strip_suffix(".yaml") {
-            Some(v) if entry.file_type().is_ok_and(|t| t.is_file()) && schema::manifest::is_valid_version(v) => {
-                versions.push(v.to_string())
-            }
-            _ => return Err(Failure::Usage(format!("{} is not one server's directory: it holds `{name}`", dir.display()))),
-        }
-    }
-    let latest = versions.into_iter().max_by(|a, b| index::compare_versions(a, b));
-    latest
-        .map(|v| dir.join(format!("{v}.yaml")))
-        .ok_or_else(|| Failure::Usage(format!("{} holds no <version>.yaml manifest", dir.display())))
-}
-
-pub fn run(a: &Args) -> Result<ExitCode> {
-    let file = if a.path.is_dir() { latest_in(&a.path)? } else { a.path.clone() };
-    let mut report = Report::default();
-    let linted = super::lint::lint_manifests(&file, &a.denylist.choice(), None, &mut report)?;
-    let manifest = linted.manifests.into_iter().next().and_then(|c| c.manifest);
-    let args = match manifest {
-        Some(m) if report.errors() == 0 => schema::build_args(&m).map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?,
-        _ => {
-            eprintln!("error: {} fails lint; build-args prints nothing for it", file.display());
-            return finish(&mut report, &a.output, &linted.notes, "");
-        }
+pub fn run(a: &Args) -> Result<()> {
+    let file = if fs::is_dir(&a.path) { fs::walk::latest_in(&a.path)? } else { a.path.clone() };
+    let built = Registry::for_target(&file, a.denylist.options()).build_args(&file)?;
+    let Some(args) = built.args else {
+        error(&format!("{} fails lint; build-args prints nothing for it", file.display()));
+        return render_report(built.linted.report, &a.output, &built.linted.notes, "");
     };
-    let lines: String = args.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
-    out(&lines)?;
-    Ok(ExitCode::SUCCESS)
+    out(&args.iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>())
 }

@@ -1,12 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl build-index`: the index.json the publish workflow signs.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use registryctl::load::{self, Overwrite, Report};
-use registryctl::schema::index;
+use registryctl::fs::{self, Overwrite};
+use registryctl::index;
+use registryctl::registry::Registry;
+use registryctl::{Error, Result};
 
-use super::{finish, DenylistArgs, Failure, OutputArgs, Result};
+use super::{render_report, DenylistArgs, OutputArgs};
 
 /// Validate every manifest and write index.json exactly as the Go gateway's encoding/json would.
 ///
@@ -33,28 +35,22 @@ pub struct Args {
 
 fn source_date_epoch() -> Result<Option<u64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse().map(Some).map_err(|_| Failure::Usage(format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds"))),
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds"))),
         Err(_) => Ok(None),
     }
 }
 
-pub fn run(a: &Args) -> Result<ExitCode> {
+pub fn run(a: &Args) -> Result<()> {
     let generated = index::timestamp(source_date_epoch()?);
-    let mut report = Report::default();
-    let linted = super::lint::lint_manifests(&a.manifests, &a.denylist.choice(), None, &mut report)?;
-    if report.errors() > 0 || a.output.deny_warnings && report.warnings() > 0 {
-        return finish(&mut report, &a.output, &linted.notes, "");
+    let built = Registry::for_target(&a.manifests, a.denylist.options()).build_index(&a.manifests, a.include_planned, generated)?;
+    let (report, notes) = (built.linted.report, built.linted.notes);
+    let Some(idx) = built.index.filter(|_| !report.fails(a.output.deny_warnings)) else {
+        return render_report(report, &a.output, &notes, "");
+    };
+    fs::write_atomic_with(&a.out, None, Overwrite::Replace, |w| index::write_go_json(&idx, w))?;
+    let mut line = format!("build-index: wrote {}: {} server(s), {} version(s)", a.out.display(), idx.servers.len(), built.versions);
+    if built.planned_left_out > 0 {
+        line.push_str(&format!("; left out {} planned (placeholder digest; --include-planned adds them)", built.planned_left_out));
     }
-    let all: Vec<_> = linted.manifests.into_iter().filter_map(|c| c.manifest).collect();
-    let total = all.len();
-    let kept: Vec<_> = all.into_iter().filter(|m| a.include_planned || !m.is_planned()).collect();
-    let left_out = total - kept.len();
-    let versions = kept.len();
-    let idx = index::build(kept, generated).map_err(|e| Failure::Usage(e.to_string()))?;
-    load::write_atomic_with(&a.out, None, Overwrite::Replace, |w| index::write_go_json(&idx, w))?;
-    let mut line = format!("build-index: wrote {}: {} server(s), {} version(s)", a.out.display(), idx.servers.len(), versions);
-    if left_out > 0 {
-        line.push_str(&format!("; left out {left_out} planned (placeholder digest; --include-planned adds them)"));
-    }
-    finish(&mut report, &a.output, &linted.notes, &line)
+    render_report(report, &a.output, &notes, &line)
 }

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl completions` and `registryctl man`: generated from the same clap definitions.
-
-use std::process::ExitCode;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{out, Cli, Failure, Result};
+use registryctl::{Error, Result};
+
+use super::{out, Cli};
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
@@ -13,6 +14,7 @@ use super::{out, Cli, Failure, Result};
     after_help = "Examples:\n  registryctl completions bash > /etc/bash_completion.d/registryctl\n  registryctl completions zsh > \"${fpath[1]}/_registryctl\""
 )]
 pub struct Args {
+    /// The shell.
     pub shell: Shell,
 }
 
@@ -21,16 +23,14 @@ pub struct Args {
 #[command(after_help = "Example:\n  registryctl man > registryctl.1 && man ./registryctl.1")]
 pub struct ManArgs {}
 
-pub fn run(a: &Args) -> Result<ExitCode> {
+pub fn run(a: &Args) -> Result<()> {
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut Cli::command(), "registryctl", &mut buf);
-    out(&String::from_utf8_lossy(&buf))?;
-    Ok(ExitCode::SUCCESS)
+    out(&String::from_utf8_lossy(&buf))
 }
 
-pub fn run_man(_: &ManArgs) -> Result<ExitCode> {
+pub fn run_man(_: &ManArgs) -> Result<()> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| Failure::Usage(format!("cannot render the man page: {e}")))?;
-    out(&String::from_utf8_lossy(&buf))?;
-    Ok(ExitCode::SUCCESS)
+    clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
+    out(&String::from_utf8_lossy(&buf))
 }

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl hash`: the manifest hashes the gateway compares for re-consent.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use registryctl::load::Report;
-use registryctl::schema::index;
+use registryctl::index;
+use registryctl::registry::Registry;
+use registryctl::Result;
 
-use super::{finish, out, DenylistArgs, OutputArgs, Result};
+use super::{out, render_report, DenylistArgs, OutputArgs};
 
 /// Print a manifest's hash (SHA-256 of its JSON encoding) and runtime hash (presentation fields and image digest cleared).
 #[derive(Debug, clap::Args)]
@@ -20,14 +21,11 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(a: &Args) -> Result<ExitCode> {
-    let mut report = Report::default();
-    let linted = super::lint::lint_manifests(&a.manifest, &a.denylist.choice(), None, &mut report)?;
-    match linted.manifests.into_iter().next().and_then(|c| c.manifest) {
-        Some(m) if report.errors() == 0 => {
-            out(&format!("hash {}\nruntime-hash {}\n", index::hash(&m), index::runtime_hash(&m)))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        _ => finish(&mut report, &a.output, &linted.notes, ""),
+pub fn run(a: &Args) -> Result<()> {
+    let linted = Registry::for_target(&a.manifest, a.denylist.options()).lint(&a.manifest)?;
+    let hashes = linted.parsed().next().filter(|_| linted.report.errors() == 0).map(|m| (index::hash(m), index::runtime_hash(m)));
+    match hashes {
+        Some((hash, runtime)) => out(&format!("hash {hash}\nruntime-hash {runtime}\n")),
+        None => render_report(linted.report, &a.output, &linted.notes, ""),
     }
 }

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl keygen`: the one-time signing-key bootstrap.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use registryctl::load::{self, Overwrite};
-use registryctl::schema::sign::SecretKey;
+use registryctl::fs::{self, Overwrite};
+use registryctl::sign::SecretKey;
+use registryctl::{Error, Result};
 
-use super::{out, Failure, Result};
+use super::{note, out};
 
 /// Generate an Ed25519 signing key pair.
 ///
@@ -23,30 +24,25 @@ pub struct Args {
     pub out_dir: Option<PathBuf>,
 }
 
-pub fn run(a: &Args) -> Result<ExitCode> {
-    let key = SecretKey::generate();
+pub fn run(a: &Args) -> Result<()> {
+    let key = SecretKey::generate()?;
     let public = key.public().to_hex();
-    match &a.out_dir {
-        Some(dir) => {
-            let secret_path = dir.join("index-signing.key");
-            let public_path = dir.join("index-signing.pub");
-            std::fs::create_dir_all(dir).map_err(|e| load::LoadError::new(dir, "cannot create directory", e))?;
-            if let Some(existing) = [&secret_path, &public_path].into_iter().find(|p| p.exists()) {
-                return Err(Failure::Usage(format!("{} exists; refusing to overwrite a key", existing.display())));
-            }
-            let mut secret = key.to_hex();
-            secret.push('\n');
-            load::write_atomic(&secret_path, secret.as_bytes(), Some(0o600), Overwrite::Refuse)?;
-            load::write_atomic(&public_path, format!("{public}\n").as_bytes(), Some(0o644), Overwrite::Refuse)?;
-            eprintln!("wrote {} (secret, mode 0600) and {}", secret_path.display(), public_path.display());
-            out(&format!("public:  {public}\n"))?;
+    let Some(dir) = &a.out_dir else {
+        if std::io::stdout().is_terminal() {
+            note("warning: printing a private key to a terminal; prefer --out-dir DIR so it never reaches scrollback or logs");
         }
-        None => {
-            if std::io::stdout().is_terminal() {
-                eprintln!("warning: printing a private key to a terminal; prefer --out-dir DIR so it never reaches scrollback or logs");
-            }
-            out(&format!("public:  {public}\nprivate: {}\n", key.to_hex().as_str()))?;
-        }
+        return out(&format!("public:  {public}\nprivate: {}\n", key.to_hex().as_str()));
+    };
+    let secret_path = dir.join("index-signing.key");
+    let public_path = dir.join("index-signing.pub");
+    fs::write::create_dir_all(dir)?;
+    if let Some(existing) = fs::first_existing(&[&secret_path, &public_path]) {
+        return Err(Error::Usage(format!("{} exists; refusing to overwrite a key", existing.display())));
     }
-    Ok(ExitCode::SUCCESS)
+    let mut secret = key.to_hex();
+    secret.push('\n');
+    fs::write_atomic(&secret_path, secret.as_bytes(), Some(0o600), Overwrite::Refuse)?;
+    fs::write_atomic(&public_path, format!("{public}\n").as_bytes(), Some(0o644), Overwrite::Refuse)?;
+    note(&format!("wrote {} (secret, mode 0600) and {}", secret_path.display(), public_path.display()));
+    out(&format!("public:  {public}\n"))
 }

@@ -1,8 +1,11 @@
-//! The subcommands: one module each, one `run` each, and the exit-code policy in one place.
+// SPDX-License-Identifier: Apache-2.0
+//! The subcommands: one file each, owning its clap `Args` and a `run` that parses, calls one
+//! library function and renders. This module holds the command enum, the one `match`, the
+//! exit-code policy, the options several subcommands share, and all writing to stdout/stderr.
 //!
 //! Exit codes: 0 success, 1 the input failed a check (findings, bad signature), 2 usage or I/O
-//! error. Results go to stdout, diagnostics and notes to stderr; a closed stdout pipe is not an
-//! error.
+//! error; decided in [`exit_code`] from the library's error. Results go to stdout, diagnostics
+//! and notes to stderr; a closed stdout pipe is not an error.
 
 pub mod build_args;
 pub mod build_index;
@@ -11,23 +14,27 @@ pub mod check;
 pub mod completions;
 pub mod explain;
 pub mod hash;
+pub mod json_schema;
 pub mod keygen;
 pub mod lint;
 pub mod lint_toolspecs;
 pub mod new;
 pub mod resolve;
-pub mod schema;
 pub mod sign;
 pub mod verify;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use registryctl::load::{DenylistChoice, LoadError, Report};
+use registryctl::diag::Report;
+use registryctl::registry::{DenylistChoice, Options};
 use registryctl::render::{self, Format};
+use registryctl::schema::closed::ClosedSet;
+use registryctl::{fs, Error, Rejected, Result};
 
 /// Lint, index, sign and verify the signed catalog of MCP servers.
 ///
@@ -38,10 +45,12 @@ pub struct Cli {
     /// Worker threads for parsing and validation (default: one per core; RAYON_NUM_THREADS also works).
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
+    /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Every subcommand.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Lint(lint::Args),
@@ -55,24 +64,14 @@ pub enum Command {
     Hash(hash::Args),
     Resolve(resolve::Args),
     Explain(explain::Args),
-    Schema(schema::Args),
+    Schema(json_schema::Args),
     Catalog(catalog::Args),
     New(new::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
 }
 
-/// A failure that is not a finding: exit code 2.
-#[derive(Debug, thiserror::Error)]
-pub enum Failure {
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    #[error("{0}")]
-    Usage(String),
-}
-
-pub type Result<T> = std::result::Result<T, Failure>;
-
+/// Runs one subcommand and turns its result into the process's exit code.
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Lint(a) => lint::run(&a),
@@ -86,18 +85,26 @@ pub fn run(command: Command) -> ExitCode {
         Command::Hash(a) => hash::run(&a),
         Command::Resolve(a) => resolve::run(&a),
         Command::Explain(a) => explain::run(&a),
-        Command::Schema(a) => schema::run(&a),
+        Command::Schema(a) => json_schema::run(&a),
         Command::Catalog(a) => catalog::run(&a),
         Command::New(a) => new::run(&a),
         Command::Completions(a) => completions::run(&a),
         Command::Man(a) => completions::run_man(&a),
     };
     match result {
-        Ok(code) => code,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+            error(&e.to_string());
+            exit_code(&e)
         }
+    }
+}
+
+/// The exit-code policy: an input that failed a check is 1, anything else that went wrong is 2.
+pub fn exit_code(e: &Error) -> ExitCode {
+    match e {
+        Error::Rejected(_) => ExitCode::from(1),
+        Error::Io { .. } | Error::Usage(_) | Error::Key(_) | Error::Index(_) => ExitCode::from(2),
     }
 }
 
@@ -116,16 +123,36 @@ pub fn long_flags_from_go(args: impl Iterator<Item = OsString>) -> Vec<OsString>
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub fn out(text: &str) -> Result<()> {
     match io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Usage(format!("cannot write to stdout: {e}"))),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io(Path::new("stdout"), "cannot write", e)),
         _ => Ok(()),
     }
+}
+
+/// Writes `error: …` to stderr.
+pub fn error(message: &str) {
+    eprintln!("error: {message}");
+}
+
+/// Writes a line to stderr.
+pub fn note(line: &str) {
+    eprintln!("{line}");
+}
+
+/// A clap value parser for a library closed set, from its `ALL` and `as_str`.
+pub fn closed_set<T: ClosedSet + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::ALL.iter().map(|v| v.as_str())).map(|s| T::from_wire(&s).expect("clap accepts only the set's values"))
+}
+
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    let values = Format::ALL.iter().map(|f| PossibleValue::new(f.as_str()).help(f.help()));
+    PossibleValuesParser::new(values).map(|s| Format::ALL.iter().copied().find(|f| f.as_str() == s).expect("clap accepts only the formats"))
 }
 
 /// Output options every linting subcommand shares.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// How to print diagnostics.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_parser = format_parser(), default_value = "human")]
     pub format: Format,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
@@ -144,58 +171,51 @@ pub struct DenylistArgs {
 }
 
 impl DenylistArgs {
-    pub fn choice(&self) -> DenylistChoice {
-        match (&self.denylist, self.no_denylist) {
+    /// The registry options these flags choose.
+    pub fn options(&self) -> Options {
+        let denylist = match (&self.denylist, self.no_denylist) {
             (Some(p), _) => DenylistChoice::File(p.clone()),
             (None, true) => DenylistChoice::None,
-            (None, false) => DenylistChoice::Repository,
-        }
+            (None, false) => DenylistChoice::PolicyRoot,
+        };
+        Options { denylist, ..Options::default() }
     }
 }
 
-/// Prints a report in the chosen format and decides the exit code; `ok_line` goes to stdout
-/// when nothing fails.
-pub fn finish(report: &mut Report, output: &OutputArgs, notes: &[String], ok_line: &str) -> Result<ExitCode> {
-    report.finish();
-    let failing = report.errors() > 0 || output.deny_warnings && report.warnings() > 0;
-    if output.format == Format::Human {
+/// Prints a report in the chosen format (notes first, on a terminal's format); fails with the
+/// counts when the findings fail the run, else prints `ok_line` to stdout.
+pub fn render_report(mut report: Report, output: &OutputArgs, notes: &[String], ok_line: &str) -> Result<()> {
+    report.sort();
+    let human = output.format == Format::Human;
+    if human {
         for n in notes {
-            eprintln!("note: {n}");
+            note(&format!("note: {n}"));
         }
     }
-    if !report.diags.is_empty() || matches!(output.format, Format::Json | Format::Sarif) {
-        let color = output.format == Format::Human && std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal();
-        let bytes = render::render(output.format, report, color);
-        match output.format {
-            Format::Human => {
-                let _ = io::stderr().lock().write_all(&bytes);
-            }
-            _ => out(&String::from_utf8_lossy(&bytes))?,
+    if !report.diagnostics.is_empty() || output.format.is_document() {
+        let color = human && std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal();
+        let bytes = render::render_report(output.format, &report, color);
+        if human {
+            let _ = io::stderr().lock().write_all(&bytes);
+        } else {
+            out(&String::from_utf8_lossy(&bytes))?;
         }
     }
     if output.format == Format::Github {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .map_err(|e| LoadError::new(path.as_ref(), "cannot open the step summary", e))?;
-            f.write_all(render::step_summary(report).as_bytes())
-                .map_err(|e| LoadError::new(path.as_ref(), "cannot write the step summary", e))?;
+            fs::write::append(Path::new(&path), render::step_summary(&report).as_bytes())?;
         }
     }
-    if failing {
-        let denied = if report.errors() == 0 { " (warnings denied)" } else { "" };
-        eprintln!("error: {}{denied}", render::summary(report));
-        return Ok(ExitCode::from(1));
+    if report.fails(output.deny_warnings) {
+        return Err(Rejected::Findings { counts: report.counts(), warnings_denied: report.errors() == 0 }.into());
     }
-    if report.warnings() > 0 && output.format == Format::Human {
-        eprintln!("warning: {}", render::summary(report));
+    if report.warnings() > 0 && human {
+        note(&format!("warning: {}", report.counts()));
     }
     if matches!(output.format, Format::Human | Format::Github) {
         out(&format!("{ok_line}\n"))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -213,5 +233,12 @@ mod tests {
         let args = ["registryctl", "lint", "-denylist", "d.txt", "-out=x", "-h", "--in", "-x"].map(OsString::from);
         let got = long_flags_from_go(args.into_iter());
         assert_eq!(got, ["registryctl", "lint", "--denylist", "d.txt", "--out=x", "-h", "--in", "-x"].map(OsString::from));
+    }
+
+    #[test]
+    fn findings_exit_1_and_other_failures_exit_2() {
+        let findings = Error::from(Rejected::Findings { counts: Default::default(), warnings_denied: false });
+        assert_eq!(exit_code(&findings), ExitCode::from(1));
+        assert_eq!(exit_code(&Error::Usage("x".into())), ExitCode::from(2));
     }
 }

@@ -1,12 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl resolve`: the gateway's ref grammar against an index.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use registryctl::load::LoadError;
-use registryctl::schema::index::{self, Index};
+use registryctl::index::{self, IndexError};
+use registryctl::{fs, Error, Rejected, Result};
 
-use super::{out, Failure, Result};
+use super::out;
 
 /// Resolve a ref as the gateway does: `name` (latest), `name@version`, or `sha256:<digest>`; prints name@version.
 #[derive(Debug, clap::Args)]
@@ -22,17 +22,12 @@ pub struct Args {
     pub index: PathBuf,
 }
 
-pub fn run(a: &Args) -> Result<ExitCode> {
-    let bytes = std::fs::read(&a.index).map_err(|e| LoadError::new(&a.index, "cannot read", e))?;
-    let idx: Index = serde_json::from_slice(&bytes).map_err(|e| Failure::Usage(format!("{}: not an index: {e}", a.index.display())))?;
-    match index::resolve(&idx, &a.reference) {
-        Ok(m) => {
-            out(&format!("{}@{}\n", m.name, m.version))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Ok(ExitCode::from(1))
-        }
-    }
+pub fn run(a: &Args) -> Result<()> {
+    let bytes = fs::read_bytes(&a.index, "cannot read")?;
+    let idx = index::parse(&bytes).map_err(|e| match e {
+        IndexError::NotAnIndex(why) => Error::Usage(format!("{}: not an index: {why}", a.index.display())),
+        other => Error::Index(other),
+    })?;
+    let m = index::resolve(&idx, &a.reference).map_err(Rejected::Ref)?;
+    out(&format!("{}@{}\n", m.name, m.version))
 }

@@ -1,15 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl sign`: the ed25519 signature over index.json's exact bytes.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use registryctl::load::{self, LoadError, Overwrite};
-use registryctl::schema::index::{self, Index};
-use registryctl::schema::sign::SecretKey;
-use registryctl::schema::{manifest, Severity};
+use registryctl::fs::{self, Overwrite};
+use registryctl::index;
+use registryctl::sign::SecretKey;
+use registryctl::{Error, Rejected, Result};
 use zeroize::Zeroizing;
 
-use super::{out, Failure, Result};
+use super::out;
 
 /// The environment variable holding the signing key (128 hex: seed then public key).
 pub const KEY_ENV: &str = "GIG_SIGNING_KEY";
@@ -36,53 +36,18 @@ pub struct Args {
 
 fn load_key(a: &Args) -> Result<SecretKey> {
     let text = match &a.key_file {
-        Some(p) => Zeroizing::new(std::fs::read_to_string(p).map_err(|e| LoadError::new(p, "cannot read the key file", e))?),
+        Some(p) => Zeroizing::new(fs::read_to_string(p, "cannot read the key file")?),
         None => {
-            Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Failure::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?)
+            Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Error::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?)
         }
     };
-    SecretKey::from_hex(&text).map_err(|e| Failure::Usage(e.to_string()))
+    Ok(SecretKey::from_hex(&text)?)
 }
 
-/// Checks that `bytes` are an index this tool would have written: strict shape, valid
-/// manifests under the right keys, the right latest versions, and Go's exact encoding.
-pub fn check_index(bytes: &[u8]) -> std::result::Result<Index, String> {
-    let idx: Index = serde_json::from_slice(bytes).map_err(|e| format!("not an index: {e}"))?;
-    if idx.schema_version != 1 {
-        return Err(format!("schemaVersion {} is not 1", idx.schema_version));
-    }
-    for (name, server) in &idx.servers {
-        for (version, m) in &server.versions {
-            if &m.name != name || &m.version != version {
-                return Err(format!("servers.{name}.versions.{version} holds {}@{}", m.name, m.version));
-            }
-            if let Some(d) = manifest::validate(m).into_iter().find(|d| d.severity == Severity::Error) {
-                return Err(format!("{name}@{version}: {} [{}] {}", d.field, d.rule.id(), d.message));
-            }
-        }
-        let latest = server.versions.keys().max_by(|a, b| index::compare_versions(a, b));
-        if latest != Some(&server.latest) {
-            return Err(format!(
-                "servers.{name}.latest is {} but the highest version is {}",
-                server.latest,
-                latest.map_or("none", |s| s.as_str())
-            ));
-        }
-    }
-    if index::to_go_json(&idx) != bytes {
-        return Err("the bytes are not the canonical encoding build-index writes".into());
-    }
-    Ok(idx)
-}
-
-pub fn run(a: &Args) -> Result<ExitCode> {
+pub fn run(a: &Args) -> Result<()> {
     let key = load_key(a)?;
-    let bytes = std::fs::read(&a.input).map_err(|e| LoadError::new(&a.input, "cannot read", e))?;
-    if let Err(why) = check_index(&bytes) {
-        eprintln!("error: refusing to sign {}: {why}", a.input.display());
-        return Ok(ExitCode::from(1));
-    }
-    load::write_atomic(&a.out, key.sign(&bytes).as_bytes(), None, Overwrite::Replace)?;
-    out(&format!("signed {} for public key {}\n", a.input.display(), key.public().to_hex()))?;
-    Ok(ExitCode::SUCCESS)
+    let bytes = fs::read_bytes(&a.input, "cannot read")?;
+    index::validate_bytes(&bytes).map_err(|source| Rejected::Index { file: a.input.clone(), source })?;
+    fs::write_atomic(&a.out, key.sign(&bytes).as_bytes(), None, Overwrite::Replace)?;
+    out(&format!("signed {} for public key {}\n", a.input.display(), key.public().to_hex()))
 }

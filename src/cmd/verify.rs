@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `registryctl verify`: the signature over the exact bytes, checked before anything parses them.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use registryctl::load::LoadError;
-use registryctl::schema::sign::{KeyError, PublicKey};
+use registryctl::fs;
+use registryctl::sign::PublicKey;
+use registryctl::{Error, Rejected, Result};
 
-use super::{out, Failure, Result};
+use super::out;
 
 /// Verify index.json.sig over index.json's exact bytes (strict Ed25519), as the gateway does.
 #[derive(Debug, clap::Args)]
@@ -28,24 +29,15 @@ pub struct Args {
     pub pub_file: Option<PathBuf>,
 }
 
-pub fn run(a: &Args) -> Result<ExitCode> {
+pub fn run(a: &Args) -> Result<()> {
     let key_text = match (&a.public, &a.pub_file) {
         (Some(k), _) => k.clone(),
-        (None, Some(p)) => std::fs::read_to_string(p).map_err(|e| LoadError::new(p, "cannot read the public key", e))?,
-        (None, None) => return Err(Failure::Usage("pass --pub HEX or --pub-file FILE".into())),
+        (None, Some(p)) => fs::read_to_string(p, "cannot read the public key")?,
+        (None, None) => return Err(Error::Usage("pass --pub HEX or --pub-file FILE".into())),
     };
-    let key = PublicKey::from_hex(&key_text).map_err(|e| Failure::Usage(e.to_string()))?;
-    let data = std::fs::read(&a.input).map_err(|e| LoadError::new(&a.input, "cannot read", e))?;
-    let sig = std::fs::read(&a.sig).map_err(|e| LoadError::new(&a.sig, "cannot read", e))?;
-    let sig = String::from_utf8(sig).map_err(|_| KeyError::SignatureFormat);
-    match sig.and_then(|s| key.verify(&data, &s)) {
-        Ok(()) => {
-            out("signature OK\n")?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            eprintln!("error: {}: {e}", a.sig.display());
-            Ok(ExitCode::from(1))
-        }
-    }
+    let key = PublicKey::from_hex(&key_text)?;
+    let data = fs::read_bytes(&a.input, "cannot read")?;
+    let sig = fs::read_bytes(&a.sig, "cannot read")?;
+    key.verify_file(&data, &sig).map_err(|source| Rejected::Signature { file: a.sig.clone(), source })?;
+    out("signature OK\n")
 }

@@ -1,32 +1,36 @@
-//! The registry's schema: every rule registryctl applies, as plain functions over text and
-//! parsed values, with no file-system access. Every subcommand, the CI workflows and any tool
-//! embedding this crate run these same functions.
+// SPDX-License-Identifier: Apache-2.0
+//! The validator: what a manifest and a toolspec are, how they are read from YAML, and every
+//! rule over them. Text in, typed value and findings out; nothing here touches the file system
+//! or prints, so tools that embed the crate validate exactly as the registry's CI does.
 //!
-//! The per-file entry points are [`check_manifest`] and [`check_toolspec`]: text in, the typed
-//! value and every diagnostic (with line and column) out.
+//! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
+//! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
+//! in `read`, and the rules, by subject, in `rules`.
 
-pub mod catalog;
-pub mod diag;
-pub mod egress;
-pub mod index;
+pub mod closed;
 pub mod manifest;
-pub mod policy;
+pub mod patterns;
 pub mod read;
-pub mod sign;
+pub mod rules;
 pub mod toolspec;
-pub mod yaml;
 
-pub use diag::{Diagnostic, Rule, Severity};
+pub use crate::diag::{Diagnostic, Rule, Severity};
 pub use manifest::Manifest;
-pub use policy::Policy;
+pub use rules::policy::Policy;
 pub use toolspec::Toolspec;
 
+use closed::Builder;
 use read::Reader;
+
+use crate::span::{Pos, Span};
+use crate::yaml;
 
 /// Where a file was found: `<dir>/<file>` under manifests/ or toolspecs/.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location<'a> {
+    /// The server directory's name.
     pub dir: &'a str,
+    /// The file's name.
     pub file: &'a str,
 }
 
@@ -34,7 +38,7 @@ pub struct Location<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ManifestContext<'a> {
     /// Builders that have an `images/<builder>/Dockerfile`; `None` outside a registry checkout.
-    pub builders_with_dockerfile: Option<&'a [String]>,
+    pub builders_with_dockerfile: Option<&'a [Builder]>,
     /// Whether the paired toolspec file exists; `None` when toolspecs are not being checked.
     pub toolspec_exists: Option<bool>,
 }
@@ -42,7 +46,9 @@ pub struct ManifestContext<'a> {
 /// The result of checking one manifest.
 #[derive(Debug, Clone, Default)]
 pub struct ManifestCheck {
+    /// The manifest, when the text was a mapping at all (it may still have findings).
     pub manifest: Option<Manifest>,
+    /// Every finding, located in the text.
     pub diags: Vec<Diagnostic>,
     /// Indexes into `Policy::exceptions` this manifest relied on.
     pub exceptions_used: Vec<usize>,
@@ -70,57 +76,32 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// The finding for bytes that stop being UTF-8, at the first bad byte.
 fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
     let offset = e.valid_up_to();
-    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = bytes[..offset].iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    let pos = yaml::Pos { offset, line, column };
-    Diagnostic::new(Rule::FileNotUtf8, "", format!("invalid UTF-8 at byte {offset}")).with_span(yaml::Span { start: pos, end: pos })
-}
-
-fn path_rule(kind: &str, name: &str, version: &str, at: Option<Location<'_>>) -> Option<Diagnostic> {
-    let at = at?;
-    let expected = format!("{version}.yaml");
-    (at.dir != name || at.file != expected).then(|| {
-        Diagnostic::new(
-            Rule::PathMismatch,
-            "name",
-            format!("this file declares {name}@{version}, so it belongs at {kind}/{name}/{expected}, not {kind}/{}/{}", at.dir, at.file),
-        )
-    })
+    Diagnostic::whole_file(Rule::FileNotUtf8, format!("invalid UTF-8 at byte {offset}"))
+        .with_span(Span::point(Pos::at_offset(bytes, offset)))
 }
 
 /// Parses, validates and applies policy to one manifest's text.
 pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx: &ManifestContext<'_>) -> ManifestCheck {
-    let mut parse_diags = Vec::new();
-    let Some(mut root) = yaml::parse(text, &mut parse_diags) else {
-        return ManifestCheck { diags: parse_diags, ..ManifestCheck::default() };
+    let mut parse_findings = Vec::new();
+    let Some(mut root) = yaml::parse(text, &mut parse_findings) else {
+        return ManifestCheck { diags: parse_findings, ..ManifestCheck::default() };
     };
-    let mut r = Reader::with(parse_diags);
-    let Some(m) = manifest::from_node(&mut root, &mut r) else {
-        return ManifestCheck { diags: r.diags, ..ManifestCheck::default() };
+    let mut r = Reader::new(parse_findings);
+    let Some(m) = manifest::read_manifest(&mut root, &mut r) else {
+        return ManifestCheck { diags: r.diagnostics, ..ManifestCheck::default() };
     };
-    let mut rules = manifest::validate(&m);
-    let (policy_diags, exceptions_used) = policy::check(&m, policy);
-    rules.extend(policy_diags);
-    rules.extend(path_rule("manifests", &m.name, &m.version, at));
+    let mut findings = rules::manifest_rules(&m);
+    let (policy_findings, exceptions_used) = rules::policy::apply(&m, policy);
+    findings.extend(policy_findings);
+    findings.extend(rules::identity::path_mismatch("manifests", &m.name, &m.version, at));
     if let Some(available) = ctx.builders_with_dockerfile {
-        let b = m.builder();
-        if manifest::BUILDERS.contains(&b) && !available.iter().any(|x| x == b) {
-            rules.push(Diagnostic::new(
-                Rule::BuilderDockerfile,
-                "image.builder",
-                format!("builder `{b}` has no images/{b}/Dockerfile in this registry"),
-            ));
-        }
+        findings.extend(rules::source::builder_dockerfile(&m, available));
     }
-    if ctx.toolspec_exists == Some(false) && m.builder() == "toolpack" {
-        rules.push(Diagnostic::new(
-            Rule::PairingBuilder,
-            "image.builder",
-            format!("builder toolpack needs toolspecs/{}/{}.yaml, which does not exist", m.name, m.version),
-        ));
+    if ctx.toolspec_exists == Some(false) {
+        findings.extend(rules::pairing::toolspec_missing(&m));
     }
-    let mut diags = r.merge(rules);
-    read::locate(Some(&root), &mut diags);
+    let mut diags = r.with_rule_findings(findings);
+    root.locate_all(&mut diags);
     ManifestCheck { manifest: Some(m), diags, exceptions_used }
 }
 
@@ -131,51 +112,82 @@ pub fn check_toolspec<'m>(
     at: Option<Location<'_>>,
     find_manifest: impl Fn(&str, &str) -> Option<&'m Manifest>,
 ) -> (Option<Toolspec>, Vec<Diagnostic>) {
-    let mut parse_diags = Vec::new();
-    let Some(mut root) = yaml::parse(text, &mut parse_diags) else { return (None, parse_diags) };
-    let mut r = Reader::with(parse_diags);
-    let Some(t) = toolspec::from_node(&mut root, &mut r) else { return (None, r.diags) };
-    let mut rules = toolspec::validate(&t);
-    rules.extend(path_rule("toolspecs", &t.name, &t.version, at));
+    let mut parse_findings = Vec::new();
+    let Some(mut root) = yaml::parse(text, &mut parse_findings) else { return (None, parse_findings) };
+    let mut r = Reader::new(parse_findings);
+    let Some(t) = toolspec::read_toolspec(&mut root, &mut r) else { return (None, r.diagnostics) };
+    let mut findings = rules::toolspec_rules(&t);
+    findings.extend(rules::identity::path_mismatch("toolspecs", &t.name, &t.version, at));
     match find_manifest(&t.name, &t.version) {
-        Some(m) => rules.extend(toolspec::pair(&t, m)),
-        None if !t.name.is_empty() && !t.version.is_empty() => rules.push(Diagnostic::new(
-            Rule::PairingManifest,
-            "name",
-            format!("no manifest {}@{} (manifests/{}/{}.yaml) to pair with", t.name, t.version, t.name, t.version),
-        )),
-        None => {}
+        Some(m) => findings.extend(rules::pairing::pair(&t, m)),
+        None => findings.extend(rules::pairing::manifest_missing(&t)),
     }
-    let mut diags = r.merge(rules);
-    read::locate(Some(&root), &mut diags);
+    let mut diags = r.with_rule_findings(findings);
+    root.locate_all(&mut diags);
     (Some(t), diags)
 }
 
-/// Locates diagnostics produced after a file's own check (for example a duplicate found across
-/// files) by reading the text once more.
+/// Locates findings made after a file's own check (a duplicate found across files, an unused
+/// policy exception) by reading the text once more.
 pub fn locate_late(text: &str, diags: &mut [Diagnostic]) {
     let mut ignored = Vec::new();
-    let root = yaml::parse(text, &mut ignored);
-    read::locate(root.as_ref(), diags);
+    if let Some(root) = yaml::parse(text, &mut ignored) {
+        root.locate_all(diags);
+    }
+}
+
+/// The two JSON Schemas this crate generates from its types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// `schemas/manifest.schema.json`, from [`Manifest`].
+    Manifest,
+    /// `schemas/toolspec.schema.json`, from [`Toolspec`].
+    Toolspec,
+}
+
+impl SchemaKind {
+    /// Both, in the order `schemas/` lists them.
+    pub const ALL: &'static [SchemaKind] = &[SchemaKind::Manifest, SchemaKind::Toolspec];
+
+    /// `manifest` or `toolspec`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchemaKind::Manifest => "manifest",
+            SchemaKind::Toolspec => "toolspec",
+        }
+    }
+
+    /// The JSON Schema (draft 2020-12), pretty-printed with a final newline.
+    pub fn generate(self) -> String {
+        let schema = match self {
+            SchemaKind::Manifest => schemars::schema_for!(Manifest),
+            SchemaKind::Toolspec => schemars::schema_for!(Toolspec),
+        };
+        let mut s = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Where a registry ships it, relative to its root.
+    pub fn path(self) -> &'static str {
+        match self {
+            SchemaKind::Manifest => "schemas/manifest.schema.json",
+            SchemaKind::Toolspec => "schemas/toolspec.schema.json",
+        }
+    }
 }
 
 /// The JSON Schema (draft 2020-12) for manifests, generated from [`Manifest`].
 pub fn manifest_json_schema() -> String {
-    json_schema(schemars::schema_for!(Manifest))
+    SchemaKind::Manifest.generate()
 }
 
 /// The JSON Schema (draft 2020-12) for toolspecs, generated from [`Toolspec`].
 pub fn toolspec_json_schema() -> String {
-    json_schema(schemars::schema_for!(Toolspec))
+    SchemaKind::Toolspec.generate()
 }
 
-fn json_schema(schema: schemars::Schema) -> String {
-    let mut s = serde_json::to_string_pretty(&schema).expect("a schema serializes");
-    s.push('\n');
-    s
-}
-
-/// The `KEY=VALUE` lines `build-args` prints for `$GITHUB_ENV`. Refuses any value holding a
+/// The `KEY=VALUE` pairs `build-args` prints for `$GITHUB_ENV`. Refuses any value holding a
 /// control character, which could define extra variables in the build job.
 pub fn build_args(m: &Manifest) -> Result<Vec<(&'static str, String)>, String> {
     let package = if m.source.package.is_empty() { ".".to_string() } else { m.source.package.clone() };
@@ -183,7 +195,7 @@ pub fn build_args(m: &Manifest) -> Result<Vec<(&'static str, String)>, String> {
         ("SOURCE_REPO", m.source.repo.clone()),
         ("SOURCE_TAG", m.source.tag.clone()),
         ("PACKAGE", package),
-        ("BUILDER", m.builder().to_string()),
+        ("BUILDER", m.builder_name().to_string()),
         ("NAME", m.name.clone()),
         ("VERSION", m.version.clone()),
     ];

@@ -1,131 +1,131 @@
-//! Typed reading of a YAML node tree: strict types, unknown fields, every problem reported.
+// SPDX-License-Identifier: Apache-2.0
+//! Typed reading of a YAML tree: strict scalars, closed sets, unknown fields, every problem
+//! reported.
 //!
 //! A value with the wrong type is reported once here and its path is remembered as broken, so
-//! the semantic rules that run afterwards do not report the same field a second time. Field
-//! paths are built as text only when a finding needs one, and strings are moved out of the
-//! tree rather than copied (the tree keeps its keys and spans for locating findings later).
+//! the rules that run afterwards do not report the same field a second time. Paths are built
+//! only when a finding needs one, and strings are moved out of the tree rather than copied (the
+//! tree keeps its keys and spans for locating findings later).
 
-use std::fmt;
+use std::collections::HashSet;
 
-use super::diag::{Diagnostic, Rule};
-use super::yaml::{is_yaml11_bool, plain_type, Kind, Node, PlainType, Style};
+use super::closed::{Closed, ClosedSet};
+use super::rules::placeholder;
+use crate::diag::{Diagnostic, Rule};
+use crate::field::FieldPath;
+use crate::yaml::{is_yaml11_bool, plain_type, Kind, Node, PlainType, Style};
 
 /// Collects structural problems while typed values are read out of a tree.
 #[derive(Default)]
 pub struct Reader {
-    pub diags: Vec<Diagnostic>,
-    broken: Vec<String>,
+    /// The findings so far.
+    pub diagnostics: Vec<Diagnostic>,
+    broken: HashSet<FieldPath>,
 }
 
-/// Where a value sits, as a chain of borrowed segments: free to extend, rendered as
-/// `tools[1].params[0].in` only when a finding is reported.
-#[derive(Debug, Clone, Copy)]
-pub enum Path<'a> {
-    Root,
-    Key(&'a Path<'a>, &'a str),
-    Index(&'a Path<'a>, usize),
-}
-
-impl<'a> Path<'a> {
-    pub fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path::Key(self, key)
-    }
-
-    pub fn at(&'a self, i: usize) -> Path<'a> {
-        Path::Index(self, i)
-    }
-}
-
-impl fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root => Ok(()),
-            Path::Key(Path::Root, k) => f.write_str(k),
-            Path::Key(parent, k) => write!(f, "{parent}.{k}"),
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-        }
-    }
-}
-
-/// The fields of one mapping, with a note of which were read.
-pub struct Fields<'n, 'p> {
+/// The fields of one mapping. The keys asked for are the allowed keys: anything else in the
+/// mapping is an unknown field.
+pub struct Fields<'n> {
     pairs: &'n mut [(Node, Node)],
     used: Vec<bool>,
-    pub path: Path<'p>,
+    asked: Asked,
+    path: FieldPath,
 }
 
-/// Joins a field path: `a` + `b` = `a.b`.
-pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+/// The keys asked for, in order, without allocating: the schema's structs have at most 13
+/// fields, and a longer list would only shorten the "allowed here" help.
+#[derive(Default)]
+struct Asked {
+    keys: [&'static str; 16],
+    len: usize,
+}
+
+impl Asked {
+    fn push(&mut self, key: &'static str) {
+        if let Some(slot) = self.keys.get_mut(self.len) {
+            *slot = key;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[&'static str] {
+        &self.keys[..self.len]
     }
 }
 
-/// Appends an index: `a` + 2 = `a[2]`.
-pub fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
-}
-
-impl Fields<'_, '_> {
+impl Fields<'_> {
     /// The value under `key`, marking the key as known.
-    pub fn get(&mut self, key: &str) -> Option<&mut Node> {
+    pub fn get(&mut self, key: &'static str) -> Option<&mut Node> {
+        self.entry(key).map(|(node, _)| node)
+    }
+
+    /// The value under `key` and this mapping's path (for a finding about the value).
+    fn entry(&mut self, key: &'static str) -> Option<(&mut Node, &FieldPath)> {
+        self.asked.push(key);
         let i = self.pairs.iter().position(|(k, _)| k.scalar() == Some(key))?;
         self.used[i] = true;
-        Some(&mut self.pairs[i].1)
+        Some((&mut self.pairs[i].1, &self.path))
+    }
+
+    /// Where this mapping is.
+    pub fn path(&self) -> &FieldPath {
+        &self.path
+    }
+
+    /// The path of one of its fields.
+    pub fn child(&self, key: &'static str) -> FieldPath {
+        self.path.clone().key(key)
     }
 }
 
 impl Reader {
-    /// A reader that starts with the diagnostics the YAML parser already found.
-    pub fn with(diags: Vec<Diagnostic>) -> Reader {
-        Reader { diags, broken: Vec::new() }
+    /// A reader that starts with the findings the YAML parser already made.
+    pub fn new(parse_findings: Vec<Diagnostic>) -> Reader {
+        Reader { diagnostics: parse_findings, broken: HashSet::new() }
     }
 
-    fn wrong_type(&mut self, node: &Node, path: Path<'_>, expected: &str) {
-        let path = path.to_string();
+    fn wrong_type(&mut self, node: &Node, path: FieldPath, expected: &str) {
         let mut d = Diagnostic::new(Rule::YamlWrongType, path.clone(), format!("expected {expected}, found {}", node.describe()))
             .with_span(node.span);
         if expected == "a string" && matches!(node.kind, Kind::Scalar(..)) {
             d = d.with_help("quote the value to make it a string, e.g. \"1.0\"");
         }
-        self.diags.push(d);
-        self.broken.push(path);
+        self.diagnostics.push(d);
+        self.broken.insert(path);
     }
 
     /// Opens a mapping; reports anything else.
-    pub fn fields<'n, 'p>(&mut self, node: &'n mut Node, path: Path<'p>) -> Option<Fields<'n, 'p>> {
+    pub fn fields<'n>(&mut self, node: &'n mut Node, path: FieldPath) -> Option<Fields<'n>> {
         if !matches!(node.kind, Kind::Map(_)) {
             self.wrong_type(node, path, "a mapping");
             return None;
         }
         match &mut node.kind {
-            Kind::Map(pairs) => Some(Fields { used: vec![false; pairs.len()], pairs, path }),
+            Kind::Map(pairs) => Some(Fields { used: vec![false; pairs.len()], asked: Asked::default(), pairs, path }),
             _ => None,
         }
     }
 
-    /// Reports every key that was not read, suggesting the field it most resembles.
-    pub fn finish(&mut self, fields: Fields<'_, '_>, allowed: &[&str]) {
-        let parent = fields.path;
-        for ((key, _), used) in fields.pairs.iter().zip(fields.used) {
+    /// Reports every key that was not asked for, suggesting the field it most resembles.
+    pub fn reject_unknown(&mut self, fields: Fields<'_>) {
+        let Fields { pairs, used, asked, path } = fields;
+        for ((key, _), used) in pairs.iter().zip(used) {
             if used {
                 continue;
             }
             let name = key.scalar().unwrap_or_default();
-            let path = parent.key(name).to_string();
-            let mut d = Diagnostic::new(Rule::YamlUnknownField, path, format!("unknown field `{name}`")).with_span(key.span);
-            d = match allowed.iter().find(|a| similar(a, name)) {
+            let d = Diagnostic::new(Rule::YamlUnknownField, path.clone().key(name.to_string()), format!("unknown field `{name}`"))
+                .with_span(key.span);
+            let asked = asked.as_slice();
+            self.diagnostics.push(match asked.iter().find(|a| similar(a, name)) {
                 Some(a) => d.with_help(format!("did you mean `{a}`? (field names are case-sensitive)")),
-                None => d.with_help(format!("allowed here: {}", allowed.join(", "))),
-            };
-            self.diags.push(d);
+                None => d.with_help(format!("allowed here: {}", asked.join(", "))),
+            });
         }
     }
 
-    /// A string value, moved out of the tree; anything else is reported and read as empty.
-    pub fn string(&mut self, node: &mut Node, path: Path<'_>) -> String {
+    /// A string value, moved out of the tree; anything else is reported and read as `None`.
+    fn string_value(&mut self, node: &mut Node, path: impl FnOnce() -> FieldPath) -> Option<String> {
         let is_string = match &node.kind {
             Kind::Scalar(_, Style::Quoted | Style::Block) => true,
             Kind::Scalar(v, Style::Plain) => plain_type(v) == PlainType::Str,
@@ -136,36 +136,72 @@ impl Reader {
                 // The parser over-allocates; a manifest may live for the whole run.
                 let mut s = std::mem::take(v);
                 s.shrink_to_fit();
-                s
+                Some(s)
             }
             _ => {
-                self.wrong_type(node, path, "a string");
-                String::new()
+                self.wrong_type(node, path(), "a string");
+                None
             }
         }
     }
 
+    /// A string value; anything else is reported and read as empty.
+    pub fn string(&mut self, node: &mut Node, path: &FieldPath) -> String {
+        self.string_value(node, || path.clone()).unwrap_or_default()
+    }
+
     /// An optional string field: absent reads as empty, like the Go schema's zero value.
-    pub fn opt_string(&mut self, f: &mut Fields<'_, '_>, key: &str) -> String {
-        let parent = f.path;
-        match f.get(key) {
-            Some(node) => self.string(node, parent.key(key)),
+    pub fn opt_string(&mut self, f: &mut Fields<'_>, key: &'static str) -> String {
+        match f.entry(key) {
+            Some((node, path)) => self.string_value(node, || path.clone().key(key)).unwrap_or_default(),
             None => String::new(),
         }
     }
 
+    /// A closed-set string field that must be present: absent or unknown values are reported
+    /// with the set's rule and kept as written.
+    pub fn closed<T: ClosedSet>(&mut self, f: &mut Fields<'_>, key: &'static str) -> Closed<T> {
+        let raw = match f.entry(key) {
+            Some((node, path)) => match self.string_value(node, || path.clone().key(key)) {
+                Some(raw) => raw,
+                None => return Closed::Unknown(String::new()),
+            },
+            None => String::new(),
+        };
+        self.closed_value(raw, || f.path.clone().key(key))
+    }
+
+    /// A closed-set string field that may be omitted; empty is the same as omitted.
+    pub fn opt_closed<T: ClosedSet>(&mut self, f: &mut Fields<'_>, key: &'static str) -> Option<Closed<T>> {
+        let (node, path) = f.entry(key)?;
+        let raw = self.string_value(node, || path.clone().key(key))?;
+        (!raw.is_empty()).then(|| self.closed_value(raw, || f.path.clone().key(key)))
+    }
+
+    fn closed_value<T: ClosedSet>(&mut self, raw: String, path: impl FnOnce() -> FieldPath) -> Closed<T> {
+        let value = Closed::from_text(raw);
+        if let Closed::Unknown(raw) = &value {
+            let d = if T::SCAFFOLDED && placeholder::is_marker(raw) {
+                placeholder::finding(path(), raw)
+            } else {
+                Diagnostic::new(T::RULE, path(), T::unknown_message(raw))
+            };
+            self.diagnostics.push(d);
+        }
+        value
+    }
+
     /// A boolean written exactly `true` or `false`.
-    pub fn bool(&mut self, node: &Node, path: Path<'_>) -> Option<bool> {
+    pub fn bool(&mut self, node: &Node, path: FieldPath) -> Option<bool> {
         match &node.kind {
             Kind::Scalar(v, Style::Plain) if v == "true" => Some(true),
             Kind::Scalar(v, Style::Plain) if v == "false" => Some(false),
             Kind::Scalar(v, _) if is_yaml11_bool(v) || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") => {
-                let path = path.to_string();
-                self.diags.push(
+                self.diagnostics.push(
                     Diagnostic::new(Rule::YamlBoolean, path.clone(), format!("`{v}` is not a boolean here; write true or false"))
                         .with_span(node.span),
                 );
-                self.broken.push(path);
+                self.broken.insert(path);
                 None
             }
             _ => {
@@ -176,7 +212,7 @@ impl Reader {
     }
 
     /// A plain decimal integer.
-    pub fn int(&mut self, node: &Node, path: Path<'_>) -> Option<i64> {
+    pub fn int(&mut self, node: &Node, path: FieldPath) -> Option<i64> {
         match &node.kind {
             Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Int => match v.parse() {
                 Ok(n) => Some(n),
@@ -196,45 +232,69 @@ impl Reader {
     pub fn list<T>(
         &mut self,
         node: &mut Node,
-        path: Path<'_>,
-        mut item: impl FnMut(&mut Reader, &mut Node, Path<'_>) -> Option<T>,
+        path: FieldPath,
+        mut item: impl FnMut(&mut Reader, &mut Node, FieldPath) -> Option<T>,
     ) -> Vec<T> {
         if !matches!(node.kind, Kind::Seq(_)) {
             self.wrong_type(node, path, "a list");
             return Vec::new();
         }
         match &mut node.kind {
-            Kind::Seq(items) => items.iter_mut().enumerate().filter_map(|(i, n)| item(self, n, path.at(i))).collect(),
+            Kind::Seq(items) => items.iter_mut().enumerate().filter_map(|(i, n)| item(self, n, path.clone().index(i))).collect(),
             _ => Vec::new(),
         }
     }
 
-    /// An optional list of strings.
-    pub fn opt_strings(&mut self, f: &mut Fields<'_, '_>, key: &str) -> Vec<String> {
-        let parent = f.path;
+    /// An optional list field, each item read by `item`.
+    pub fn opt_list<T>(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        item: impl FnMut(&mut Reader, &mut Node, FieldPath) -> Option<T>,
+    ) -> Vec<T> {
+        let path = f.child(key);
         match f.get(key) {
-            Some(node) => self.list(node, parent.key(key), |r, n, p| Some(r.string(n, p))),
+            Some(node) => self.list(node, path, item),
             None => Vec::new(),
         }
     }
 
-    /// Drops rule findings on fields already reported as structurally broken, then returns all.
-    pub fn merge(mut self, rules: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let broken: std::collections::HashSet<String> = std::mem::take(&mut self.broken).into_iter().collect();
-        self.diags.extend(rules.into_iter().filter(|d| !prefixes(&d.field).any(|p| broken.contains(p))));
-        self.diags
+    /// An optional list of strings.
+    pub fn opt_strings(&mut self, f: &mut Fields<'_>, key: &'static str) -> Vec<String> {
+        self.opt_list(f, key, |r, n, p| Some(r.string(n, &p)))
+    }
+
+    /// An optional nested mapping, read by `read` and then checked for unknown fields.
+    pub fn opt_struct<T>(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        read: impl FnOnce(&mut Reader, &mut Fields<'_>) -> T,
+    ) -> Option<T> {
+        let path = f.child(key);
+        let node = f.get(key)?;
+        let mut fields = self.fields(node, path)?;
+        let value = read(self, &mut fields);
+        self.reject_unknown(fields);
+        Some(value)
     }
 
     /// Reports a value that is present but unusable, outside of type checks.
-    pub fn mark_broken(&mut self, path: &str) {
-        self.broken.push(path.to_string());
+    pub fn mark_broken(&mut self, path: FieldPath) {
+        self.broken.insert(path);
     }
-}
 
-/// A field path and every path that contains it: `a.b[1]`, `a.b`, `a`.
-fn prefixes(field: &str) -> impl Iterator<Item = &str> {
-    let cuts = field.match_indices(['.', '[']).map(|(i, _)| i);
-    std::iter::once(field).chain(cuts.map(|i| &field[..i]))
+    /// Whether a finding at `path` would repeat one already made about it or a field around it.
+    fn is_broken(&self, path: &FieldPath) -> bool {
+        !self.broken.is_empty() && path.prefixes().any(|p| self.broken.contains(p))
+    }
+
+    /// All findings: the reader's own, then the rules' findings on fields that are not broken.
+    pub fn with_rule_findings(mut self, rules: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let kept: Vec<Diagnostic> = rules.into_iter().filter(|d| !self.is_broken(&d.field)).collect();
+        self.diagnostics.extend(kept);
+        self.diagnostics
+    }
 }
 
 /// Case-insensitive equality, or one edit apart.
@@ -242,18 +302,11 @@ fn similar(allowed: &str, name: &str) -> bool {
     allowed.eq_ignore_ascii_case(name) || strsim::levenshtein(allowed, name) <= 2 && name.len() > 3
 }
 
-/// Sets each diagnostic's span from the tree, unless the reader already set one.
-pub fn locate(root: Option<&Node>, diags: &mut [Diagnostic]) {
-    let Some(root) = root else { return };
-    for d in diags.iter_mut().filter(|d| d.span.is_none()) {
-        d.span = Some(root.locate(&d.field, d.at_key));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::yaml;
+    use crate::schema::closed::Tier;
+    use crate::yaml;
 
     fn tree(text: &str) -> Node {
         let mut out = Vec::new();
@@ -266,53 +319,60 @@ mod tests {
     fn reports_unknown_fields_with_suggestion() {
         let mut node = tree("nmae: x\nzzz: 1\n");
         let mut r = Reader::default();
-        let mut f = r.fields(&mut node, Path::Root).unwrap();
+        let mut f = r.fields(&mut node, FieldPath::root()).unwrap();
         assert!(f.get("name").is_none());
-        r.finish(f, &["name"]);
-        assert_eq!(r.diags.len(), 2);
-        assert!(r.diags[0].help.contains("did you mean `name`"));
-        assert_eq!(r.diags[1].field, "zzz");
+        r.reject_unknown(f);
+        assert_eq!(r.diagnostics.len(), 2);
+        assert!(r.diagnostics[0].help.contains("did you mean `name`"));
+        assert_eq!(r.diagnostics[1].field, "zzz");
+        assert_eq!(r.diagnostics[1].help, "allowed here: name");
     }
 
     #[test]
     fn strict_scalars() {
         let mut node = tree("a: yes\nb: true\nc: 1.0\nd: \"1.0\"\ne: 7\nf: '7'\n");
         let mut r = Reader::default();
-        let mut f = r.fields(&mut node, Path::Root).unwrap();
-        let root = Path::Root;
-        assert_eq!(r.bool(f.get("a").unwrap(), root.key("a")), None);
-        assert_eq!(r.bool(f.get("b").unwrap(), root.key("b")), Some(true));
-        assert_eq!(r.string(f.get("c").unwrap(), root.key("c")), "");
-        assert_eq!(r.string(f.get("d").unwrap(), root.key("d")), "1.0");
-        assert_eq!(r.int(f.get("e").unwrap(), root.key("e")), Some(7));
-        assert_eq!(r.int(f.get("f").unwrap(), root.key("f")), None);
-        let rules: Vec<_> = r.diags.iter().map(|d| d.rule).collect();
+        let mut f = r.fields(&mut node, FieldPath::root()).unwrap();
+        let at = FieldPath::field;
+        assert_eq!(r.bool(f.get("a").unwrap(), at("a")), None);
+        assert_eq!(r.bool(f.get("b").unwrap(), at("b")), Some(true));
+        assert_eq!(r.string(f.get("c").unwrap(), &at("c")), "");
+        assert_eq!(r.string(f.get("d").unwrap(), &at("d")), "1.0");
+        assert_eq!(r.int(f.get("e").unwrap(), at("e")), Some(7));
+        assert_eq!(r.int(f.get("f").unwrap(), at("f")), None);
+        let rules: Vec<_> = r.diagnostics.iter().map(|d| d.rule).collect();
         assert_eq!(rules, vec![Rule::YamlBoolean, Rule::YamlWrongType, Rule::YamlWrongType]);
     }
 
     #[test]
-    fn paths_render_like_field_paths() {
-        let root = Path::Root;
-        let tools = root.key("tools");
-        let t1 = tools.at(1);
-        let params = t1.key("params");
-        let p0 = params.at(0);
-        assert_eq!(p0.key("in").to_string(), "tools[1].params[0].in");
-        assert_eq!(root.to_string(), "");
+    fn closed_sets_are_read_once_and_keep_unknown_text() {
+        let mut node = tree("a: sealed\nb: open\nc: [x]\n");
+        let mut r = Reader::default();
+        let mut f = r.fields(&mut node, FieldPath::root()).unwrap();
+        assert_eq!(r.closed::<Tier>(&mut f, "a"), Closed::Known(Tier::Sealed));
+        assert_eq!(r.closed::<Tier>(&mut f, "b"), Closed::Unknown("open".into()));
+        assert_eq!(r.closed::<Tier>(&mut f, "c"), Closed::Unknown(String::new()));
+        assert_eq!(r.opt_closed::<Tier>(&mut f, "d"), None);
+        let got: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.field.to_string(), d.message.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (Rule::Tier, "b".to_string(), "tier `open` is not sealed or entrusted".to_string()),
+                (Rule::YamlWrongType, "c".to_string(), "expected a string, found a list".to_string())
+            ]
+        );
     }
 
     #[test]
-    fn merge_drops_findings_under_broken_fields() {
+    fn rule_findings_under_broken_fields_are_dropped() {
         let mut r = Reader::default();
-        r.mark_broken("source");
-        let kept = Diagnostic::new(Rule::Name, "name", "x".into());
-        let dropped = Diagnostic::new(Rule::SourceRepo, "source.repo", "x".into());
-        let out = r.merge(vec![kept.clone(), dropped]);
-        assert_eq!(out, vec![kept]);
-        assert_eq!(
-            prefixes("tools[1].params[0].in").collect::<Vec<_>>(),
-            ["tools[1].params[0].in", "tools", "tools[1]", "tools[1].params", "tools[1].params[0]"]
-        );
-        assert!(!prefixes("tools[10]").any(|p| p == "tools[1]"));
+        r.mark_broken(FieldPath::field("source"));
+        let kept = Diagnostic::new(Rule::Name, FieldPath::field("name"), "x");
+        let dropped = Diagnostic::new(Rule::SourceRepo, FieldPath::field("source").key("repo"), "x");
+        assert_eq!(r.with_rule_findings(vec![kept.clone(), dropped]), vec![kept]);
+        let mut r = Reader::default();
+        r.mark_broken(FieldPath::field("tools").index(1));
+        let other = Diagnostic::new(Rule::ToolName, FieldPath::field("tools").index(10).key("name"), "x");
+        assert_eq!(r.with_rule_findings(vec![other.clone()]), vec![other]);
     }
 }

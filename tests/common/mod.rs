@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Helpers shared by the integration tests: the built binary and scratch registries.
 #![allow(dead_code)]
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Ed25519 keys and signatures over the exact index bytes.
 //!
 //! The text forms (hex in files and environment variables) are parsed into keys with errors,
@@ -10,22 +11,33 @@ use zeroize::Zeroizing;
 /// Why a key or signature was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
+    /// The secret key text has the wrong length.
     #[error("the signing key must be 128 hex characters (32-byte seed then 32-byte public key), found {0} characters")]
     SecretLength(usize),
+    /// The secret key text is not hex.
     #[error("the signing key is not hex")]
     SecretNotHex,
+    /// The secret key's halves do not belong together.
     #[error("the signing key's second half is not the public key of its first half; signatures made with it could never be verified")]
     SecretMismatch,
+    /// The public key text has the wrong length.
     #[error("the public key must be 64 hex characters, found {0}")]
     PublicLength(usize),
+    /// The public key text is not hex.
     #[error("the public key is not hex")]
     PublicNotHex,
+    /// The public key is not a curve point.
     #[error("the public key is not a valid Ed25519 point")]
     PublicInvalid,
+    /// The signature file holds something other than one hex signature.
     #[error("the signature file must hold exactly one signature of 128 hex characters")]
     SignatureFormat,
+    /// The signature does not verify.
     #[error("the signature does not match the data and public key")]
     BadSignature,
+    /// The operating system's random source failed.
+    #[error("cannot read the operating system's random source: {0}")]
+    Random(String),
 }
 
 /// A signing key; its bytes are wiped on drop (ed25519-dalek's zeroize feature).
@@ -54,9 +66,11 @@ impl SecretKey {
         SecretKey(SigningKey::from_bytes(seed))
     }
 
-    /// A fresh key from the operating system's random source.
-    pub fn generate() -> SecretKey {
-        SecretKey(SigningKey::generate(&mut rand_core::OsRng))
+    /// A fresh key: a 32-byte seed from the operating system's random source.
+    pub fn generate() -> Result<SecretKey, KeyError> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut_slice()).map_err(|e| KeyError::Random(e.to_string()))?;
+        Ok(SecretKey::from_seed(&seed))
     }
 
     /// The 128-hex text form, in a buffer wiped on drop.
@@ -64,6 +78,7 @@ impl SecretKey {
         Zeroizing::new(hex::encode(self.0.to_keypair_bytes()))
     }
 
+    /// The public half.
     pub fn public(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }
@@ -76,6 +91,7 @@ impl SecretKey {
     }
 }
 
+/// A public key, the gateway's trust anchor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
 
@@ -91,6 +107,7 @@ impl PublicKey {
         VerifyingKey::from_bytes(&bytes).map(PublicKey).map_err(|_| KeyError::PublicInvalid)
     }
 
+    /// The 64-hex text form.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.as_bytes())
     }
@@ -106,6 +123,12 @@ impl PublicKey {
         hex::decode_to_slice(text, &mut bytes).map_err(|_| KeyError::SignatureFormat)?;
         self.0.verify_strict(data, &Signature::from_bytes(&bytes)).map_err(|_| KeyError::BadSignature)
     }
+
+    /// [`PublicKey::verify`] for a signature file's raw bytes, which must be UTF-8.
+    pub fn verify_file(&self, data: &[u8], signature: &[u8]) -> Result<(), KeyError> {
+        let text = std::str::from_utf8(signature).map_err(|_| KeyError::SignatureFormat)?;
+        self.verify(data, text)
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +137,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_tamper() {
-        let key = SecretKey::generate();
+        let key = SecretKey::generate().unwrap();
         let again = SecretKey::from_hex(&key.to_hex()).unwrap();
         let sig = again.sign(b"data");
         assert!(sig.ends_with('\n') && sig.len() == 129);
@@ -122,14 +145,20 @@ mod tests {
         assert_eq!(public.verify(b"data", &sig), Ok(()));
         assert_eq!(public.verify(b"datb", &sig), Err(KeyError::BadSignature));
         assert_eq!(public.verify(b"data", &format!("{sig}{sig}")), Err(KeyError::SignatureFormat));
+        assert_eq!(public.verify_file(b"data", b"\xff"), Err(KeyError::SignatureFormat));
         assert_eq!(PublicKey::from_hex(&format!("  {}\n", public.to_hex())), Ok(public));
+    }
+
+    #[test]
+    fn generated_keys_differ() {
+        assert_ne!(SecretKey::generate().unwrap().public(), SecretKey::generate().unwrap().public());
     }
 
     #[test]
     fn refuses_malformed_keys() {
         assert_eq!(SecretKey::from_hex("abcd").err(), Some(KeyError::SecretLength(4)));
         assert_eq!(SecretKey::from_hex(&"zz".repeat(64)).err(), Some(KeyError::SecretNotHex));
-        let key = SecretKey::generate();
+        let key = SecretKey::generate().unwrap();
         let mut mismatched = key.to_hex().to_string();
         mismatched.replace_range(64.., &"00".repeat(32));
         assert_eq!(SecretKey::from_hex(&mismatched).err(), Some(KeyError::SecretMismatch));

@@ -1,5 +1,6 @@
-//! The signed index: its shape, Go-compatible JSON bytes, the manifest hashes, and the gateway's
-//! ref grammar.
+// SPDX-License-Identifier: Apache-2.0
+//! The signed index: its shape, Go-compatible JSON bytes, the manifest hashes, the gateway's
+//! ref grammar, the "latest version" rule, and the validation of index bytes before signing.
 //!
 //! The gateway verifies the signature over the exact bytes, so the encoding must match Go's
 //! encoding/json byte for byte: struct field order, sorted map keys, no whitespace, and Go's
@@ -13,39 +14,95 @@ use std::io;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::manifest::Manifest;
+use crate::diag::Severity;
+use crate::schema::patterns::NAME;
+use crate::schema::{rules, Manifest};
 
 /// `index.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Index {
+    /// Always 1.
     pub schema_version: i64,
     /// RFC 3339, UTC, whole seconds.
     pub generated: String,
+    /// Servers by name.
     pub servers: BTreeMap<String, Server>,
 }
 
+/// One server's versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
+    /// The highest version, by [`latest_version`].
     pub latest: String,
     /// Boxed: a B-tree node holds eleven values, and most servers have one version.
     pub versions: BTreeMap<String, Box<Manifest>>,
 }
 
-/// Why an index could not be built or a ref not resolved.
+/// Why an index could not be built, read or resolved against, or is not one `build-index`
+/// would write.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndexError {
+    /// Two manifests with the same name and version.
     #[error("{name}@{version} is declared twice")]
-    Duplicate { name: String, version: String },
+    Duplicate {
+        /// The server.
+        name: String,
+        /// The version.
+        version: String,
+    },
+    /// A ref outside the grammar.
     #[error("`{0}`: a ref is name, name@version or sha256:<64 hex>")]
     BadRef(String),
+    /// No server of that name.
     #[error("no server `{0}` in the index")]
     NoServer(String),
+    /// No such version of the server.
     #[error("no version {1} of `{0}` in the index")]
     NoVersion(String, String),
+    /// No manifest pins that digest.
     #[error("no manifest in the index pins image digest {0}")]
     NoDigest(String),
+    /// The bytes do not parse as an index.
+    #[error("not an index: {0}")]
+    NotAnIndex(String),
+    /// A schema version other than 1.
+    #[error("schemaVersion {0} is not 1")]
+    SchemaVersion(i64),
+    /// A manifest under another server's or version's key.
+    #[error("servers.{name}.versions.{version} holds {found}")]
+    Misplaced {
+        /// The server key.
+        name: String,
+        /// The version key.
+        version: String,
+        /// What the manifest says it is.
+        found: String,
+    },
+    /// A manifest that fails a rule.
+    #[error("{name}@{version}: {finding}")]
+    InvalidManifest {
+        /// The server.
+        name: String,
+        /// The version.
+        version: String,
+        /// The first error: field, rule id and message.
+        finding: String,
+    },
+    /// `latest` is not the highest version.
+    #[error("servers.{name}.latest is {latest} but the highest version is {highest}")]
+    WrongLatest {
+        /// The server.
+        name: String,
+        /// What the index says.
+        latest: String,
+        /// What it should say.
+        highest: String,
+    },
+    /// Valid content in other bytes than `build-index` writes.
+    #[error("the bytes are not the canonical encoding build-index writes")]
+    NotCanonical,
 }
 
 /// Compares two MAJOR.MINOR.PATCH versions numerically, at any length of digits.
@@ -56,6 +113,12 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
     num(a).cmp(&num(b))
 }
 
+/// The highest of some versions: what `latest` means in the index, in CATALOG.md and for
+/// build-args on a server directory.
+pub fn latest_version<'a>(versions: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    versions.into_iter().max_by(|a, b| compare_versions(a, b))
+}
+
 /// Builds the index from valid manifests. `generated` is the RFC 3339 timestamp.
 pub fn build(manifests: impl IntoIterator<Item = Manifest>, generated: String) -> Result<Index, IndexError> {
     let mut servers: BTreeMap<String, Server> = BTreeMap::new();
@@ -64,10 +127,10 @@ pub fn build(manifests: impl IntoIterator<Item = Manifest>, generated: String) -
         if server.versions.contains_key(&m.version) {
             return Err(IndexError::Duplicate { name: m.name, version: m.version });
         }
-        if server.latest.is_empty() || compare_versions(&m.version, &server.latest) == Ordering::Greater {
-            server.latest = m.version.clone();
-        }
         server.versions.insert(m.version.clone(), Box::new(m));
+    }
+    for server in servers.values_mut() {
+        server.latest = latest_version(server.versions.keys().map(String::as_str)).unwrap_or_default().to_string();
     }
     Ok(Index { schema_version: 1, generated, servers })
 }
@@ -79,6 +142,41 @@ pub fn timestamp(source_date_epoch: Option<u64>) -> String {
         None => std::time::SystemTime::now(),
     };
     humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Parses index bytes (no validation beyond the shape; see [`validate_bytes`]).
+pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
+    serde_json::from_slice(bytes).map_err(|e| IndexError::NotAnIndex(e.to_string()))
+}
+
+/// Checks that `bytes` are an index this tool would have written: strict shape, valid
+/// manifests under the right keys, the right latest versions, and Go's exact encoding.
+pub fn validate_bytes(bytes: &[u8]) -> Result<Index, IndexError> {
+    let idx = parse(bytes)?;
+    if idx.schema_version != 1 {
+        return Err(IndexError::SchemaVersion(idx.schema_version));
+    }
+    for (name, server) in &idx.servers {
+        for (version, m) in &server.versions {
+            if &m.name != name || &m.version != version {
+                let found = format!("{}@{}", m.name, m.version);
+                return Err(IndexError::Misplaced { name: name.clone(), version: version.clone(), found });
+            }
+            if let Some(d) = rules::manifest_rules(m).into_iter().find(|d| d.severity == Severity::Error) {
+                let finding = format!("{} [{}] {}", d.field, d.rule.id(), d.message);
+                return Err(IndexError::InvalidManifest { name: name.clone(), version: version.clone(), finding });
+            }
+        }
+        let highest = latest_version(server.versions.keys().map(String::as_str));
+        if highest != Some(server.latest.as_str()) {
+            let highest = highest.unwrap_or("none").to_string();
+            return Err(IndexError::WrongLatest { name: name.clone(), latest: server.latest.clone(), highest });
+        }
+    }
+    if to_go_json(&idx) != bytes {
+        return Err(IndexError::NotCanonical);
+    }
+    Ok(idx)
 }
 
 /// Escapes strings the way Go's encoding/json does.
@@ -135,7 +233,7 @@ pub fn runtime_hash(m: &Manifest) -> String {
     r.image.digest.clear();
     r.display_name.clear();
     r.description.clear();
-    r.category.clear();
+    r.category = None;
     r.icon.clear();
     for c in &mut r.credentials {
         c.vendor.clear();
@@ -162,7 +260,7 @@ pub fn resolve<'a>(index: &'a Index, reference: &str) -> Result<&'a Manifest, In
         Some((n, v)) => (n, Some(v)),
         None => (reference, None),
     };
-    if !super::manifest::NAME.is_match(name) {
+    if !NAME.is_match(name) {
         return Err(IndexError::BadRef(reference.into()));
     }
     let server = index.servers.get(name).ok_or_else(|| IndexError::NoServer(name.into()))?;
@@ -180,6 +278,8 @@ mod tests {
         assert_eq!(compare_versions("0.2.0", "0.10.0"), Ordering::Less);
         assert_eq!(compare_versions("1.0.0", "1.0.0"), Ordering::Equal);
         assert_eq!(compare_versions("99999999999999999999999.0.0", "9.0.0"), Ordering::Greater);
+        assert_eq!(latest_version(["0.9.0", "0.10.0", "0.2.0"]), Some("0.10.0"));
+        assert_eq!(latest_version([]), None);
     }
 
     #[test]
@@ -187,5 +287,16 @@ mod tests {
         let s = "<a> & \u{2028}\u{2029} \n\t\u{1} \u{7f} é 🚀 \\ / \"";
         let got = String::from_utf8(to_go_json(&s)).unwrap();
         assert_eq!(got, "\"\\u003ca\\u003e \\u0026 \\u2028\\u2029 \\n\\t\\u0001 \u{7f} é 🚀 \\\\ / \\\"\"");
+    }
+
+    #[test]
+    fn index_bytes_are_validated() {
+        assert!(matches!(validate_bytes(b"{}"), Err(IndexError::NotAnIndex(_))));
+        let empty = br#"{"schemaVersion":1,"generated":"2026-01-01T00:00:00Z","servers":{}}"#;
+        assert!(validate_bytes(empty).is_ok());
+        let pretty = br#"{"schemaVersion": 1,"generated":"2026-01-01T00:00:00Z","servers":{}}"#;
+        assert_eq!(validate_bytes(pretty), Err(IndexError::NotCanonical));
+        let v2 = br#"{"schemaVersion":2,"generated":"x","servers":{}}"#;
+        assert_eq!(validate_bytes(v2), Err(IndexError::SchemaVersion(2)));
     }
 }

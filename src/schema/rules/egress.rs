@@ -1,12 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Egress allowlist entries: host syntax, wildcards, public suffixes, reserved names, denylist.
 //!
 //! An egress entry decides where a sealed server's credential may be sent, so every check here
 //! errs toward rejecting: a name that a resolver could read as an IP address, a wildcard as broad
-//! as a public suffix, or a host of a wildcard-DNS or internal namespace.
+//! as a public suffix, or a host of a wildcard-DNS or internal namespace. The policy side (which
+//! entries need an exception, which reach the denylist) is [`super::policy::apply`].
 
 use std::collections::HashSet;
 
-use super::diag::Rule;
+use crate::catalog::name_list;
+use crate::diag::{Diagnostic, Rule};
+use crate::field::FieldPath;
+use crate::schema::closed::Tier;
+use crate::schema::Manifest;
 
 /// Hosts whose DNS answers any name with any address (`10.0.0.1.nip.io`), so a name under them
 /// can point a credential anywhere, including at internal services.
@@ -53,6 +59,7 @@ pub const RESERVED_NAMES: &[&str] = &[
 /// What an entry is, once it has passed the syntax checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry<'a> {
+    /// An exact host.
     Host(&'a str),
     /// `*.suffix`: matches true subdomains of `suffix` only.
     Wildcard(&'a str),
@@ -168,20 +175,18 @@ pub struct Denylist {
 }
 
 impl Denylist {
-    /// Reads the denylist format: one domain a line, `#` comments and blank lines ignored.
+    /// Reads the denylist format: one domain a line, `#` comments and blank lines ignored; a
+    /// leading `*.` is dropped (a domain covers its subdomains anyway).
     pub fn parse(text: &str) -> Denylist {
-        let domains = text
-            .lines()
-            .map(|l| l.split('#').next().unwrap_or_default().trim().trim_start_matches("*.").to_ascii_lowercase())
-            .filter(|l| !l.is_empty())
-            .collect();
-        Denylist { domains }
+        Denylist { domains: name_list(text).map(|l| l.trim_start_matches("*.").to_ascii_lowercase()).filter(|l| !l.is_empty()).collect() }
     }
 
+    /// How many domains it lists.
     pub fn len(&self) -> usize {
         self.domains.len()
     }
 
+    /// Whether it lists none.
     pub fn is_empty(&self) -> bool {
         self.domains.is_empty()
     }
@@ -206,6 +211,32 @@ impl Denylist {
             return covered.first().map(|d| d.as_str());
         }
         None
+    }
+}
+
+/// The path of one egress entry.
+pub fn entry_path(i: usize) -> FieldPath {
+    FieldPath::field("entitlements").key("egress").index(i)
+}
+
+/// Each egress entry's syntax, duplicates, and a sealed server with credentials but no egress.
+pub fn manifest_entries(m: &Manifest, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (i, entry) in m.entitlements.egress.iter().enumerate() {
+        match parse_entry(entry) {
+            Err((rule, why)) => out.push(Diagnostic::new(rule, entry_path(i), format!("egress entry `{entry}`: {why}"))),
+            Ok(_) if !seen.insert(entry.as_str()) => {
+                out.push(Diagnostic::new(Rule::EgressDuplicate, entry_path(i), format!("egress entry `{entry}` is listed twice")))
+            }
+            Ok(_) => {}
+        }
+    }
+    if m.tier.is(Tier::Sealed) && !m.credentials.is_empty() && m.entitlements.egress.is_empty() {
+        out.push(Diagnostic::new(
+            Rule::EgressMissing,
+            FieldPath::field("entitlements").key("egress"),
+            "a sealed server with credentials needs at least one egress host to inject them for",
+        ));
     }
 }
 

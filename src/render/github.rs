@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `--format github`: workflow commands GitHub turns into pull-request annotations, and the
+//! full list as Markdown for `$GITHUB_STEP_SUMMARY` (annotations stop at ten per step).
+
+use std::fmt::Write as _;
+
+use super::Render;
+use crate::diag::{Diagnostic, Report, Severity};
+
+/// Writes one `::error` or `::warning` line per diagnostic.
+#[derive(Default)]
+pub(super) struct Github {
+    out: String,
+}
+
+/// Escapes workflow-command data (`%`, CR, LF) and, for properties, also `:` and `,`.
+fn escape(s: &str, property: bool) -> String {
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    if property {
+        s.replace(':', "%3A").replace(',', "%2C")
+    } else {
+        s
+    }
+}
+
+impl<'r> Render<'r> for Github {
+    fn report(&mut self, d: &'r Diagnostic) {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let (end_line, end_col) = d.end();
+        let _ = writeln!(
+            self.out,
+            "::{level} file={},line={},col={},endLine={end_line},endColumn={end_col},title={}::{}",
+            escape(d.file_name(), true),
+            d.line(),
+            d.column(),
+            escape(d.rule.id(), true),
+            escape(&format!("{} (help: {})", d.message, d.help), false),
+        );
+    }
+
+    fn finish(self: Box<Self>) -> Vec<u8> {
+        self.out.into_bytes()
+    }
+}
+
+/// The full list as Markdown, for `$GITHUB_STEP_SUMMARY`.
+pub fn step_summary(report: &Report) -> String {
+    let mut out = format!("### registryctl: {}\n\n", report.counts());
+    if report.diagnostics.is_empty() {
+        return out;
+    }
+    out.push_str("| severity | file | line | rule | field | message |\n|---|---|---:|---|---|---|\n");
+    for d in &report.diagnostics {
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | `{}` | {} | {} |",
+            d.severity.as_str(),
+            cell(d.file_name()),
+            d.line(),
+            d.rule.id(),
+            cell(&d.field.to_string()),
+            cell(&d.message)
+        );
+    }
+    out
+}

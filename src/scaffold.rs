@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `registryctl new`: the manifest (and toolspec) a new server starts from, every value to fill
+//! in marked TODO so lint names each one until it is replaced.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::fs::{self, Overwrite};
+use crate::schema::closed::{comma_list, Builder, Category, Tier};
+use crate::schema::manifest::PLANNED_DIGEST;
+use crate::schema::rules::identity::is_valid_name;
+
+/// The scaffolded manifest text.
+pub fn manifest_text(name: &str, builder: Builder, tier: Tier) -> String {
+    let id = name.replace('-', "_");
+    let repo = match builder {
+        Builder::Toolpack => "github.com/gigmcp/toolpack",
+        Builder::GoStatic | Builder::Node | Builder::Python => "TODO github.com/<owner>/<repo>",
+    };
+    let inject = match tier {
+        Tier::Sealed => "      header: Authorization\n      format: \"Bearer {token}\"\n".to_string(),
+        Tier::Entrusted => format!("      env: {}_API_KEY\n", id.to_ascii_uppercase()),
+    };
+    format!(
+        "# yaml-language-server: $schema=../../schemas/manifest.schema.json\n\
+schemaVersion: 1\n\
+name: {name}\n\
+version: 0.1.0\n\
+displayName: TODO the service's name as its users write it\n\
+description: TODO one sentence on what an agent can do with this server\n\
+category: TODO one of {categories}\n\
+source:\n  repo: {repo}\n  tag: v0.1.0\n\
+image:\n  ref: ghcr.io/gigmcp/{name}-mcp\n  digest: {PLANNED_DIGEST}  # planned: build-images prints the digest to pin\n  entrypoint: /app/server\n  builder: {builder}\n\
+tier: {tier}\n\
+entitlements:\n  egress:\n    - TODO api.example.com (the API host the tools call)\n\
+credentials:\n  - id: {id}_api_key\n    type: api_key\n    provider: {name}\n    inject:\n{inject}\
+tools:\n  - name: TODO_list_items\n    default: true  # read-only tools true; tools that change or send anything false\n",
+        categories = comma_list::<Category>(),
+    )
+}
+
+/// The scaffolded toolspec text.
+pub fn toolspec_text(name: &str) -> String {
+    format!(
+        "# yaml-language-server: $schema=../../schemas/toolspec.schema.json\n\
+schemaVersion: 1\n\
+name: {name}\n\
+version: 0.1.0\n\
+baseUrl: TODO https://api.example.com (an egress host)\n\
+tools:\n  - name: TODO_list_items\n    description: TODO what the tool returns and when an agent should use it\n    method: GET\n    path: TODO /v1/items\n    params:\n      - name: limit\n        in: query\n        type: integer\n        description: Maximum number of items to return.\n"
+    )
+}
+
+/// Writes `manifests/<name>/0.1.0.yaml` (and `toolspecs/<name>/0.1.0.yaml` for toolpack) under
+/// `root`, never overwriting a file. Returns the paths written.
+pub fn create(root: &Path, name: &str, builder: Builder, tier: Tier) -> Result<Vec<PathBuf>> {
+    if !is_valid_name(name) {
+        return Err(Error::Usage(format!("`{name}` is not a server name: lowercase letters, digits and inner hyphens")));
+    }
+    let mut files = vec![(root.join("manifests").join(name).join("0.1.0.yaml"), manifest_text(name, builder, tier))];
+    if builder == Builder::Toolpack {
+        files.push((root.join("toolspecs").join(name).join("0.1.0.yaml"), toolspec_text(name)));
+    }
+    let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+    if let Some(existing) = fs::first_existing(&paths) {
+        return Err(Error::Usage(format!("{} exists; refusing to overwrite it", existing.display())));
+    }
+    for (path, text) in &files {
+        if let Some(dir) = path.parent() {
+            fs::write::create_dir_all(dir)?;
+        }
+        fs::write_atomic(path, text.as_bytes(), None, Overwrite::Refuse)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}

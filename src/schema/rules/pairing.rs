@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+//! A toolspec and its manifest must agree: same name, version and tools, a toolpack builder,
+//! base URLs on the egress allowlist, an auth block only where the tier wants one, and no
+//! parameter that would set the credential header the gateway injects.
+
+use std::collections::BTreeSet;
+
+use super::egress::allows;
+use super::toolspec::{base_url_host, tool_path};
+use crate::diag::{Diagnostic, Rule};
+use crate::field::FieldPath;
+use crate::schema::closed::{Builder, ParamIn, Tier};
+use crate::schema::{Manifest, Toolspec};
+
+/// A toolpack manifest whose toolspec does not exist (reported on the manifest).
+pub fn toolspec_missing(m: &Manifest) -> Option<Diagnostic> {
+    (m.builder() == Some(Builder::Toolpack)).then(|| {
+        let msg = format!("builder toolpack needs toolspecs/{}/{}.yaml, which does not exist", m.name, m.version);
+        Diagnostic::new(Rule::PairingBuilder, FieldPath::field("image").key("builder"), msg)
+    })
+}
+
+/// A toolspec whose manifest does not exist (reported on the toolspec).
+pub fn manifest_missing(t: &Toolspec) -> Option<Diagnostic> {
+    let (n, v) = (&t.name, &t.version);
+    (!n.is_empty() && !v.is_empty()).then(|| {
+        Diagnostic::new(
+            Rule::PairingManifest,
+            FieldPath::field("name"),
+            format!("no manifest {n}@{v} (manifests/{n}/{v}.yaml) to pair with"),
+        )
+    })
+}
+
+/// The rules that pair a toolspec with its manifest.
+pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if t.name != m.name || t.version != m.version {
+        let msg = format!("toolspec {}@{} is paired with manifest {}@{}", t.name, t.version, m.name, m.version);
+        out.push(Diagnostic::new(Rule::PairingManifest, FieldPath::field("name"), msg));
+    }
+    if m.builder() != Some(Builder::Toolpack) {
+        let msg = format!(
+            "manifest {}@{} uses builder {}, which does not read a toolspec; use builder: toolpack",
+            m.name,
+            m.version,
+            m.builder_name()
+        );
+        out.push(Diagnostic::whole_file(Rule::PairingBuilder, msg));
+    }
+    tools(t, m, &mut out);
+    egress(t, m, &mut out);
+    auth(t, m, &mut out);
+    out
+}
+
+/// The same tool names in both files.
+fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
+    let spec: BTreeSet<&str> = t.tools.iter().map(|x| x.name.as_str()).collect();
+    let declared: BTreeSet<&str> = m.tools.iter().map(|x| x.name.as_str()).collect();
+    for (i, tool) in t.tools.iter().enumerate() {
+        if !declared.contains(tool.name.as_str()) {
+            out.push(Diagnostic::new(
+                Rule::PairingTools,
+                tool_path(i, "name"),
+                format!("tool `{}` is not in the manifest's tools", tool.name),
+            ));
+        }
+    }
+    let missing: Vec<&str> = declared.difference(&spec).copied().collect();
+    if !missing.is_empty() {
+        let msg = format!("the manifest's tools {} have no mapping here", missing.join(", "));
+        out.push(Diagnostic::new(Rule::PairingTools, FieldPath::field("tools"), msg));
+    }
+}
+
+/// The spec's base URL, then each tool's own, must be allowed by the manifest's egress.
+fn egress(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
+    let tool_urls = t.tools.iter().enumerate().filter(|(_, x)| !x.base_url.is_empty()).map(|(i, x)| (Some(i), x.base_url.as_str()));
+    for (tool, url) in std::iter::once((None, t.base_url.as_str())).chain(tool_urls) {
+        if let Ok(host) = base_url_host(url) {
+            if !m.entitlements.egress.iter().any(|e| allows(e, host)) {
+                let field = tool.map_or_else(|| FieldPath::field("baseUrl"), |i| tool_path(i, "baseUrl"));
+                let msg = format!("host `{host}` is not allowed by the manifest's egress ({})", m.entitlements.egress.join(", "));
+                out.push(Diagnostic::new(Rule::PairingEgress, field, msg));
+            }
+        }
+    }
+}
+
+/// Sealed: no auth block, and no header parameter that sets an injected header; entrusted
+/// with credentials: an auth block.
+fn auth(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
+    match (m.tier.known(), &t.auth) {
+        (Some(Tier::Sealed), Some(_)) => out.push(Diagnostic::new(
+            Rule::PairingAuth,
+            FieldPath::field("auth"),
+            "sealed tier: the gateway injects the credential, so the toolspec may not have an auth block",
+        )),
+        (Some(Tier::Entrusted), None) if !m.credentials.is_empty() => {
+            out.push(Diagnostic::whole_file(Rule::PairingAuth, "entrusted tier with credentials: the toolspec needs an auth block"))
+        }
+        _ => {}
+    }
+    if !m.tier.is(Tier::Sealed) {
+        return;
+    }
+    let injected: Vec<String> = m.credentials.iter().map(|c| c.inject.header.to_ascii_lowercase()).collect();
+    for (i, tool) in t.tools.iter().enumerate() {
+        for (j, param) in tool.params.iter().enumerate() {
+            if param.location.is(ParamIn::Header) && injected.contains(&param.name.to_ascii_lowercase()) {
+                let msg = format!("header parameter `{}` would set the injected credential header", param.name);
+                out.push(Diagnostic::new(Rule::ToolspecHeaderParam, tool_path(i, "params").index(j).key("name"), msg));
+            }
+        }
+    }
+}

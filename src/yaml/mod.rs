@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Strict YAML: a small tree of positioned nodes built from saphyr-parser events.
+//!
+//! [`parse`] is the entry point. The event-level rules live in `events`, the tree and its
+//! lookup by field path in `tree`, and plain-scalar typing in `scalar`.
+
+mod events;
+mod scalar;
+mod tree;
+
+pub use scalar::{is_yaml11_bool, plain_type, PlainType};
+pub use tree::{Kind, Node, Style};
+
+use crate::diag::{Diagnostic, Rule};
+
+/// Largest manifest or toolspec accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 256 * 1024;
+/// Deepest nesting accepted; the schemas need five levels.
+pub const MAX_DEPTH: usize = 32;
+
+/// Parses one YAML document. Problems are pushed to `out`; `None` means nothing usable was read.
+pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
+    if text.len() > MAX_FILE_BYTES {
+        out.push(Diagnostic::whole_file(
+            Rule::FileTooLarge,
+            format!("the file is {} bytes; at most {} are accepted", text.len(), MAX_FILE_BYTES),
+        ));
+        return None;
+    }
+    match events::read(text, out) {
+        Err(events::Unusable) => None,
+        Ok(Some(Node { kind: Kind::Scalar(ref s, Style::Plain), .. })) if s.is_empty() => {
+            out.push(Diagnostic::whole_file(Rule::YamlWrongType, "the file holds no YAML mapping"));
+            None
+        }
+        Ok(None) => {
+            out.push(Diagnostic::whole_file(Rule::YamlWrongType, "the file is empty"));
+            None
+        }
+        Ok(root) => root,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::FieldPath;
+
+    fn rules(text: &str) -> Vec<Rule> {
+        let mut out = Vec::new();
+        parse(text, &mut out);
+        out.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn accepts_plain_document() {
+        let mut out = Vec::new();
+        let node = parse("a: 1\nb: [x, 'y']\n", &mut out).expect("parses");
+        assert!(out.is_empty());
+        let b1 = node.locate(&FieldPath::field("b").index(1));
+        assert_eq!((b1.start.line, b1.start.column), (2, 8));
+        // A missing field points at the deepest key that exists.
+        assert_eq!(node.locate(&FieldPath::field("b").index(5)).start.column, 1);
+    }
+
+    #[test]
+    fn rejects_anchor_alias_tag_duplicate_and_second_document() {
+        assert_eq!(rules("a: &x 1\nb: *x\n"), vec![Rule::YamlAnchor, Rule::YamlAnchor]);
+        assert_eq!(rules("a: !!str 1\n"), vec![Rule::YamlTag]);
+        assert_eq!(rules("a: 1\na: 2\n"), vec![Rule::YamlDuplicateKey]);
+        assert_eq!(rules("a: 1\n---\nb: 2\n"), vec![Rule::YamlMultipleDocuments]);
+        assert_eq!(rules("a: [1\n"), vec![Rule::YamlSyntax]);
+        assert_eq!(rules(""), vec![Rule::YamlWrongType]);
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_mappings() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: 1\n")).collect();
+        text.push_str("k3: 2\n");
+        let mut out = Vec::new();
+        parse(&text, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("first on line 4"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn rejects_deep_nesting_without_recursion() {
+        let nested = format!("{}1{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(rules(&nested), vec![Rule::YamlTooDeep]);
+        // Far deeper input stops in the parser's own limit or ours, never in a stack overflow.
+        let deep = "[".repeat(100_000);
+        assert_eq!(rules(&deep), vec![Rule::YamlTooDeep]);
+    }
+
+    #[test]
+    fn rejects_oversized_text() {
+        let big = format!("a: \"{}\"\n", "x".repeat(MAX_FILE_BYTES));
+        assert_eq!(rules(&big), vec![Rule::FileTooLarge]);
+    }
+
+    #[test]
+    fn flow_collections_end_at_their_bracket_not_at_a_trailing_comment() {
+        let mut out = Vec::new();
+        let node = parse("a: [x]   # c\nb: {k: v}  # d\n", &mut out).unwrap();
+        let a = node.locate(&FieldPath::field("a"));
+        assert_eq!((a.start.column, a.end.column, a.end.offset), (4, 7, 6));
+        let b = node.locate(&FieldPath::field("b"));
+        assert_eq!((b.start.column, b.end.column), (4, 10));
+    }
+
+    #[test]
+    fn byte_offsets_count_multibyte_characters() {
+        let mut out = Vec::new();
+        let node = parse("a: \"é🚀\"\nb: x\n", &mut out).unwrap();
+        let span = node.locate(&FieldPath::field("b"));
+        assert_eq!(span.start.offset, "a: \"é🚀\"\nb: ".len());
+    }
+}
