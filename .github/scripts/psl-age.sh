@@ -38,7 +38,7 @@ if ! curl -fsS --retry 3 --max-time 60 -A "gigmcp-registry psl-freshness (https:
   exit 2
 fi
 
-result="$(python3 - "$root/Cargo.lock" "$entries" "$now" "$max_days" <<'PY'
+if ! result="$(python3 - "$root/Cargo.lock" "$entries" "$now" "$max_days" <<'PY'
 import json, sys, tomllib
 from datetime import datetime, timezone
 lock, entries, now, max_days = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -71,7 +71,9 @@ print(f"latest={latest}")
 print(f"latest_published={when(versions[latest]).strftime('%Y-%m-%dT%H:%M:%SZ')}")
 print(f"stale={'true' if age > max_days else 'false'}")
 PY
-)"
+)"; then
+  exit 2
+fi
 declare -A out=()
 while IFS='=' read -r k v; do out[$k]="$v"; done <<<"$result"
 
