@@ -13,6 +13,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use registryctl::schema::closed::Builder;
 
+/// BuildKit's automatic platform args: BuildKit sets them for each platform of a multi-arch build
+/// (`FROM --platform=$BUILDPLATFORM`, `GOARCH=$TARGETARCH`), so they are not build-args keys.
+const BUILDKIT_PLATFORM_ARGS: [&str; 8] =
+    ["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"];
+
 const DEMO_MANIFEST: &str = r#"schemaVersion: 1
 name: demo
 version: 0.1.0
@@ -148,7 +153,9 @@ fn parse_dockerfile(path: &Path) -> Parsed {
             for name in variable_uses(line) {
                 globals.uses.push((line_no, name));
             }
-            stages.push(Stage { from_line: line_no, from: words.next().unwrap_or("").to_string(), ..Stage::default() });
+            // The image is the first word after any flags (`--platform=...`).
+            let image = words.find(|w| !w.starts_with("--")).unwrap_or("").to_string();
+            stages.push(Stage { from_line: line_no, from: image, ..Stage::default() });
             continue;
         }
         let stage = stages.last_mut().expect("a stage");
@@ -196,17 +203,19 @@ fn every_dockerfile_arg_is_a_build_args_key() {
     for (builder, path) in &files {
         let parsed = parse_dockerfile(path);
         for arg in &parsed.args {
-            if !keys.contains(arg.as_str()) {
+            if !keys.contains(arg.as_str()) && !BUILDKIT_PLATFORM_ARGS.contains(&arg.as_str()) {
                 problems.push(format!("images/{builder}/Dockerfile: ARG {arg} is not printed by build-args (keys: {keys:?})"));
             }
         }
         // Upper-case names are build args or image env; lower-case ones are shell
         // locals inside RUN and are not checked. An ARG is visible only in the
         // stage that declares it, so a use must be declared in its own stage.
-        for stage in &parsed.stages {
+        for (index, stage) in parsed.stages.iter().enumerate() {
             for (line, name) in &stage.uses {
                 let upper = name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                if upper && !stage.declared.contains(name) {
+                // FROM lines (stage 0's uses) see BuildKit's platform args without an ARG.
+                let automatic = index == 0 && BUILDKIT_PLATFORM_ARGS.contains(&name.as_str());
+                if upper && !automatic && !stage.declared.contains(name) {
                     problems.push(format!("images/{builder}/Dockerfile:{line}: ${name} is used but not declared (ARG/ENV) in this stage"));
                 }
             }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the workflows' shell steps locally (from .ci/run) against this
 # repository's own catalog, so the scripts the workflows call are tested on
-# every change, not first on GitHub. Docker pushes and `gh release` are the only
-# steps not exercised.
+# every change, not first on GitHub. What cannot run here (docker, gh, the
+# crates.io API, cargo update) is replaced by stand-ins that record their command
+# lines, and the steps assert on those. The actions themselves (checkout,
+# artifacts, attest-build-provenance, ...) run only on GitHub.
 # Usage: ci-workflow-steps.sh REGISTRYCTL   (path to a built binary)
 set -euo pipefail
 
@@ -140,6 +142,423 @@ publish_sign() {
   [[ -s "$site/out/index.json" && -s "$site/out/index.json.sig" ]]
 }
 
+# --- Stand-ins for what cannot run here -------------------------------------------------
+# docker and gh are replaced by small fakes on PATH that append each command line to a log
+# (one line per call, arguments quoted with printf %q) and answer from a scratch state, so the
+# steps below can assert on exactly what the workflows' scripts would run.
+fakebin="$tmp/fakebin"
+mkdir -p "$fakebin"
+cat > "$fakebin/docker" <<'FAKE'
+#!/usr/bin/env bash
+# Fake docker: records the call; `buildx build` writes a metadata file with a digest,
+# `buildx imagetools inspect --raw` prints an image index (FAKE_DOCKER_INDEX picks which).
+set -euo pipefail
+{ printf '%q ' docker "$@"; printf '\n'; } >> "${FAKE_LOG:?}"
+digest="sha256:$(printf 'fake-index' | sha256sum | cut -d' ' -f1)"
+if [[ "${1:-}" == buildx && "${2:-}" == build ]]; then
+  metadata=""
+  while (($#)); do
+    if [[ "$1" == --metadata-file ]]; then metadata="$2"; fi
+    shift
+  done
+  printf '{"containerimage.digest": "%s", "image.name": "x"}\n' "$digest" > "${metadata:?no --metadata-file}"
+  exit 0
+fi
+if [[ "${1:-}" == buildx && "${2:-}" == imagetools && "${3:-}" == inspect ]]; then
+  python3 - "${FAKE_DOCKER_INDEX:-full}" <<'PY'
+import json, sys
+mode = sys.argv[1]
+def d(s): return "sha256:" + (s * 64)[:64]
+plats = [("amd64", "a"), ("arm64", "b")] if mode != "amd64-only" else [("amd64", "a")]
+manifests = [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": d(c), "size": 1,
+              "platform": {"os": "linux", "architecture": a}} for a, c in plats]
+if mode != "no-attestations":
+    manifests += [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": d(c.upper()), "size": 1,
+                   "platform": {"os": "unknown", "architecture": "unknown"},
+                   "annotations": {"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": d(c)}}
+                  for a, c in plats]
+doc = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests}
+if mode == "manifest":
+    doc = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "layers": []}
+print(json.dumps(doc))
+PY
+  exit 0
+fi
+echo "fake docker: unexpected command: $*" >&2
+exit 3
+FAKE
+cat > "$fakebin/gh" <<'FAKE'
+#!/usr/bin/env bash
+# Fake gh: records the call and keeps releases in $FAKE_GH_STATE/releases/<tag>/
+# (draft flag, assets/), the latest release's tag in $FAKE_GH_STATE/latest.
+# FAKE_GH_DROP=<asset name> loses that asset on upload.
+set -euo pipefail
+{ printf '%q ' gh "$@"; printf '\n'; } >> "${FAKE_LOG:?}"
+state="${FAKE_GH_STATE:?}"
+mkdir -p "$state/releases"
+area="${1:-}" verb="${2:-}"
+shift 2 || true
+case "$area $verb" in
+  "release create")
+    tag="$1"; shift
+    draft=false latest=true files=()
+    while (($#)); do
+      case "$1" in
+        --draft) draft=true ;;
+        --latest=false) latest=false ;;
+        --latest) latest=true ;;
+        --repo|--target|--title|--notes) shift ;;
+        -*) echo "fake gh: unknown flag $1" >&2; exit 3 ;;
+        *) files+=("$1") ;;
+      esac
+      shift
+    done
+    [[ ! -e "$state/releases/$tag" ]] || { echo "fake gh: release $tag exists" >&2; exit 1; }
+    mkdir -p "$state/releases/$tag/assets"
+    echo "$draft" > "$state/releases/$tag/draft"
+    for f in "${files[@]}"; do
+      [[ "$(basename "$f")" == "${FAKE_GH_DROP:-}" ]] && continue
+      cp "$f" "$state/releases/$tag/assets/"
+    done
+    if [[ "$draft" == false && "$latest" == true ]]; then echo "$tag" > "$state/latest"; fi
+    echo "https://github.com/example/releases/tag/$tag"
+    ;;
+  "release view")
+    tag="$1"
+    [[ -d "$state/releases/$tag" ]] || { echo "release not found" >&2; exit 1; }
+    for f in "$state/releases/$tag/assets"/*; do
+      [[ -e "$f" ]] || continue
+      printf '%s %s uploaded\n' "$(basename "$f")" "$(wc -c < "$f" | tr -d ' ')"
+    done
+    ;;
+  "release edit")
+    tag="$1"; shift
+    [[ -d "$state/releases/$tag" ]] || { echo "release not found" >&2; exit 1; }
+    while (($#)); do
+      case "$1" in
+        --draft=false) echo false > "$state/releases/$tag/draft" ;;
+        --latest=false) ;;
+        --latest)
+          if [[ "$(cat "$state/releases/$tag/draft")" == true ]]; then
+            echo "fake gh: a draft cannot be the latest release" >&2; exit 1
+          fi
+          echo "$tag" > "$state/latest" ;;
+        --repo) shift ;;
+        *) echo "fake gh: unknown flag $1" >&2; exit 3 ;;
+      esac
+      shift
+    done
+    ;;
+  "release list")
+    for d in "$state/releases"/*; do
+      [[ -d "$d" && "$(cat "$d/draft")" == false ]] && basename "$d"
+    done
+    ;;
+  "release delete")
+    tag="$1"
+    [[ -d "$state/releases/$tag" ]] || { echo "release not found" >&2; exit 1; }
+    rm -rf "${state:?}/releases/$tag"
+    if [[ -f "$state/latest" && "$(cat "$state/latest")" == "$tag" ]]; then rm -f "$state/latest"; fi
+    ;;
+  "pr list") echo "${FAKE_GH_OPEN_PRS:-0}" ;;
+  "pr create") echo "https://github.com/example/pull/1" ;;
+  "auth setup-git") ;;
+  *) echo "fake gh: unexpected command: $area $verb $*" >&2; exit 3 ;;
+esac
+FAKE
+chmod +x "$fakebin/docker" "$fakebin/gh"
+
+# Runs a command with the fakes first on PATH, logging into a fresh file named by $1.
+with_fakes() {
+  local log="$1"
+  shift
+  : > "$log"
+  PATH="$fakebin:$PATH" FAKE_LOG="$log" "$@"
+}
+
+# build-images.yml: image-build.sh with the toolpack build args resolved above.
+image_env() {
+  set -a
+  # shellcheck disable=SC1090,SC1091 # the KEY=VALUE lines image-build-args.sh wrote
+  source "$tmp/github_env"
+  set +a
+  export IMAGE_PREFIX=ghcr.io/gigmcp RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT="$tmp/image-output" GITHUB_STEP_SUMMARY="$tmp/image-summary"
+  mkdir -p "$RUNNER_TEMP"
+  : > "$GITHUB_OUTPUT"
+  : > "$GITHUB_STEP_SUMMARY"
+}
+
+# shellcheck disable=SC2153 # NAME, VERSION, ... come from image_env
+image_build_multiarch_attested() {
+  image_env
+  local log="$tmp/docker.log" build
+  with_fakes "$log" "$scripts/image-build.sh" > "$tmp/image-build.out"
+  build="$(grep '^docker buildx build ' "$log")"
+  local want
+  for want in "--platform linux/amd64\\,linux/arm64" "--provenance=mode=max" "--sbom=true" "--push" \
+    "--file images/$BUILDER/Dockerfile" "--tag ghcr.io/gigmcp/$NAME-mcp:$VERSION" \
+    "--build-arg SOURCE_REPO=$SOURCE_REPO" "--build-arg SOURCE_TAG=$SOURCE_TAG" "--build-arg PACKAGE=$PACKAGE" \
+    "--build-arg BUILDER=$BUILDER" "--build-arg NAME=$NAME" "--build-arg VERSION=$VERSION"; do
+    if [[ "$build" != *" $want "* ]]; then
+      echo "the build command lacks '$want': $build" >&2
+      return 1
+    fi
+  done
+  if [[ "$build" == *"--provenance=false"* || "$build" == *"--sbom=false"* ]]; then
+    echo "attestations are turned off: $build" >&2
+    return 1
+  fi
+  grep -q "^docker buildx imagetools inspect --raw ghcr.io/gigmcp/$NAME-mcp@sha256:" "$log"
+  grep -qx "image=ghcr.io/gigmcp/$NAME-mcp" "$GITHUB_OUTPUT"
+  grep -qE '^digest=sha256:[0-9a-f]{64}$' "$GITHUB_OUTPUT"
+  grep -q "index OK: linux/amd64, linux/arm64" "$tmp/image-build.out"
+  grep -q "gh attestation verify oci://ghcr.io/gigmcp/$NAME-mcp@sha256:" "$GITHUB_STEP_SUMMARY"
+}
+
+image_build_refuses_a_bad_index() {
+  image_env
+  local mode
+  for mode in amd64-only no-attestations manifest; do
+    : > "$GITHUB_OUTPUT"
+    if FAKE_DOCKER_INDEX="$mode" with_fakes "$tmp/docker-$mode.log" "$scripts/image-build.sh" >/dev/null 2>&1; then
+      echo "image-build.sh accepted a pushed $mode" >&2
+      return 1
+    fi
+    if grep -q '^digest=' "$GITHUB_OUTPUT"; then
+      echo "image-build.sh handed on the digest of a $mode" >&2
+      return 1
+    fi
+  done
+}
+
+# publish-index.yml's release job: publish-release.sh against the fake gh.
+release_env() {
+  export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake GITHUB_SHA=0123456789abcdef0123456789abcdef01234567
+  export FAKE_GH_STATE="$tmp/gh-state-$1" PUBLISH_EPOCH=1767323045 KEEP_RELEASES=90
+  rm -rf "$FAKE_GH_STATE"
+  mkdir -p "$FAKE_GH_STATE/releases"
+  mkdir -p "$tmp/attestation"
+  printf '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}\n' > "$tmp/attestation/attestation.jsonl"
+}
+
+# 95 earlier publishes (one a day) and the old scheme's rolling `latest` release.
+seed_releases() {
+  local i tag
+  for i in $(seq 1 95); do
+    tag="index-$(date -u -d "@$((PUBLISH_EPOCH - (96 - i) * 86400))" +%Y%m%dT%H%M%SZ)-$(printf '%012x' "$i")"
+    mkdir -p "$FAKE_GH_STATE/releases/$tag/assets"
+    echo false > "$FAKE_GH_STATE/releases/$tag/draft"
+    echo "old $i" > "$FAKE_GH_STATE/releases/$tag/assets/index.json"
+  done
+  echo "$tag" > "$FAKE_GH_STATE/latest"
+  mkdir -p "$FAKE_GH_STATE/releases/latest/assets"
+  echo false > "$FAKE_GH_STATE/releases/latest/draft"
+}
+
+publish_release_new_release_then_latest() {
+  release_env ok
+  seed_releases
+  local log="$tmp/gh-release.log" new="index-20260102T030405Z-0123456789ab" dir="$tmp/site/out"
+  with_fakes "$log" "$scripts/publish-release.sh" "$dir" "$tmp/attestation"
+  # The calls, in order: a draft holding every asset, a check, publish, then latest.
+  local calls
+  calls="$(awk '{print $2, $3, $4}' "$log" | head -n 4 | tr '\n' ';')"
+  if [[ "$calls" != "release create $new;release view $new;release edit $new;release edit $new;" ]]; then
+    echo "unexpected order of gh calls: $calls" >&2
+    cat "$log" >&2
+    return 1
+  fi
+  local create publish latest
+  create="$(sed -n 1p "$log")"
+  publish="$(sed -n 3p "$log")"
+  latest="$(sed -n 4p "$log")"
+  [[ "$create" == *" --draft "* && "$create" == *" --latest=false "* && "$create" == *" --target $GITHUB_SHA "* ]] \
+    || { echo "not created as a draft: $create" >&2; return 1; }
+  local f
+  for f in index.json index.json.sig index.json.sigstore.json; do
+    [[ "$create" == *"/$f "* ]] || { echo "the draft was created without $f: $create" >&2; return 1; }
+  done
+  [[ "$publish" == *" --draft=false --latest=false "* ]] || { echo "published as latest at once: $publish" >&2; return 1; }
+  [[ "$latest" == *" --latest "* ]] || { echo "never marked latest: $latest" >&2; return 1; }
+  # The release holds exactly the signed bytes, and it is what readers now get.
+  cmp "$dir/index.json" "$FAKE_GH_STATE/releases/$new/assets/index.json"
+  cmp "$dir/index.json.sig" "$FAKE_GH_STATE/releases/$new/assets/index.json.sig"
+  cmp "$tmp/attestation/attestation.jsonl" "$FAKE_GH_STATE/releases/$new/assets/index.json.sigstore.json"
+  [[ "$(cat "$FAKE_GH_STATE/releases/$new/draft")" == false ]]
+  [[ "$(cat "$FAKE_GH_STATE/latest")" == "$new" ]]
+  # Pruned to the newest 90 index releases (the 6 oldest of 96 gone); the rolling one deleted.
+  local kept
+  kept="$(find "$FAKE_GH_STATE/releases" -mindepth 1 -maxdepth 1 -name 'index-*' | wc -l)"
+  [[ "$kept" == 90 ]] || { echo "kept $kept index releases, not 90" >&2; return 1; }
+  [[ ! -e "$FAKE_GH_STATE/releases/latest" ]] || { echo "the old rolling release survived" >&2; return 1; }
+  [[ ! -e "$FAKE_GH_STATE/releases/index-$(date -u -d "@$((PUBLISH_EPOCH - 95 * 86400))" +%Y%m%dT%H%M%SZ)-000000000001" ]]
+  [[ -e "$FAKE_GH_STATE/releases/index-$(date -u -d "@$((PUBLISH_EPOCH - 89 * 86400))" +%Y%m%dT%H%M%SZ)-000000000007" ]]
+  [[ "$(grep -c '^gh release delete index-' "$log")" == 6 ]]
+}
+
+publish_release_keeps_latest_when_an_upload_fails() {
+  release_env drop
+  seed_releases
+  local before log="$tmp/gh-drop.log"
+  before="$(cat "$FAKE_GH_STATE/latest")"
+  if FAKE_GH_DROP=index.json.sig with_fakes "$log" "$scripts/publish-release.sh" "$tmp/site/out" "$tmp/attestation" 2>/dev/null; then
+    echo "published although index.json.sig never arrived" >&2
+    return 1
+  fi
+  [[ "$(cat "$FAKE_GH_STATE/latest")" == "$before" ]] || { echo "latest moved" >&2; return 1; }
+  [[ "$(cat "$FAKE_GH_STATE/releases/index-20260102T030405Z-0123456789ab/draft")" == true ]]
+  if grep -q '^gh release edit\|^gh release delete' "$log"; then
+    echo "it went on after the failed upload:" >&2
+    cat "$log" >&2
+    return 1
+  fi
+}
+
+publish_release_refuses_a_missing_signature() {
+  release_env nosig
+  mkdir -p "$tmp/nosig"
+  cp "$tmp/site/out/index.json" "$tmp/nosig/"
+  if with_fakes "$tmp/gh-nosig.log" "$scripts/publish-release.sh" "$tmp/nosig" >/dev/null 2>&1; then
+    echo "published without a signature" >&2
+    return 1
+  fi
+  [[ ! -s "$tmp/gh-nosig.log" ]] || { echo "gh was called" >&2; return 1; }
+}
+
+# psl-freshness.yml: psl-age.sh against a stand-in crates.io index entry.
+psl_index() {
+  local locked="$1" published="$2" newest="$3"
+  mkdir -p "$tmp/crates-index/3/p"
+  {
+    printf '{"name":"psl","vers":"2.0.1","cksum":"00","yanked":false,"pubtime":"2022-01-01T00:00:00Z"}\n'
+    printf '{"name":"psl","vers":"%s","cksum":"00","yanked":false,"pubtime":"%s"}\n' "$locked" "$published"
+    if [[ -n "$newest" ]]; then
+      printf '{"name":"psl","vers":"%s","cksum":"00","yanked":false,"pubtime":"2026-01-01T00:00:00Z"}\n' "$newest"
+    fi
+  } > "$tmp/crates-index/3/p/psl"
+  export CRATES_INDEX="file://$tmp/crates-index"
+}
+
+locked_psl_version() {
+  python3 -c 'import tomllib; print([p["version"] for p in tomllib.load(open("Cargo.lock","rb"))["package"] if p["name"]=="psl"][0])'
+}
+
+psl_age_limits() {
+  local locked out rc
+  locked="$(locked_psl_version)"
+  export NOW_EPOCH=1767323045 GITHUB_OUTPUT="$tmp/psl-output"  # 2026-01-02T03:04:05Z
+  # Published 10 days before "now": fresh.
+  psl_index "$locked" 2025-12-23T03:04:05Z ""
+  : > "$GITHUB_OUTPUT"
+  "$scripts/psl-age.sh" 45 > "$tmp/psl.out"
+  grep -qx "stale=false" "$GITHUB_OUTPUT"
+  grep -qx "age_days=10" "$GITHUB_OUTPUT"
+  # Published 60 days before: stale; fails, except in report mode, and names the newer version.
+  psl_index "$locked" 2025-11-03T03:04:05Z 2.99.0
+  : > "$GITHUB_OUTPUT"
+  rc=0
+  out="$("$scripts/psl-age.sh" 45 2>&1)" || rc=$?
+  [[ "$rc" == 1 ]] || { echo "a 60-day-old list passed (rc $rc)" >&2; return 1; }
+  grep -q "update psl to 2.99.0" <<<"$out"
+  grep -qx "stale=true" "$GITHUB_OUTPUT"
+  grep -qx "latest=2.99.0" "$GITHUB_OUTPUT"
+  "$scripts/psl-age.sh" 45 --report >/dev/null
+  "$scripts/psl-age.sh" 90 >/dev/null
+  # A locked version the index does not know: cannot tell, exit 2.
+  psl_index 2.0.0-not-this 2025-12-23T03:04:05Z ""
+  rc=0
+  "$scripts/psl-age.sh" 45 >/dev/null 2>&1 || rc=$?
+  [[ "$rc" == 2 ]] || { echo "an unknown locked version gave rc $rc, not 2" >&2; return 1; }
+}
+
+# psl-freshness.yml's update job: psl-update-pr.sh in a scratch clone with a stand-in cargo.
+psl_update_pr() {
+  local work="$tmp/psl-pr" origin="$tmp/psl-origin.git" log="$tmp/gh-psl.log" locked
+  locked="$(locked_psl_version)"
+  rm -rf "$work" "$origin"
+  git init -q --bare -b main "$origin"
+  git init -q -b main "$work"
+  cp Cargo.lock "$work/"
+  (cd "$work" && git add Cargo.lock && git -c user.name=t -c user.email=t@example.com commit -q -m base \
+    && git remote add origin "$origin" && git push -q origin main)
+  cat > "$fakebin/fake-cargo" <<'FAKE'
+#!/usr/bin/env bash
+# Stand-in for `cargo update -p psl`: moves psl in Cargo.lock to FAKE_PSL_NEW.
+set -euo pipefail
+[[ "$*" == "update -p psl" ]] || { echo "fake cargo: unexpected $*" >&2; exit 3; }
+[[ -n "${FAKE_PSL_NEW:-}" ]] || exit 0
+python3 - "$FAKE_PSL_NEW" <<'PY'
+import re, sys
+text = open("Cargo.lock").read()
+text = re.sub(r'(name = "psl"\nversion = ")[^"]+(")', lambda m: m.group(1) + sys.argv[1] + m.group(2), text)
+open("Cargo.lock", "w").write(text)
+PY
+FAKE
+  chmod +x "$fakebin/fake-cargo"
+  export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake FAKE_GH_STATE="$tmp/gh-state-psl"
+  # Nothing newer on crates.io: no branch, no pull request, exit 1.
+  if (cd "$work" && CARGO=fake-cargo with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null 2>&1); then
+    echo "opened a pull request with nothing to update" >&2
+    return 1
+  fi
+  if grep -q '^gh pr create' "$log"; then echo "a pull request was opened" >&2; return 1; fi
+  # A newer psl: one commit touching Cargo.lock alone, pushed as deps/psl-<new>, and a pull request.
+  (cd "$work" && FAKE_PSL_NEW=2.99.0 CARGO=fake-cargo with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null)
+  [[ "$(git -C "$origin" diff --name-only main deps/psl-2.99.0)" == Cargo.lock ]]
+  # (captured first: grep -q closing a pipe early would kill the writer under pipefail)
+  local pushed subject
+  pushed="$(git -C "$origin" show deps/psl-2.99.0:Cargo.lock)"
+  subject="$(git -C "$origin" log -1 --format=%s deps/psl-2.99.0)"
+  grep -q '^version = "2.99.0"$' <<<"$pushed"
+  grep -qF "psl $locked -> 2.99.0" <<<"$subject"
+  grep -q '^gh auth setup-git' "$log"
+  grep -q "^gh pr create --repo gigmcp/registry --base main --head deps/psl-2.99.0 " "$log"
+  # Already open: nothing new.
+  git -C "$work" switch -q main
+  git -C "$work" checkout -q -- Cargo.lock
+  git -C "$work" branch -q -D deps/psl-2.99.0
+  (cd "$work" && FAKE_GH_OPEN_PRS=1 FAKE_PSL_NEW=2.99.0 CARGO=fake-cargo with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null)
+  if grep -q '^gh pr create' "$log"; then echo "a pull request was opened" >&2; return 1; fi
+}
+
+# lint.yml: the aggregator policy refuses every kind of file outside its allowlist.
+aggregator_refuses_forbidden_files() {
+  local site="$tmp/site-aggregator" out rc path
+  make_site "$site"
+  "$scripts/aggregator-policy.sh" "$site" >/dev/null
+  local forbidden=(
+    "web/app.mts" "web/app.cts" "web/view.jsx" "tool/gui.pyw" "tool/types.pyi" "tools/run.sh"
+    "lib/server.rb" "web/index.php" "bin/server" "tests/fixtures/evil.py" "tests/fixtures/hook.sh"
+    "hooks/post-install" "docs/notes.txt.exe" "main.go" "server.py" "src/helper.py"
+    "manifests/acme/0.1.0/extra.yaml" "manifests/acme/notes.txt" "images/node/entry.sh" "Makefile"
+    "docs/run-me.txt" "docs/link.md" "examples/"
+  )
+  mkdir -p "$site/web" "$site/tool" "$site/tools" "$site/lib" "$site/bin" "$site/hooks" \
+    "$site/manifests/acme/0.1.0" "$site/examples"
+  for path in web/app.mts web/app.cts web/view.jsx tool/gui.pyw tool/types.pyi tools/run.sh lib/server.rb \
+    web/index.php tests/fixtures/evil.py tests/fixtures/hook.sh docs/notes.txt.exe main.go server.py src/helper.py \
+    manifests/acme/0.1.0/extra.yaml manifests/acme/notes.txt images/node/entry.sh Makefile examples/demo.yaml; do
+    echo "x" > "$site/$path"
+  done
+  printf '\x7fELF\x02\x01\x01\x00' > "$site/bin/server"
+  printf '#!/bin/sh\necho hi\n' > "$site/hooks/post-install"
+  echo "notes" > "$site/docs/run-me.txt"
+  chmod +x "$site/docs/run-me.txt"
+  ln -s ../README.md "$site/docs/link.md"
+  rc=0
+  out="$("$scripts/aggregator-policy.sh" "$site" 2>&1)" || rc=$?
+  [[ "$rc" == 1 ]] || { echo "aggregator policy exit $rc, not 1" >&2; return 1; }
+  for path in "${forbidden[@]}"; do
+    if ! grep -q "^$path: " <<<"$out"; then
+      echo "not refused: $path" >&2
+      printf '%s\n' "$out" >&2
+      return 1
+    fi
+  done
+  grep -q "aggregator policy: ${#forbidden[@]} offending path(s)" <<<"$out"
+  grep -q "Allowed: manifests/<name>/<version>.yaml" <<<"$out"
+}
+
 step "build-images: build-args for a toolpack manifest into GITHUB_ENV" build_args_toolpack
 step "build-images: bad dispatch inputs are refused" build_args_rejects_bad_input
 step "lint: registryctl check and lint with the denylist" lint_catalog
@@ -150,6 +569,14 @@ step "keygen --out-dir (throwaway key)" keygen_throwaway
 step "sign with GIG_SIGNING_KEY, verify with --pub-file" sign_and_verify
 step "publish-index: sign script refuses a missing public key" publish_refuses_missing_pub
 step "publish-index: sign script builds, signs and verifies" publish_sign
+step "build-images: image-build.sh builds both platforms with provenance and SBOM (fake docker)" image_build_multiarch_attested
+step "build-images: image-build.sh refuses a pushed digest that is not a complete index" image_build_refuses_a_bad_index
+step "lint: aggregator policy refuses each kind of file outside its allowlist" aggregator_refuses_forbidden_files
+step "publish-index: a new release with both files, published, then latest; pruned to 90 (fake gh)" publish_release_new_release_then_latest
+step "publish-index: latest stays put when an asset fails to upload" publish_release_keeps_latest_when_an_upload_fails
+step "publish-index: no release without a signature" publish_release_refuses_a_missing_signature
+step "psl-freshness: age limits from the crates.io index's publish time" psl_age_limits
+step "psl-freshness: the update pull request touches Cargo.lock alone (fake cargo, gh)" psl_update_pr
 
 echo "workflow-steps: $passed passed, $failed failed"
 (( failed == 0 ))
