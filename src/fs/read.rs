@@ -28,9 +28,21 @@ pub fn read_text(path: &Path) -> Result<Result<String, Diagnostic>> {
     Ok(schema::decode_owned(bytes).map_err(|d| d.in_file(name)))
 }
 
-/// Reads a small text file whole; `what` says what it is in the error ("cannot read denylist").
+/// The most [`read_to_string`] reads: keys, lists and denylists are far smaller.
+pub const MAX_SMALL_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads a small text file whole, at most [`MAX_SMALL_FILE_BYTES`] (so `/dev/zero` behind a
+/// name is an error, not a process that grows without end); `what` says what it is in the error
+/// ("cannot read denylist").
 pub fn read_to_string(path: &Path, what: &'static str) -> Result<String> {
-    fs::read_to_string(path).map_err(|e| Error::io(path, what, e))
+    let file = fs::File::open(path).map_err(|e| Error::io(path, what, e))?;
+    let mut text = String::new();
+    file.take(MAX_SMALL_FILE_BYTES + 1).read_to_string(&mut text).map_err(|e| Error::io(path, what, e))?;
+    if text.len() as u64 > MAX_SMALL_FILE_BYTES {
+        let e = std::io::Error::other(format!("larger than {MAX_SMALL_FILE_BYTES} bytes"));
+        return Err(Error::io(path, what, e));
+    }
+    Ok(text)
 }
 
 /// Reads a file's bytes whole.
