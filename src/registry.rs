@@ -37,6 +37,8 @@ pub const INDEX_PATH: &str = "index.json";
 
 /// The most bytes read from a list (the denylist, `catalog/*.txt`).
 pub const MAX_LIST_BYTES: usize = 1 << 20;
+/// The most bytes read from a denylist named with `--denylist`.
+pub const MAX_NAMED_DENYLIST_BYTES: usize = 16 << 20;
 /// The most bytes read from CATALOG.md (about 100 per server).
 pub const MAX_CATALOG_BYTES: usize = 64 << 20;
 /// The most bytes read from a JSON Schema under `schemas/`.
@@ -290,6 +292,14 @@ impl Registry {
         }
     }
 
+    /// Whether a separate policy root has `rel`: then the checked tree must have it too.
+    fn policy_has(&self, rel: &Path) -> Result<bool> {
+        match (&self.policy_root, self.policy_tree()?) {
+            (Some(_), Some(t)) => Ok(t.entry(rel)? != Entry::Missing),
+            _ => Ok(false),
+        }
+    }
+
     /// Fails unless this is a registry checkout.
     fn require_checkout(&self, what: &str) -> Result<()> {
         if self.checkout {
@@ -311,11 +321,19 @@ impl Registry {
         let mut report = Report::default();
         let none = "no denylist file: only the built-in reserved names are checked".to_string();
         let denylist = match (&self.denylist, policy) {
-            (DenylistChoice::File(p), _) => {
-                let d = Denylist::parse(&fs::read_to_string(p, "cannot read denylist")?);
-                notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
-                d
-            }
+            (DenylistChoice::File(p), _) => match fs::read::read_input(p, "cannot read denylist", MAX_NAMED_DENYLIST_BYTES)? {
+                Ok(bytes) => {
+                    let text =
+                        String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{}: the denylist is not UTF-8 text", p.display())))?;
+                    let d = Denylist::parse(&text);
+                    notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
+                    d
+                }
+                Err(finding) => {
+                    report.extend([finding]);
+                    Denylist::default()
+                }
+            },
             (DenylistChoice::None, _) => {
                 notes.push(none);
                 Denylist::default()
@@ -598,7 +616,8 @@ impl Registry {
         let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
         linted.report.extend(walk_findings);
         check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
-        let stale = self.catalog_staleness(&linted, false)?;
+        // The checked tree cannot drop a generated file the policy's checkout has.
+        let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness()?);
         Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
@@ -696,6 +715,7 @@ impl Registry {
         match tree.entry(dir)? {
             Entry::Dir => {}
             Entry::Symlink(link) => return Ok(vec![tree.symlink_finding(dir, &link)]),
+            Entry::Missing if self.policy_has(dir)? => {}
             _ => return Ok(Vec::new()),
         }
         let mut findings = Vec::new();

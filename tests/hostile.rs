@@ -243,3 +243,40 @@ fn control_characters_are_escaped_in_terminal_and_annotation_output() {
     assert!(v.as_array().unwrap().iter().any(|d| d["file"].as_str().unwrap().contains(evil_dir)));
     assert!(!String::from_utf8(out.stdout).unwrap().contains('\u{1b}'));
 }
+
+#[test]
+fn keys_and_indexes_named_inside_a_checkout_follow_the_same_rules() {
+    let (d, reg) = scene();
+    bin().current_dir(&reg).args(["keygen", "--out-dir"]).arg(d.path().join("private")).assert().success();
+    let key = fs::read_to_string(d.path().join("private/index-signing.key")).unwrap();
+    bin().current_dir(&reg).args(["build-index", "manifests"]).assert().success();
+    bin().current_dir(&reg).env("GIG_SIGNING_KEY", key.trim()).arg("sign").assert().success();
+    // The public key linked to a file outside: refused, never read.
+    fs::create_dir_all(reg.join("keys")).unwrap();
+    symlink(d.path().join("private/index-signing.pub"), reg.join("keys/index-signing.pub")).unwrap();
+    bin()
+        .current_dir(&reg)
+        .args(["verify", "--pub-file", "keys/index-signing.pub"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("error[file-symlink]").and(contains("keys/index-signing.pub")));
+    // A FIFO as the signature: a finding at once, not a hang.
+    fs::remove_file(reg.join("index.json.sig")).unwrap();
+    assert!(Command::new("mkfifo").arg(reg.join("index.json.sig")).status().unwrap().success());
+    let out = quickly(&reg, &["verify", "--pub-file", d.path().join("private/index-signing.pub").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[file-not-regular]"));
+    // The private key linked into the checkout is refused as well.
+    symlink(d.path().join("private/index-signing.key"), reg.join("keys/index-signing.key")).unwrap();
+    bin()
+        .current_dir(&reg)
+        .args(["sign", "--key-file", "keys/index-signing.key", "--out", "-"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("file-symlink"));
+    let out = bin().current_dir(&reg).args(["resolve", "acme", "--index", "keys/index-signing.key"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).contains(&key.trim()[..64]), "the key leaked");
+}

@@ -82,6 +82,23 @@ fn a_dangling_link_gets_its_target_created() {
 }
 
 #[test]
+fn a_link_to_a_descriptor_is_written_in_place() {
+    // As `--out /dev/stdout`, but through a link of our own, not the machine's /dev entry.
+    let r = common::registry();
+    let want = index_bytes(r.path());
+    symlink("/proc/self/fd/1", r.path().join("stdout")).unwrap();
+    let out = bin()
+        .current_dir(r.path())
+        .env("SOURCE_DATE_EPOCH", "1767323045")
+        .args(["build-index", "manifests", "--out", "stdout"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.starts_with(&want), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(fs::symlink_metadata(r.path().join("stdout")).unwrap().file_type().is_symlink());
+}
+
+#[test]
 fn a_fifo_is_written_in_place() {
     let r = common::registry();
     let want = index_bytes(r.path());

@@ -307,6 +307,22 @@ fn the_catalog_is_generated_with_the_base_branchs_list() {
     check(&pr, None).success();
     check(&pr, Some(&base)).code(1).stderr(contains("error[catalog-stale]"));
     bin().current_dir(&pr).args(["catalog", "--check", "--policy-root"]).arg(&base).assert().code(1);
+    // Nor can a pull request drop the generated files the base has, to skip their checks.
+    let (_d, base, pr) = base_and_pr();
+    for dir in [&base, &pr] {
+        bin().current_dir(dir).arg("catalog").assert().success();
+        fs::create_dir_all(dir.join("schemas")).unwrap();
+        for kind in ["manifest", "toolspec"] {
+            bin().current_dir(dir).args(["schema", kind, "--out", &format!("schemas/{kind}.schema.json")]).assert().success();
+        }
+    }
+    fs::remove_file(pr.join("CATALOG.md")).unwrap();
+    fs::remove_dir_all(pr.join("schemas")).unwrap();
+    check(&pr, None).success();
+    let out = bin().current_dir(&pr).args(["check", "--format", "json", "--policy-root"]).arg(&base).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = v.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["catalog-stale", "schema-stale", "schema-stale"]);
 }
 
 #[test]

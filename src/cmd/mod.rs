@@ -165,6 +165,24 @@ pub fn note(line: &str) {
     err_bytes(format!("{}\n", escape::controls(line)).as_bytes());
 }
 
+/// Reads a file the user named (see `registryctl::fs::read::read_input`); a finding about it
+/// (a link or special file inside a registry, a file over `limit`) is rendered and fails the run.
+pub fn input(path: &Path, what: &'static str, limit: usize) -> Result<Vec<u8>> {
+    match fs::read::read_input(path, what, limit)? {
+        Ok(bytes) => Ok(bytes),
+        Err(finding) => {
+            let shown = finding.file_name().to_string();
+            reject_finding(finding, &OutputArgs::human())?;
+            Err(Error::Usage(format!("{shown} cannot be read")))
+        }
+    }
+}
+
+/// [`input`] as UTF-8 text.
+pub fn input_text(path: &Path, what: &'static str, limit: usize) -> Result<String> {
+    String::from_utf8(input(path, what, limit)?).map_err(|_| Error::Usage(format!("{}: {what}: not UTF-8 text", path.display())))
+}
+
 /// A path for a message on stdout, its control characters escaped.
 pub fn shown(path: &str) -> String {
     escape::controls(path).into_owned()

@@ -3,13 +3,13 @@
 
 use std::path::PathBuf;
 
-use registryctl::fs;
+use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
 use registryctl::index;
 use registryctl::sign::SecretKey;
 use registryctl::{Error, Rejected, Result};
 use zeroize::Zeroizing;
 
-use super::{note, out, out_path_parser, shown, OutPath};
+use super::{input, input_text, note, out, out_path_parser, shown, OutPath};
 
 /// The environment variable holding the signing key (128 hex: seed then public key).
 pub const KEY_ENV: &str = "GIG_SIGNING_KEY";
@@ -37,7 +37,7 @@ pub struct Args {
 
 fn load_key(a: &Args) -> Result<SecretKey> {
     let text = match &a.key_file {
-        Some(p) => Zeroizing::new(fs::read_to_string(p, "cannot read the key file")?),
+        Some(p) => Zeroizing::new(input_text(p, "cannot read the key file", MAX_KEY_BYTES)?),
         None => {
             Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Error::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?)
         }
@@ -47,7 +47,7 @@ fn load_key(a: &Args) -> Result<SecretKey> {
 
 pub fn run(a: &Args) -> Result<()> {
     let key = load_key(a)?;
-    let bytes = fs::read_bytes(&a.input, "cannot read")?;
+    let bytes = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
     index::validate_bytes(&bytes).map_err(|source| Rejected::Index { file: a.input.clone(), source })?;
     a.out.write(|w| w.write_all(key.sign(&bytes).as_bytes()))?;
     let line = format!("signed {} for public key {}", shown(&a.input.display().to_string()), key.public().to_hex());

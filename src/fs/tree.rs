@@ -211,8 +211,12 @@ impl Tree {
             Err(e) => return Err(Error::io(Path::new(&self.display(rel)), "cannot open", e)),
         };
         let st = rfs::fstat(&fd).map_err(|e| Error::io(Path::new(&self.display(rel)), "cannot read", io_err(e)))?;
-        if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
-            return Ok(Some(Err(self.special_finding(rel))));
+        match FileType::from_raw_mode(st.st_mode) {
+            FileType::RegularFile => {}
+            FileType::Directory => {
+                return Err(Error::io(Path::new(&self.display(rel)), "cannot read", io::Error::from(io::ErrorKind::IsADirectory)))
+            }
+            _ => return Ok(Some(Err(self.special_finding(rel)))),
         }
         let too_large = |size: u64| {
             let msg = format!("the file is {size} bytes; at most {limit} are accepted");

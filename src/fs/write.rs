@@ -5,9 +5,10 @@
 //!   created), atomically when the target is a regular file.
 //! - A regular file (or a new one) is written through a temporary file in the same directory
 //!   and a rename, so an interrupted run leaves the previous file or the new one.
-//! - A character device, FIFO or socket is written in place (a pipe, `/dev/stdout`, `/dev/full`):
-//!   renaming over it would replace the device instead of writing to it. A block device or a
-//!   directory is refused.
+//! - A character device, FIFO or socket is written in place (a pipe, `/dev/full`), and so is
+//!   whatever a link to one of the process's descriptors names (`/dev/stdout`): renaming over
+//!   it would replace the device instead of writing to it. A block device or a directory is
+//!   refused.
 //! - Public artifacts get mode 0666 less the umask; a private key asks for 0600.
 //!
 //! `-` for standard output is the binary's business: this module only writes files.
@@ -43,9 +44,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>, overwrite: Ove
     write_atomic_with(path, mode, overwrite, |w| w.write_all(bytes))
 }
 
-/// The path a link chain ends at (the path itself when it is not a link). A dangling link ends
-/// at the path its last link names.
-pub fn follow_links(path: &Path) -> Result<PathBuf> {
+/// Where a chain of links ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkEnd {
+    /// At this path, which is not a link (a dangling link ends at the path it names).
+    Path(PathBuf),
+    /// At one of this process's open descriptors (`/dev/stdout` → `/proc/self/fd/1`): a link
+    /// into `/proc/<pid>/fd/` or `/dev/fd/` names a descriptor, not a file.
+    Descriptor,
+}
+
+/// Whether a link's target names an open descriptor rather than a file.
+fn names_descriptor(to: &Path) -> bool {
+    let mut parts = to.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match (parts.next().as_deref(), parts.next().as_deref(), parts.next(), parts.next().as_deref()) {
+        (Some("/"), Some("proc"), Some(_), Some("fd")) => true,
+        (Some("/"), Some("dev"), Some(fd), _) => fd == "fd",
+        _ => false,
+    }
+}
+
+/// Follows a chain of links (see [`LinkEnd`]).
+pub fn follow_links(path: &Path) -> Result<LinkEnd> {
     let mut p = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         match fs::symlink_metadata(&p) {
@@ -55,8 +75,11 @@ pub fn follow_links(path: &Path) -> Result<PathBuf> {
                     Some(dir) if to.is_relative() => dir.join(to),
                     _ => to,
                 };
+                if names_descriptor(&p) {
+                    return Ok(LinkEnd::Descriptor);
+                }
             }
-            _ => return Ok(p),
+            _ => return Ok(LinkEnd::Path(p)),
         }
     }
     Err(Error::io(path, "cannot write", io::Error::from_raw_os_error(rustix::io::Errno::LOOP.raw_os_error())))
@@ -70,8 +93,16 @@ pub fn write_atomic_with(
     overwrite: Overwrite,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    let target = follow_links(path)?;
     let exists = |p: &Path| Error::Usage(format!("{} exists; refusing to overwrite it", p.display()));
+    let target = match follow_links(path)? {
+        LinkEnd::Path(p) => p,
+        // The kernel resolves the descriptor's link; what it opens is written in place.
+        LinkEnd::Descriptor if overwrite == Overwrite::Refuse => return Err(exists(path)),
+        LinkEnd::Descriptor => {
+            let mut f = fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, "cannot open", e))?;
+            return buffered(&mut f, write).map_err(|e| Error::io(path, "cannot write", e));
+        }
+    };
     match fs::symlink_metadata(&target) {
         Ok(m) if m.is_file() && overwrite == Overwrite::Refuse => Err(exists(path)),
         Ok(m) if m.is_file() => replace(path, &target, mode, overwrite, write),
@@ -134,4 +165,19 @@ pub fn append(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f =
         fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| Error::io(path, "cannot open the step summary", e))?;
     f.write_all(bytes).map_err(|e| Error::io(path, "cannot write the step summary", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_descriptors_are_told_from_links_to_files() {
+        assert!(names_descriptor(Path::new("/proc/self/fd/1")));
+        assert!(names_descriptor(Path::new("/proc/123/fd/2")));
+        assert!(names_descriptor(Path::new("/dev/fd/1")));
+        assert!(!names_descriptor(Path::new("/proc/self/environ")));
+        assert!(!names_descriptor(Path::new("/dev/full")));
+        assert!(!names_descriptor(Path::new("real/index.json")));
+    }
 }
