@@ -209,7 +209,7 @@ impl Registry {
 
     /// The registry checkout holding `target` (a path as the user names it: relative to the
     /// working directory, or absolute), found from its real path: the nearest directory at or
-    /// above it holding `manifests/` or `toolspecs/` (see [`fs::locate`]). Outside any checkout,
+    /// above it holding `manifests/` or `toolspecs/` (see [`fs::locate()`]). Outside any checkout,
     /// the named directory, or the named file's directory, with no policy of its own.
     pub fn for_target(target: &Path, options: Options) -> Result<Registry> {
         let located = fs::locate(target)?;
