@@ -216,7 +216,7 @@ impl Registry {
         let mut registry = match &located.root {
             Some(root) => Registry::open(root, options),
             None => {
-                let is_dir = std::fs::symlink_metadata(&located.path).is_ok_and(|m| m.is_dir());
+                let is_dir = fs::is_dir_no_follow(&located.path);
                 let (root, display) = if is_dir {
                     (located.path.clone(), normalize_root(target))
                 } else {
@@ -229,7 +229,7 @@ impl Registry {
         };
         // A policy root that is this checkout is this checkout: its files are named as its own.
         if let (Some(p), Some(root)) = (&registry.policy_root, &located.root) {
-            if std::fs::canonicalize(p).is_ok_and(|p| &p == root) {
+            if fs::canonicalize(p).is_ok_and(|p| &p == root) {
                 registry.policy_root = None;
                 registry.policy_display = PathBuf::new();
             }
@@ -412,6 +412,27 @@ impl Registry {
                 HashSet::new()
             }
         })
+    }
+
+    /// With a separate policy root, the checked tree's own policy files decide nothing, but
+    /// they must still be well-formed files, so that they can take effect once merged.
+    fn own_policy_findings(&self, tree: &Tree, report: &mut Report) -> Result<()> {
+        let exceptions = Path::new(EXCEPTIONS_PATH);
+        match tree.read_text_opt(exceptions, MAX_FILE_BYTES)? {
+            None => {}
+            Some(Ok(text)) => {
+                let (_, diags) = policy::parse_exceptions(&text, &policy::today());
+                report.add(&tree.display(exceptions), Some(text), diags);
+            }
+            Some(Err(d)) => report.extend([d]),
+        }
+        for (rel, limit) in [(DENYLIST_PATH, MAX_LIST_BYTES), (NO_PUBLIC_API_PATH, MAX_LIST_BYTES)] {
+            if let Some(Err(d)) = tree.read_opt(Path::new(rel), limit)? {
+                report.extend([d]);
+            }
+        }
+        self.builders_with_dockerfile(Some(tree), report)?;
+        Ok(())
     }
 
     /// Reports exceptions no manifest needed.
@@ -615,6 +636,9 @@ impl Registry {
         let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
         let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
         linted.report.extend(walk_findings);
+        if self.policy_root.is_some() {
+            self.own_policy_findings(&tree, &mut linted.report)?;
+        }
         check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
         // The checked tree cannot drop a generated file the policy's checkout has.
         let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;

@@ -272,6 +272,21 @@ fn a_pull_request_cannot_allow_its_own_wildcard_with_an_exception() {
 }
 
 #[test]
+fn a_pull_requests_own_policy_files_must_still_be_well_formed() {
+    let (_d, base, pr) = base_and_pr();
+    let ex = fs::read_to_string(pr.join("policy/exceptions.yaml")).unwrap();
+    write(&pr, "policy/exceptions.yaml", &format!("{ex}  - server: later\n    egress: \"*.myshopify.com\"\n    expires: 2001-01-01\n"));
+    check(&pr, Some(&base))
+        .code(1)
+        .stderr(contains("error[policy-exception]").and(contains("policy-exception-expired")).and(contains("┌─ policy/exceptions.yaml:")));
+    let (d, base, pr) = base_and_pr();
+    fs::remove_file(pr.join("denylist/exfil-domains.txt")).unwrap();
+    write(d.path(), "elsewhere.txt", "x\n");
+    symlink(d.path().join("elsewhere.txt"), pr.join("denylist/exfil-domains.txt")).unwrap();
+    check(&pr, Some(&base)).code(1).stderr(contains("error[file-symlink]").and(contains("denylist/exfil-domains.txt")));
+}
+
+#[test]
 fn a_pull_request_cannot_add_its_own_builder_or_unlist_its_host() {
     let (_d, base, pr) = base_and_pr();
     write(&pr, "images/python/Dockerfile", "FROM scratch\n");

@@ -228,7 +228,7 @@ impl OutputArgs {
     /// The files to annotate, when limited.
     fn annotated_files(&self) -> Result<Option<BTreeSet<String>>> {
         let Some(p) = &self.annotate_only else { return Ok(None) };
-        let text = fs::read_to_string(p, "cannot read the list of files to annotate")?;
+        let text = input_text(p, "cannot read the list of files to annotate", 16 << 20)?;
         let names = text.lines().map(|l| l.trim().trim_start_matches("./")).filter(|l| !l.is_empty()).map(str::to_string);
         Ok(Some(names.collect()))
     }

@@ -43,6 +43,22 @@ pub fn first_existing<'p>(paths: &[&'p Path]) -> Option<&'p Path> {
     paths.iter().copied().find(|p| exists_no_follow(p))
 }
 
+/// Whether `path` is a directory itself, not a link to one.
+pub fn is_dir_no_follow(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.is_dir())
+}
+
+/// The operating system's "No such file or directory", for a file found missing without a
+/// system call saying so.
+pub fn not_found() -> std::io::Error {
+    std::io::Error::from_raw_os_error(rustix::io::Errno::NOENT.raw_os_error())
+}
+
+/// The operating system's "Is a directory".
+pub fn is_a_directory() -> std::io::Error {
+    std::io::Error::from_raw_os_error(rustix::io::Errno::ISDIR.raw_os_error())
+}
+
 /// The real path of an existing directory or file, with every link resolved.
 pub fn canonicalize(path: &Path) -> crate::Result<std::path::PathBuf> {
     std::fs::canonicalize(path).map_err(|e| crate::Error::io(path, "cannot resolve", e))

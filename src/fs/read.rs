@@ -69,7 +69,7 @@ pub fn read_input(path: &Path, what: &'static str, limit: usize) -> Result<Resul
             other => other,
         });
         return match read? {
-            None => Err(Error::io(path, what, std::io::Error::from(std::io::ErrorKind::NotFound))),
+            None => Err(Error::io(path, what, super::not_found())),
             Some(r) => Ok(r.map_err(|d| d.in_file(path.display().to_string()))),
         };
     }

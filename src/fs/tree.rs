@@ -213,9 +213,7 @@ impl Tree {
         let st = rfs::fstat(&fd).map_err(|e| Error::io(Path::new(&self.display(rel)), "cannot read", io_err(e)))?;
         match FileType::from_raw_mode(st.st_mode) {
             FileType::RegularFile => {}
-            FileType::Directory => {
-                return Err(Error::io(Path::new(&self.display(rel)), "cannot read", io::Error::from(io::ErrorKind::IsADirectory)))
-            }
+            FileType::Directory => return Err(Error::io(Path::new(&self.display(rel)), "cannot read", super::is_a_directory())),
             _ => return Ok(Some(Err(self.special_finding(rel)))),
         }
         let too_large = |size: u64| {
@@ -249,8 +247,7 @@ impl Tree {
 
     /// [`Tree::read_text_opt`] for a file that must exist.
     pub fn read_text(&self, rel: &Path, limit: usize) -> Result<Result<String, Diagnostic>> {
-        self.read_text_opt(rel, limit)?
-            .ok_or_else(|| Error::io(Path::new(&self.display(rel)), "cannot open", io::Error::from(io::ErrorKind::NotFound)))
+        self.read_text_opt(rel, limit)?.ok_or_else(|| Error::io(Path::new(&self.display(rel)), "cannot open", super::not_found()))
     }
 
     /// Creates the directory `rel` and its parents inside the tree; an existing link on the way
@@ -302,7 +299,7 @@ impl Tree {
                 return Err(Error::Usage(format!("{} exists; refusing to overwrite it", shown.display())));
             }
             Ok(FileType::RegularFile) => {}
-            Ok(FileType::Directory) => return Err(Error::io(&shown, "cannot write", io::Error::from(io::ErrorKind::IsADirectory))),
+            Ok(FileType::Directory) => return Err(Error::io(&shown, "cannot write", super::is_a_directory())),
             Ok(_) => return Ok(Err(self.special_finding(rel))),
         }
         let tmp = temp_name();

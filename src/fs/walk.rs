@@ -77,7 +77,7 @@ pub fn walk(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, Vec<
         Entry::Dir => {}
         Entry::Symlink(link) => return Ok((found, vec![tree.symlink_finding(rel, &link)])),
         Entry::Special | Entry::File => return Ok((found, vec![finding(tree, Rule::FileNotRegular, rel, "not a directory")])),
-        Entry::Missing => return Err(Error::io(Path::new(&tree.display(rel)), "cannot read", io::Error::from(io::ErrorKind::NotFound))),
+        Entry::Missing => return Err(Error::io(Path::new(&tree.display(rel)), "cannot read", super::not_found())),
     }
     let base = layout_depth(rel, checkout);
     let start = tree.root().join(rel);
@@ -128,7 +128,7 @@ pub fn targets(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, V
         Entry::Dir => walk(tree, rel, checkout),
         Entry::Symlink(link) => one(tree.symlink_finding(rel, &link)),
         Entry::Special => one(tree.special_finding(rel)),
-        Entry::Missing => Err(Error::io(Path::new(&tree.display(rel)), "cannot read", io::Error::from(io::ErrorKind::NotFound))),
+        Entry::Missing => Err(Error::io(Path::new(&tree.display(rel)), "cannot read", super::not_found())),
         Entry::File if !rel.to_string_lossy().ends_with(".yaml") => one(finding(tree, Rule::FileExtension, rel, "not a .yaml file")),
         Entry::File => Ok((vec![Found::from_file(tree, rel)], Vec::new())),
     }

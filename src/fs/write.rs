@@ -106,7 +106,7 @@ pub fn write_atomic_with(
     match fs::symlink_metadata(&target) {
         Ok(m) if m.is_file() && overwrite == Overwrite::Refuse => Err(exists(path)),
         Ok(m) if m.is_file() => replace(path, &target, mode, overwrite, write),
-        Ok(m) if m.is_dir() => Err(Error::io(path, "cannot write", io::Error::from(io::ErrorKind::IsADirectory))),
+        Ok(m) if m.is_dir() => Err(Error::io(path, "cannot write", super::is_a_directory())),
         Ok(_) if overwrite == Overwrite::Refuse => Err(exists(path)),
         Ok(m) if m.file_type().is_block_device() => {
             Err(Error::Usage(format!("{} is a block device; refusing to write to it", path.display())))
