@@ -6,8 +6,9 @@
 //! A **registry checkout** is a directory holding an entry named `manifests` or `toolspecs`
 //! that is not itself inside the `manifests/` or `toolspecs/` directory of another checkout
 //! (so a server named `manifests` does not make a checkout). The checkout of a path is the
-//! nearest one at or above it. Links above a checkout are followed (a linked checkout or
-//! parent works); links inside one are not followed here, and the tree refuses them.
+//! nearest one at or above it. Links to directories above a checkout are followed (a linked
+//! checkout or parent works); links inside one, and a link to a file named as the path itself,
+//! are not followed here, and the tree refuses them.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -70,7 +71,8 @@ pub fn locate(path: &Path) -> Result<Located> {
     let mut cur = PathBuf::from("/");
     // Once a link is met inside a checkout, the rest is kept as written.
     let mut literal = false;
-    for c in abs.components() {
+    let count = abs.components().count();
+    for (i, c) in abs.components().enumerate() {
         match c {
             Component::Prefix(_) | Component::RootDir => cur = PathBuf::from("/"),
             Component::CurDir => {}
@@ -86,7 +88,14 @@ pub fn locate(path: &Path) -> Result<Located> {
                     literal = true;
                     next
                 } else {
-                    fs::canonicalize(&next).map_err(|e| Error::io(&next, "cannot resolve", e))?
+                    let to = fs::canonicalize(&next).map_err(|e| Error::io(&next, "cannot resolve", e))?;
+                    // A link to a file named as the target is the file's business: it stays a
+                    // link, for the tree to refuse, wherever it is.
+                    if i + 1 == count && !to.is_dir() {
+                        next
+                    } else {
+                        to
+                    }
                 };
             }
         }
