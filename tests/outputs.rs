@@ -37,11 +37,13 @@ fn a_dash_is_standard_output_for_every_out() {
     assert!(!r.path().join("-").exists());
     let schema = bin().args(["schema", "toolspec"]).output().unwrap().stdout;
     bin().current_dir(r.path()).args(["schema", "toolspec", "--out", "-"]).assert().success().stdout(schema);
-    let conformance = common::fixtures().join("conformance");
+    let copy = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixtures().join("conformance"), copy.path());
+    let conformance = copy.path();
     let key = fs::read_to_string(conformance.join("test-key.private")).unwrap();
     let sig = fs::read(conformance.join("index.json.sig")).unwrap();
     bin()
-        .current_dir(&conformance)
+        .current_dir(conformance)
         .env("GIG_SIGNING_KEY", key.trim())
         .args(["sign", "--in", "index.json", "--out", "-"])
         .assert()

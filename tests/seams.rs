@@ -219,9 +219,12 @@ fn outside_any_checkout_a_lint_must_say_which_denylist() {
     write(d.path(), "deny.txt", "acme.com\n");
     bin().arg("lint").arg(&file).arg("--denylist").arg(d.path().join("deny.txt")).assert().code(1).stderr(contains("egress-denylisted"));
     bin().current_dir(d.path()).args(["check", "loose"]).assert().code(2).stderr(contains("not inside a registry checkout"));
-    // A policy root is a policy: its denylist applies.
+    // A link to a file, named as the target, is refused wherever it points (here: into a checkout).
     let base = tempfile::tempdir().unwrap();
     checkout(base.path(), false);
+    symlink(base.path().join("manifests/acme/0.1.0.yaml"), d.path().join("link.yaml")).unwrap();
+    bin().current_dir(d.path()).args(["lint", "link.yaml", "--no-denylist"]).assert().code(1).stderr(contains("error[file-symlink]"));
+    // A policy root is a policy: its denylist applies.
     write(base.path(), "denylist/exfil-domains.txt", "acme.com\n");
     bin().arg("lint").arg(&file).arg("--policy-root").arg(base.path()).assert().code(1).stderr(contains("egress-denylisted"));
 }
