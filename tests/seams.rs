@@ -227,6 +227,15 @@ fn outside_any_checkout_a_lint_must_say_which_denylist() {
     // A policy root is a policy: its denylist applies.
     write(base.path(), "denylist/exfil-domains.txt", "acme.com\n");
     bin().arg("lint").arg(&file).arg("--policy-root").arg(base.path()).assert().code(1).stderr(contains("egress-denylisted"));
+    bin()
+        .arg("lint")
+        .arg(&file)
+        .arg("--policy-root")
+        .arg(d.path().join("loose"))
+        .assert()
+        .code(2)
+        .stderr(contains("not a registry checkout"));
+    bin().arg("lint").arg(&file).arg("--policy-root").arg(d.path().join("nowhere")).assert().code(2).stderr(contains("not a directory"));
 }
 
 /// A base checkout and a pull request's checkout of it.

@@ -251,6 +251,14 @@ impl PolicyArgs {
             if !fs::is_dir(p) {
                 return Err(Error::Usage(format!("--policy-root {}: not a directory", p.display())));
             }
+            // A mistyped path must not quietly judge with no policy at all.
+            if !["manifests", "denylist", "policy", "images", "catalog"].iter().any(|d| fs::exists(&p.join(d))) {
+                let msg = format!(
+                    "--policy-root {}: not a registry checkout (no manifests/, denylist/, policy/, images/ or catalog/)",
+                    p.display()
+                );
+                return Err(Error::Usage(msg));
+            }
         }
         Ok(Options { policy_root: self.policy_root.clone(), ..Options::default() })
     }
