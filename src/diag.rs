@@ -117,9 +117,9 @@ impl Serialize for Rule {
 // this order: add a new rule at the end of its subject's section (or start a section), not at
 // the end of the table, so rules added at the same time by different people do not collide.
 rules! {
-    // ==== files: layout, size and encoding (src/fs/walk.rs, src/fs/read.rs, schema::decode) ====
+    // ==== files: layout, size and encoding (src/fs/walk.rs, src/fs/tree.rs, src/fs/read.rs, schema::decode) ====
     FileTooLarge => "file-too-large", Error,
-        "A manifest or toolspec is larger than 256 KiB.",
+        "A file the registry holds is over its size limit: 256 KiB for a manifest, toolspec or policy/exceptions.yaml, 1 MiB for the denylist, catalog/*.txt and schemas/*.json, 64 MiB for CATALOG.md; it is not read.",
         "keep each file under 256 KiB; real manifests are a few KiB",
         bad: "(a 2 MiB manifest)", good: "(a 2 KiB manifest)";
     FileNotUtf8 => "file-not-utf8", Error,
@@ -127,7 +127,7 @@ rules! {
         "save the file as UTF-8 (a byte-order mark is accepted)",
         bad: "name: caf\\xe9   # Latin-1 byte", good: "name: cafe";
     FileSymlink => "file-symlink", Error,
-        "A symbolic link under manifests/ or toolspecs/; the reference tool silently skips them.",
+        "A symbolic link where the registry holds a file or directory, or on the way to one: under manifests/ or toolspecs/ (the reference tool silently skips them), those directories themselves, the policy files, images/, catalog/, schemas/, CATALOG.md, index.json, or a directory `new` writes into; it is never followed.",
         "commit the file itself, not a link to it",
         bad: "manifests/acme/0.1.0.yaml -> ../other/0.1.0.yaml", good: "manifests/acme/0.1.0.yaml (a regular file)";
     FileExtension => "file-extension", Error,
@@ -139,7 +139,7 @@ rules! {
         "every file lives at manifests/<name>/<version>.yaml or toolspecs/<name>/<version>.yaml",
         bad: "manifests/acme.yaml", good: "manifests/acme/0.1.0.yaml";
     FileNotRegular => "file-not-regular", Error,
-        "A device, FIFO or socket where a YAML file is expected.",
+        "A device, FIFO or socket where the registry holds a file (a manifest, toolspec, policy file, CATALOG.md, ...); it is never read or written.",
         "only regular files belong in the catalog",
         bad: "manifests/acme/0.1.0.yaml (a named pipe)", good: "manifests/acme/0.1.0.yaml (a regular file)";
     PathMismatch => "path-mismatch", Error,

@@ -7,13 +7,13 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`schema`] | the validator: manifest and toolspec types, their strict reading from YAML, closed sets, patterns, and every rule by subject (`schema::rules`); text in, typed value and findings out |
-//! | [`registry`] | the pipeline over a checkout: [`registry::Registry::open`], then `lint`, `lint_toolspecs`, `check`, `build_index`, `catalog` |
+//! | [`registry`] | the pipeline over a checkout: [`registry::Registry::open`] (or `for_target`, which finds the checkout a path is in), then `lint`, `lint_toolspecs`, `check`, `build_index`, `catalog` |
 //! | [`diag`] | the rule table ([`diag::Rule`]), [`diag::Diagnostic`] and [`diag::Report`] |
 //! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |
 //! | [`index`] | the index, its Go-exact JSON bytes, hashes, refs, the latest-version rule, and [`index::validate_bytes`] |
 //! | [`sign`] | Ed25519 keys and signatures |
 //! | [`catalog`] | CATALOG.md and the name-list file format |
-//! | [`fs`] | all file-system access: walking, bounded reads, atomic writes |
+//! | [`fs`] | all file-system access: finding a path's checkout, reads and writes inside it with no link on the way, walking, `--out` writes |
 //! | [`yaml`] | the strict YAML tree with positions |
 //! | [`field`], [`span`] | where a finding is: a typed field path, and byte/line/column positions |
 //! | [`error`] | the one error type; exit codes are derived from it |

@@ -13,12 +13,14 @@ use crate::catalog;
 use crate::diag::{Diagnostic, Report, Rule};
 use crate::error::{Error, Result};
 use crate::field::FieldPath;
-use crate::fs::{self, Found};
+use crate::fs::{self, Entry, Found, Overwrite, Tree};
 use crate::index::{self, Index};
-use crate::schema::closed::Builder;
+use crate::scaffold;
+use crate::schema::closed::{Builder, Tier};
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
 use crate::schema::{self, Manifest, ManifestContext, SchemaKind};
+use crate::yaml::MAX_FILE_BYTES;
 
 /// The denylist under the policy root.
 pub const DENYLIST_PATH: &str = "denylist/exfil-domains.txt";
@@ -26,8 +28,21 @@ pub const DENYLIST_PATH: &str = "denylist/exfil-domains.txt";
 pub const EXCEPTIONS_PATH: &str = "policy/exceptions.yaml";
 /// Servers CATALOG.md lists as planned with no public API, under the policy root.
 pub const NO_PUBLIC_API_PATH: &str = "catalog/no-public-api.txt";
+/// The builders' directory under the policy root: `images/<builder>/Dockerfile`.
+pub const IMAGES_PATH: &str = "images";
 /// The generated catalog, under the registry root.
 pub const CATALOG_PATH: &str = "CATALOG.md";
+/// Where `build-index` writes the index when no `--out` is named, under the registry root.
+pub const INDEX_PATH: &str = "index.json";
+
+/// The most bytes read from a list (the denylist, `catalog/*.txt`).
+pub const MAX_LIST_BYTES: usize = 1 << 20;
+/// The most bytes read from a denylist named with `--denylist`.
+pub const MAX_NAMED_DENYLIST_BYTES: usize = 16 << 20;
+/// The most bytes read from CATALOG.md (about 100 per server).
+pub const MAX_CATALOG_BYTES: usize = 64 << 20;
+/// The most bytes read from a JSON Schema under `schemas/`.
+pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
 
 /// Where the denylist comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,16 +61,23 @@ pub enum DenylistChoice {
 pub struct Options {
     /// Which denylist to apply.
     pub denylist: DenylistChoice,
-    /// Where the denylist, `policy/exceptions.yaml`, `images/` and `catalog/no-public-api.txt`
-    /// come from; the registry root when `None`.
+    /// Where every policy input comes from (the denylist, `policy/exceptions.yaml`,
+    /// `images/<builder>/Dockerfile`, `catalog/no-public-api.txt`); the registry root when
+    /// `None`. In CI, the base branch's checkout.
     pub policy_root: Option<PathBuf>,
 }
 
-/// A registry checkout: `manifests/`, `toolspecs/` and the policy around them.
+/// A registry checkout: `manifests/`, `toolspecs/` and the policy around them. Outside any
+/// checkout ([`Registry::for_target`] on a path that is in none), the directory of the named
+/// file or the named directory itself, with no policy of its own.
 #[derive(Debug, Clone)]
 pub struct Registry {
     root: PathBuf,
-    policy_root: PathBuf,
+    /// How file names are prefixed in output: empty for a checkout (names relative to its root).
+    display: PathBuf,
+    checkout: bool,
+    policy_root: Option<PathBuf>,
+    policy_display: PathBuf,
     denylist: DenylistChoice,
 }
 
@@ -133,17 +155,17 @@ pub struct BuildArgs {
 /// The result of rendering CATALOG.md.
 #[derive(Debug)]
 pub struct CatalogRun {
-    /// The lint of the manifests.
+    /// The lint of the manifests (and any finding about the catalog's inputs).
     pub linted: Linted,
-    /// Where CATALOG.md belongs.
-    pub path: PathBuf,
+    /// How CATALOG.md is named in output.
+    pub path: String,
     /// Its content; `None` when the manifests fail lint.
     pub text: Option<String>,
     /// How many servers it lists.
     pub servers: usize,
 }
 
-/// The policy of one run: the policy itself, notes, and the exceptions file's findings.
+/// The policy of one run: the policy itself, notes, and the policy files' findings.
 struct LoadedPolicy {
     policy: Policy,
     notes: Vec<String>,
@@ -169,29 +191,60 @@ fn normalize_root(root: &Path) -> PathBuf {
     }
 }
 
-/// The registry root for a manifests or toolspecs directory, or a file in one: the directory's
-/// parent.
-pub fn root_for(target: &Path) -> PathBuf {
-    let dir = if fs::is_dir(target) { target } else { target.parent().and_then(Path::parent).unwrap_or(Path::new(".")) };
-    dir.parent().map(normalize_root).unwrap_or_default()
-}
-
 impl Registry {
-    /// A registry rooted at `root`. Nothing is read until a method needs it.
+    /// The registry checkout rooted at `root`. Nothing is read until a method needs it; file
+    /// names in findings are relative to `root`.
     pub fn open(root: impl AsRef<Path>, options: Options) -> Registry {
         let root = normalize_root(root.as_ref());
-        let policy_root = options.policy_root.as_deref().map_or_else(|| root.clone(), normalize_root);
-        Registry { root, policy_root, denylist: options.denylist }
+        let policy_display = options.policy_root.as_deref().map(normalize_root).unwrap_or_default();
+        Registry {
+            root,
+            display: PathBuf::new(),
+            checkout: true,
+            policy_root: options.policy_root,
+            policy_display,
+            denylist: options.denylist,
+        }
     }
 
-    /// The registry a manifests or toolspecs directory, or a file in one, belongs to.
-    pub fn for_target(target: &Path, options: Options) -> Registry {
-        Registry::open(root_for(target), options)
+    /// The registry checkout holding `target` (a path as the user names it: relative to the
+    /// working directory, or absolute), found from its real path: the nearest directory at or
+    /// above it holding `manifests/` or `toolspecs/` (see [`fs::locate()`]). Outside any checkout,
+    /// the named directory, or the named file's directory, with no policy of its own.
+    pub fn for_target(target: &Path, options: Options) -> Result<Registry> {
+        let located = fs::locate(target)?;
+        let mut registry = match &located.root {
+            Some(root) => Registry::open(root, options),
+            None => {
+                let is_dir = fs::is_dir_no_follow(&located.path);
+                let (root, display) = if is_dir {
+                    (located.path.clone(), normalize_root(target))
+                } else {
+                    let parent = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
+                    (parent(&located.path), normalize_root(&parent(target)))
+                };
+                let policy_display = options.policy_root.as_deref().map(normalize_root).unwrap_or_default();
+                Registry { root, display, checkout: false, policy_root: options.policy_root, policy_display, denylist: options.denylist }
+            }
+        };
+        // A policy root that is this checkout is this checkout: its files are named as its own.
+        if let (Some(p), Some(root)) = (&registry.policy_root, &located.root) {
+            if fs::canonicalize(p).is_ok_and(|p| &p == root) {
+                registry.policy_root = None;
+                registry.policy_display = PathBuf::new();
+            }
+        }
+        Ok(registry)
     }
 
-    /// The registry root.
+    /// The registry root (outside a checkout, the directory linted).
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether this is a registry checkout (not a directory outside any).
+    pub fn is_checkout(&self) -> bool {
+        self.checkout
     }
 
     /// `manifests/` under the root.
@@ -204,85 +257,203 @@ impl Registry {
         self.root.join("toolspecs")
     }
 
-    fn exceptions_path(&self) -> PathBuf {
-        self.policy_root.join(EXCEPTIONS_PATH)
+    /// The tree of the registry's files.
+    fn tree(&self) -> Result<Tree> {
+        Tree::open(&self.root, &self.display)
+    }
+
+    /// The tree the policy comes from: the policy root, else the checkout itself; none outside
+    /// a checkout without a policy root.
+    fn policy_tree(&self) -> Result<Option<Tree>> {
+        match (&self.policy_root, self.checkout) {
+            (Some(p), _) => Tree::open(p, &self.policy_display).map(Some),
+            (None, true) => self.tree().map(Some),
+            (None, false) => Ok(None),
+        }
+    }
+
+    /// A path as the user names it, relative to the root; the empty path for the root.
+    fn rel(&self, target: &Path) -> Result<PathBuf> {
+        let located = fs::locate(target)?;
+        let root = fs::canonicalize(if self.root.as_os_str().is_empty() { Path::new(".") } else { &self.root })?;
+        located
+            .path
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .map_err(|_| Error::Usage(format!("{} is not inside the registry at {}", target.display(), root.display())))
+    }
+
+    /// The manifests or toolspecs directory a command means when it names a checkout's root.
+    fn catalog_target(&self, rel: PathBuf, kind: &str) -> PathBuf {
+        if self.checkout && rel.as_os_str().is_empty() {
+            PathBuf::from(kind)
+        } else {
+            rel
+        }
+    }
+
+    /// Whether a separate policy root has `rel`: then the checked tree must have it too.
+    fn policy_has(&self, rel: &Path) -> Result<bool> {
+        match (&self.policy_root, self.policy_tree()?) {
+            (Some(_), Some(t)) => Ok(t.entry(rel)? != Entry::Missing),
+            _ => Ok(false),
+        }
+    }
+
+    /// Fails unless this is a registry checkout.
+    fn require_checkout(&self, what: &str) -> Result<()> {
+        if self.checkout {
+            return Ok(());
+        }
+        Err(Error::Usage(format!(
+            "{} is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it); {what}",
+            self.root.display()
+        )))
     }
 }
 
-/// The policy, builders and pairing context.
+/// The policy, builders and pairing context, all from the policy tree.
 impl Registry {
     /// Reads the denylist and the reviewed exceptions. Which denylist is used is a note, not
-    /// printed here.
-    fn load_policy(&self) -> Result<LoadedPolicy> {
-        let denylist_path = match &self.denylist {
-            DenylistChoice::File(p) => Some(p.clone()),
-            DenylistChoice::None => None,
-            DenylistChoice::PolicyRoot => Some(self.policy_root.join(DENYLIST_PATH)).filter(|p| fs::is_file(p)),
-        };
+    /// printed here. A policy file that is a link, a special file or too large is a finding.
+    fn load_policy(&self, policy: Option<&Tree>) -> Result<LoadedPolicy> {
         let mut notes = Vec::new();
-        let denylist = match &denylist_path {
-            Some(p) => {
-                let d = Denylist::parse(&fs::read_to_string(p, "cannot read denylist")?);
-                notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
-                d
-            }
-            None => {
-                notes.push("no denylist file: only the built-in reserved names are checked".into());
+        let mut report = Report::default();
+        let none = "no denylist file: only the built-in reserved names are checked".to_string();
+        let denylist = match (&self.denylist, policy) {
+            (DenylistChoice::File(p), _) => match fs::read::read_input(p, "cannot read denylist", MAX_NAMED_DENYLIST_BYTES)? {
+                Ok(bytes) => {
+                    let text =
+                        String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{}: the denylist is not UTF-8 text", p.display())))?;
+                    let d = Denylist::parse(&text);
+                    notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
+                    d
+                }
+                Err(finding) => {
+                    report.extend([finding]);
+                    Denylist::default()
+                }
+            },
+            (DenylistChoice::None, _) => {
+                notes.push(none);
                 Denylist::default()
             }
+            (DenylistChoice::PolicyRoot, None) => {
+                self.require_checkout("there is no denylist to apply: pass --denylist FILE, --no-denylist or --policy-root DIR")?;
+                Denylist::default()
+            }
+            (DenylistChoice::PolicyRoot, Some(t)) => match t.read_text_opt(Path::new(DENYLIST_PATH), MAX_LIST_BYTES)? {
+                None => {
+                    notes.push(none);
+                    Denylist::default()
+                }
+                Some(Ok(text)) => {
+                    let d = Denylist::parse(&text);
+                    notes.push(format!("using denylist {} ({} domain(s))", t.display(Path::new(DENYLIST_PATH)), d.len()));
+                    d
+                }
+                Some(Err(finding)) => {
+                    report.extend([finding]);
+                    Denylist::default()
+                }
+            },
         };
         let today = policy::today();
-        let mut report = Report::default();
-        let path = self.exceptions_path();
-        let name = path.display().to_string();
-        let exceptions = if !fs::is_file(&path) {
-            Vec::new()
-        } else {
-            match fs::read_text(&path)? {
-                Ok(text) => {
+        let mut exceptions = Vec::new();
+        if let Some(t) = policy {
+            let name = t.display(Path::new(EXCEPTIONS_PATH));
+            match t.read_text_opt(Path::new(EXCEPTIONS_PATH), MAX_FILE_BYTES)? {
+                None => {}
+                Some(Ok(text)) => {
                     let (ex, diags) = policy::parse_exceptions(&text, &today);
                     report.add(&name, Some(text), diags);
-                    ex
+                    exceptions = ex;
                 }
-                Err(d) => {
-                    report.add(&name, None, vec![d]);
-                    Vec::new()
-                }
+                Some(Err(d)) => report.add(&name, None, vec![d]),
             }
-        };
+        }
         Ok(LoadedPolicy { policy: Policy { denylist, exceptions, today }, notes, report })
     }
 
-    /// Builders with an `images/<builder>/Dockerfile`, when the policy root has `images/`.
-    fn builders_with_dockerfile(&self) -> Option<Vec<Builder>> {
-        let images = self.policy_root.join("images");
-        fs::is_dir(&images)
-            .then(|| Builder::ALL.iter().copied().filter(|b| fs::is_file(&images.join(b.as_str()).join("Dockerfile"))).collect())
+    /// Builders with an `images/<builder>/Dockerfile`, when the policy tree has `images/`. A
+    /// link or special file there is a finding and counts as no Dockerfile.
+    fn builders_with_dockerfile(&self, policy: Option<&Tree>, report: &mut Report) -> Result<Option<Vec<Builder>>> {
+        let Some(t) = policy else { return Ok(None) };
+        let images = Path::new(IMAGES_PATH);
+        match t.entry(images)? {
+            Entry::Dir => {}
+            Entry::Symlink(link) => {
+                report.extend([t.symlink_finding(images, &link)]);
+                return Ok(None);
+            }
+            _ => return Ok(None),
+        }
+        let mut builders = Vec::new();
+        for b in Builder::ALL {
+            let rel = images.join(b.as_str()).join("Dockerfile");
+            match t.entry(&rel)? {
+                Entry::File => builders.push(*b),
+                Entry::Symlink(link) => report.extend([t.symlink_finding(&rel, &link)]),
+                Entry::Special => report.extend([t.special_finding(&rel)]),
+                Entry::Missing | Entry::Dir => {}
+            }
+        }
+        Ok(Some(builders))
     }
 
-    /// Names listed in `catalog/no-public-api.txt`.
-    fn no_public_api(&self) -> Result<HashSet<String>> {
-        let p = self.policy_root.join(NO_PUBLIC_API_PATH);
-        if !fs::exists(&p) {
-            return Ok(HashSet::new());
+    /// Names listed in `catalog/no-public-api.txt` of the policy tree.
+    fn no_public_api(&self, policy: Option<&Tree>, report: &mut Vec<Diagnostic>) -> Result<HashSet<String>> {
+        let Some(t) = policy else { return Ok(HashSet::new()) };
+        Ok(match t.read_text_opt(Path::new(NO_PUBLIC_API_PATH), MAX_LIST_BYTES)? {
+            None => HashSet::new(),
+            Some(Ok(text)) => catalog::name_list(&text).map(str::to_string).collect(),
+            Some(Err(d)) => {
+                report.push(d);
+                HashSet::new()
+            }
+        })
+    }
+
+    /// With a separate policy root, the checked tree's own policy files decide nothing, but
+    /// they must still be well-formed files, so that they can take effect once merged.
+    fn own_policy_findings(&self, tree: &Tree, report: &mut Report) -> Result<()> {
+        let exceptions = Path::new(EXCEPTIONS_PATH);
+        match tree.read_text_opt(exceptions, MAX_FILE_BYTES)? {
+            None => {}
+            Some(Ok(text)) => {
+                let (_, diags) = policy::parse_exceptions(&text, &policy::today());
+                report.add(&tree.display(exceptions), Some(text), diags);
+            }
+            Some(Err(d)) => report.extend([d]),
         }
-        Ok(catalog::name_list(&fs::read_to_string(&p, "cannot read")?).map(str::to_string).collect())
+        for (rel, limit) in [(DENYLIST_PATH, MAX_LIST_BYTES), (NO_PUBLIC_API_PATH, MAX_LIST_BYTES)] {
+            if let Some(Err(d)) = tree.read_opt(Path::new(rel), limit)? {
+                report.extend([d]);
+            }
+        }
+        self.builders_with_dockerfile(Some(tree), report)?;
+        Ok(())
     }
 
     /// Reports exceptions no manifest needed.
-    fn report_unused_exceptions(&self, policy: &Policy, used: &BTreeSet<usize>, report: &mut Report) {
-        let path = self.exceptions_path();
-        let name = path.display().to_string();
+    fn report_unused_exceptions(&self, policy: Option<&Tree>, setup: &Setup, used: &BTreeSet<usize>, report: &mut Report) -> Result<()> {
+        let Some(t) = policy else { return Ok(()) };
+        let name = t.display(Path::new(EXCEPTIONS_PATH));
+        let exceptions = setup.policy.exceptions.iter().enumerate();
         let mut diags: Vec<Diagnostic> =
-            policy.exceptions.iter().enumerate().filter(|(i, _)| !used.contains(i)).map(|(i, e)| policy::unused_exception(i, e)).collect();
+            exceptions.filter(|(i, _)| !used.contains(i)).map(|(i, e)| policy::unused_exception(i, e)).collect();
         if diags.is_empty() {
-            return;
+            return Ok(());
         }
-        let text = report.sources.get(&name).cloned().or_else(|| fs::read_to_string(&path, "cannot read").ok());
+        let text = match report.sources.get(&name) {
+            Some(t) => Some(t.clone()),
+            None => t.read_text_opt(Path::new(EXCEPTIONS_PATH), MAX_FILE_BYTES)?.and_then(Result::ok),
+        };
         if let Some(t) = &text {
             schema::locate_late(t, &mut diags);
         }
         report.add(&name, text, diags);
+        Ok(())
     }
 }
 
@@ -295,8 +466,13 @@ struct FileResult<T> {
 }
 
 /// Reads one file and checks its text, or reports why it has no text.
-fn read_and_check<T>(f: &Found, unreadable: impl FnOnce() -> T, check: impl FnOnce(&str) -> (T, Vec<Diagnostic>)) -> Result<FileResult<T>> {
-    Ok(match fs::read_text(&f.path)? {
+fn read_and_check<T>(
+    tree: &Tree,
+    f: &Found,
+    unreadable: impl FnOnce() -> T,
+    check: impl FnOnce(&str) -> (T, Vec<Diagnostic>),
+) -> Result<FileResult<T>> {
+    Ok(match tree.read_text(&f.path, MAX_FILE_BYTES)? {
         Ok(text) => {
             let (value, diags) = check(&text);
             let text = (!diags.is_empty()).then_some(text);
@@ -307,11 +483,12 @@ fn read_and_check<T>(f: &Found, unreadable: impl FnOnce() -> T, check: impl FnOn
 }
 
 /// Checks manifests in parallel. Returns them in input order, plus the exceptions used.
-fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Result<(Vec<CheckedManifest>, BTreeSet<usize>)> {
+fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Report) -> Result<(Vec<CheckedManifest>, BTreeSet<usize>)> {
     let results: Vec<FileResult<(Option<Manifest>, Vec<usize>)>> = files
         .par_iter()
         .map(|f| {
             read_and_check(
+                tree,
                 f,
                 || (None, Vec::new()),
                 |text| {
@@ -338,13 +515,18 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
 
 /// Checks toolspecs in parallel, each paired with its already-parsed manifest. The parsed
 /// toolspecs are not kept: nothing after the check needs them.
-fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
     let by_key: HashMap<(&str, &str), &Manifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
     let results: Vec<FileResult<()>> = files
         .par_iter()
         .map(|f| {
-            read_and_check(f, || (), |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1))
+            read_and_check(
+                tree,
+                f,
+                || (),
+                |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1),
+            )
         })
         .collect::<Result<_>>()?;
     for (f, r) in files.iter().zip(results) {
@@ -354,15 +536,14 @@ fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut 
 }
 
 /// Reports a second declaration of the same name@version.
-fn report_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+fn report_duplicates(tree: &Tree, manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
     let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
     for c in manifests {
         let Some(m) = &c.manifest else { continue };
-        let file = c.found.path.to_str().unwrap_or_default();
-        if let Some(first) = seen.insert((&m.name, &m.version), file) {
+        if let Some(first) = seen.insert((&m.name, &m.version), &c.found.name) {
             let msg = format!("{}@{} is also declared in {first}", m.name, m.version);
             let mut d = vec![Diagnostic::new(Rule::IndexDuplicate, FieldPath::field("version"), msg)];
-            let text = fs::read_text(&c.found.path)?.ok();
+            let text = tree.read_text(&c.found.path, MAX_FILE_BYTES)?.ok();
             if let Some(t) = &text {
                 schema::locate_late(t, &mut d);
             }
@@ -372,24 +553,32 @@ fn report_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> Resu
     Ok(())
 }
 
-/// The pipeline.
+/// The pipeline. Every path argument is a path as the user names it (relative to the working
+/// directory, or absolute) inside this registry; output names files relative to its root.
 impl Registry {
-    /// Lints a manifests directory or one manifest file: schema, policy and layout.
+    /// Lints a manifests directory or one manifest file: schema, policy and layout. The
+    /// checkout's root means its `manifests/`.
     pub fn lint(&self, target: &Path) -> Result<Linted> {
-        self.lint_manifests(target, None)
+        let tree = self.tree()?;
+        let rel = self.catalog_target(self.rel(target)?, "manifests");
+        self.lint_manifests(&tree, &rel, None)
     }
 
-    /// [`Registry::lint`]; `toolspecs_present`, when given, makes toolpack manifests without a
-    /// toolspec an error.
-    fn lint_manifests(&self, target: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
-        let (files, walk_findings) = fs::targets(target)?;
-        let LoadedPolicy { policy, notes, mut report } = self.load_policy()?;
+    /// [`Registry::lint`] of `rel` in `tree`; `toolspecs_present`, when given, makes toolpack
+    /// manifests without a toolspec an error.
+    fn lint_manifests(&self, tree: &Tree, rel: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
+        let (files, walk_findings) = fs::targets(tree, rel, self.checkout)?;
+        let policy_tree = self.policy_tree()?;
+        let LoadedPolicy { policy, notes, mut report } = self.load_policy(policy_tree.as_ref())?;
         report.extend(walk_findings);
-        let setup = Setup { policy, builders_with_dockerfile: self.builders_with_dockerfile(), toolspecs_present };
-        let (manifests, used) = check_manifests(&files, &setup, &mut report)?;
-        report_duplicates(&manifests, &mut report)?;
-        if fs::is_dir(target) {
-            self.report_unused_exceptions(&setup.policy, &used, &mut report);
+        let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
+        let setup = Setup { policy, builders_with_dockerfile, toolspecs_present };
+        let (manifests, used) = check_manifests(tree, &files, &setup, &mut report)?;
+        report_duplicates(tree, &manifests, &mut report)?;
+        // Only a run over the whole catalog knows an exception is unused.
+        let whole = if self.checkout { rel == Path::new("manifests") } else { tree.entry(rel)? == Entry::Dir };
+        if whole {
+            self.report_unused_exceptions(policy_tree.as_ref(), &setup, &used, &mut report)?;
         }
         Ok(Linted { report, manifests, notes })
     }
@@ -398,39 +587,63 @@ impl Registry {
     /// `manifests_dir` (default: `manifests/` under the root). A directory pairs with every
     /// manifest, so a toolpack manifest without a toolspec is reported too.
     pub fn lint_toolspecs(&self, target: &Path, manifests_dir: Option<&Path>) -> Result<ToolspecsLinted> {
+        let tree = self.tree()?;
+        let rel = self.catalog_target(self.rel(target)?, "toolspecs");
+        let manifests_rel = match manifests_dir {
+            Some(d) => self.rel(d)?,
+            None => {
+                self.require_checkout("pass --manifests DIR to pair the toolspecs with")?;
+                PathBuf::from("manifests")
+            }
+        };
         let mut report = Report::default();
-        let (files, walk_findings) = fs::targets(target)?;
+        let (files, walk_findings) = fs::targets(&tree, &rel, self.checkout)?;
         report.extend(walk_findings);
-        let manifests_dir = manifests_dir.map_or_else(|| self.manifests_dir(), Path::to_path_buf);
-        let (manifest_files, present) = if fs::is_dir(target) {
+        let (manifest_files, present) = if tree.entry(&rel)? == Entry::Dir {
             let present: HashSet<(String, String)> = files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-            let found = if fs::is_dir(&manifests_dir) { fs::walk(&manifests_dir)?.0 } else { Vec::new() };
+            let found =
+                if tree.entry(&manifests_rel)? == Entry::Dir { fs::walk(&tree, &manifests_rel, self.checkout)?.0 } else { Vec::new() };
             (found, Some(present))
         } else {
-            let paired = files.iter().map(|f| manifests_dir.join(&f.dir).join(&f.file)).filter(|p| fs::is_file(p));
-            (paired.map(|p| Found::from_file(&p)).collect(), None)
+            let mut paired = Vec::new();
+            for f in &files {
+                let p = manifests_rel.join(&f.dir).join(&f.file);
+                if tree.entry(&p)? == Entry::File {
+                    paired.push(Found::from_file(&tree, &p));
+                }
+            }
+            (paired, None)
         };
         // Only pairing matters here: the manifests' own findings belong to `lint`.
         let setup = Setup { toolspecs_present: present, ..Setup::default() };
         let mut manifest_report = Report::default();
-        let (manifests, _) = check_manifests(&manifest_files, &setup, &mut manifest_report)?;
+        let (manifests, _) = check_manifests(&tree, &manifest_files, &setup, &mut manifest_report)?;
         report.absorb(manifest_report, |d| d.rule == Rule::PairingBuilder);
-        check_toolspecs(&files, &manifests, &mut report)?;
+        check_toolspecs(&tree, &files, &manifests, &mut report)?;
         Ok(ToolspecsLinted { report, toolspecs: files.len() })
     }
 
     /// The whole registry in one pass, each file parsed once: manifests, toolspecs, pairing,
     /// policy exceptions, CATALOG.md and `schemas/` freshness.
     pub fn check(&self) -> Result<Checked> {
-        let toolspecs_dir = self.toolspecs_dir();
-        let (toolspec_files, walk_findings) = if fs::is_dir(&toolspecs_dir) { fs::walk(&toolspecs_dir)? } else { (Vec::new(), Vec::new()) };
+        self.require_checkout("check judges a whole registry checkout")?;
+        let tree = self.tree()?;
+        let toolspecs = Path::new("toolspecs");
+        let (toolspec_files, walk_findings) = match tree.entry(toolspecs)? {
+            Entry::Missing => (Vec::new(), Vec::new()),
+            _ => fs::targets(&tree, toolspecs, true)?,
+        };
         let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-        let mut linted = self.lint_manifests(&self.manifests_dir(), Some(present))?;
+        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
         linted.report.extend(walk_findings);
-        check_toolspecs(&toolspec_files, &linted.manifests, &mut linted.report)?;
-        let stale = self.catalog_staleness(&linted, false)?;
+        if self.policy_root.is_some() {
+            self.own_policy_findings(&tree, &mut linted.report)?;
+        }
+        check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
+        // The checked tree cannot drop a generated file the policy's checkout has.
+        let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
         linted.report.extend(stale);
-        linted.report.extend(self.schema_staleness());
+        linted.report.extend(self.schema_staleness()?);
         Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
     }
 
@@ -449,59 +662,117 @@ impl Registry {
         Ok(BuiltIndex { linted, index: Some(index), versions, planned_left_out })
     }
 
-    /// Lints one manifest and, when it passes, the image build's `KEY=VALUE` pairs.
-    pub fn build_args(&self, file: &Path) -> Result<BuildArgs> {
-        let linted = self.lint(file)?;
+    /// Lints one manifest, or the latest version in a server's directory, and, when it passes,
+    /// the image build's `KEY=VALUE` pairs.
+    pub fn build_args(&self, target: &Path) -> Result<BuildArgs> {
+        let tree = self.tree()?;
+        let rel = self.rel(target)?;
+        let file = if tree.entry(&rel)? == Entry::Dir { fs::walk::latest_in(&tree, &rel)? } else { rel };
+        let linted = self.lint(&self.root_path().join(&file))?;
         let args = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
             Some(m) if linted.report.errors() == 0 => {
-                Some(schema::build_args(m).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?)
+                Some(schema::build_args(m).map_err(|e| Error::Usage(format!("{}: {e}", tree.display(&file))))?)
             }
             _ => None,
         };
         Ok(BuildArgs { linted, args })
     }
 
-    /// Lints `manifests/` with the default denylist and renders CATALOG.md from it.
+    /// The root as a path to join onto (`.` for the working directory).
+    fn root_path(&self) -> &Path {
+        if self.root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.root
+        }
+    }
+
+    /// Lints `manifests/` and renders CATALOG.md from it.
     pub fn catalog(&self) -> Result<CatalogRun> {
-        let linted = self.lint(&self.manifests_dir())?;
-        let path = self.root.join(CATALOG_PATH);
+        self.require_checkout("CATALOG.md belongs to a registry checkout")?;
+        let tree = self.tree()?;
+        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), None)?;
+        let path = tree.display(Path::new(CATALOG_PATH));
         if linted.report.errors() > 0 {
             return Ok(CatalogRun { linted, path, text: None, servers: 0 });
         }
-        let text = catalog::render_latest(linted.parsed(), &self.no_public_api()?);
+        let mut findings = Vec::new();
+        let no_public_api = self.no_public_api(self.policy_tree()?.as_ref(), &mut findings)?;
+        if !findings.is_empty() {
+            linted.report.extend(findings);
+            return Ok(CatalogRun { linted, path, text: None, servers: 0 });
+        }
+        let text = catalog::render_latest(linted.parsed(), &no_public_api);
         let servers = linted.parsed().map(|m| m.name.as_str()).collect::<BTreeSet<_>>().len();
         Ok(CatalogRun { linted, path, text: Some(text), servers })
     }
 
-    /// A finding when CATALOG.md differs from what these manifests render, or is missing and
-    /// `missing_is_stale`.
-    pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Option<Diagnostic>> {
-        let path = self.root.join(CATALOG_PATH);
-        let name = path.display().to_string();
-        if !fs::exists(&path) {
-            let msg = "CATALOG.md does not exist; run `registryctl catalog`";
-            return Ok(missing_is_stale.then(|| Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name)));
+    /// Findings when CATALOG.md differs from what these manifests render, or is missing and
+    /// `missing_is_stale`, or is not a regular file of at most [`MAX_CATALOG_BYTES`] reached
+    /// without links (then it is never read).
+    pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Vec<Diagnostic>> {
+        let tree = self.tree()?;
+        let rel = Path::new(CATALOG_PATH);
+        let name = tree.display(rel);
+        let current = match tree.read_text_opt(rel, MAX_CATALOG_BYTES)? {
+            None if missing_is_stale => {
+                let msg = "CATALOG.md does not exist; run `registryctl catalog`";
+                return Ok(vec![Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name)]);
+            }
+            None => return Ok(Vec::new()),
+            Some(Err(d)) => return Ok(vec![d]),
+            Some(Ok(text)) => text,
+        };
+        let mut findings = Vec::new();
+        let text = catalog::render_latest(linted.parsed(), &self.no_public_api(self.policy_tree()?.as_ref(), &mut findings)?);
+        if findings.is_empty() && current != text {
+            let msg = "CATALOG.md differs from the manifests; run `registryctl catalog`";
+            findings.push(Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name));
         }
-        let Ok(current) = fs::read_to_string(&path, "cannot read") else { return Ok(None) };
-        let text = catalog::render_latest(linted.parsed(), &self.no_public_api()?);
-        Ok((current != text).then(|| {
-            Diagnostic::whole_file(Rule::CatalogStale, "CATALOG.md differs from the manifests; run `registryctl catalog`").in_file(name)
-        }))
+        Ok(findings)
     }
 
     /// Stale JSON Schemas under `schemas/`, when the registry ships that directory.
-    pub fn schema_staleness(&self) -> Vec<Diagnostic> {
-        if !fs::is_dir(&self.root.join("schemas")) {
-            return Vec::new();
+    pub fn schema_staleness(&self) -> Result<Vec<Diagnostic>> {
+        let tree = self.tree()?;
+        let dir = Path::new("schemas");
+        match tree.entry(dir)? {
+            Entry::Dir => {}
+            Entry::Symlink(link) => return Ok(vec![tree.symlink_finding(dir, &link)]),
+            Entry::Missing if self.policy_has(dir)? => {}
+            _ => return Ok(Vec::new()),
         }
-        SchemaKind::ALL
-            .iter()
-            .filter(|k| fs::read_to_string(&self.root.join(k.path()), "cannot read").ok().as_deref() != Some(k.generate().as_str()))
-            .map(|k| {
-                let msg = format!("{} is missing or differs from `registryctl schema {}`", k.path(), k.as_str());
-                Diagnostic::whole_file(Rule::SchemaStale, msg).in_file(self.root.join(k.path()).display().to_string())
-            })
-            .collect()
+        let mut findings = Vec::new();
+        for k in SchemaKind::ALL {
+            let rel = Path::new(k.path());
+            match tree.read_text_opt(rel, MAX_SCHEMA_BYTES)? {
+                Some(Err(d)) => findings.push(d),
+                Some(Ok(text)) if text == k.generate() => {}
+                _ => {
+                    let msg = format!("{} is missing or differs from `registryctl schema {}`", k.path(), k.as_str());
+                    findings.push(Diagnostic::whole_file(Rule::SchemaStale, msg).in_file(tree.display(rel)));
+                }
+            }
+        }
+        Ok(findings)
+    }
+
+    /// Writes the file `rel` (a path under the root) through a temporary file and a rename:
+    /// a link or special file there, or a link on the way, is a finding and nothing is written.
+    pub fn write_file(
+        &self,
+        rel: &Path,
+        overwrite: Overwrite,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<Result<String, Diagnostic>> {
+        let tree = self.tree()?;
+        Ok(tree.write(rel, overwrite, write)?.map(|()| tree.display(rel)))
+    }
+
+    /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) in the
+    /// registry, never overwriting and never through a link. Returns the names written.
+    pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+        scaffold::create(&self.tree()?, name, builder, tier)
     }
 }
 
@@ -513,10 +784,17 @@ mod tests {
     fn roots_print_without_a_leading_dot() {
         assert_eq!(Registry::open(".", Options::default()).manifests_dir(), Path::new("manifests"));
         assert_eq!(Registry::open("reg", Options::default()).manifests_dir(), Path::new("reg/manifests"));
-        let with_policy = Registry::open("reg", Options { policy_root: Some(PathBuf::from("policy-repo")), ..Options::default() });
-        assert_eq!(with_policy.exceptions_path(), Path::new("policy-repo/policy/exceptions.yaml"));
-        // A file under manifests/<name>/ belongs to the registry two levels up.
-        assert_eq!(root_for(Path::new("reg/manifests/acme/0.1.0.yaml")), Path::new("reg"));
-        assert_eq!(root_for(Path::new("manifests/acme/0.1.0.yaml")), Path::new(""));
+    }
+
+    #[test]
+    fn a_checkout_is_found_from_any_path_inside_it() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("manifests/acme")).unwrap();
+        let real = std::fs::canonicalize(d.path()).unwrap();
+        let r = Registry::for_target(&d.path().join("manifests/acme"), Options::default()).unwrap();
+        assert!(r.is_checkout());
+        assert_eq!(r.root(), real);
+        let outside = Registry::for_target(&d.path().join("manifests/acme/../../.."), Options::default()).unwrap();
+        assert!(!outside.is_checkout());
     }
 }

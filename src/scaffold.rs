@@ -2,10 +2,11 @@
 //! `registryctl new`: the manifest (and toolspec) a new server starts from, every value to fill
 //! in marked TODO so lint names each one until it is replaced.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::fs::{self, Overwrite};
+use crate::fs::{Entry, Overwrite, Tree};
 use crate::schema::closed::{comma_list, Builder, Category, Tier};
 use crate::schema::manifest::PLANNED_DIGEST;
 use crate::schema::rules::identity::is_valid_name;
@@ -51,25 +52,35 @@ tools:\n  - name: TODO_list_items\n    description: TODO what the tool returns a
     )
 }
 
-/// Writes `manifests/<name>/0.1.0.yaml` (and `toolspecs/<name>/0.1.0.yaml` for toolpack) under
-/// `root`, never overwriting a file. Returns the paths written.
-pub fn create(root: &Path, name: &str, builder: Builder, tier: Tier) -> Result<Vec<PathBuf>> {
+/// Writes `manifests/<name>/0.1.0.yaml` (and `toolspecs/<name>/0.1.0.yaml` for toolpack) in
+/// `tree`, never overwriting a file and never through a link: a link on the way (say
+/// `manifests/<name>` pointing elsewhere) is a finding, and nothing is written. Returns the
+/// names of the files written.
+pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
     if !is_valid_name(name) {
         return Err(Error::Usage(format!("`{name}` is not a server name: lowercase letters, digits and inner hyphens")));
     }
-    let mut files = vec![(root.join("manifests").join(name).join("0.1.0.yaml"), manifest_text(name, builder, tier))];
+    let file = |kind: &str| Path::new(kind).join(name).join("0.1.0.yaml");
+    let mut files = vec![(file("manifests"), manifest_text(name, builder, tier))];
     if builder == Builder::Toolpack {
-        files.push((root.join("toolspecs").join(name).join("0.1.0.yaml"), toolspec_text(name)));
+        files.push((file("toolspecs"), toolspec_text(name)));
     }
-    let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
-    if let Some(existing) = fs::first_existing(&paths) {
-        return Err(Error::Usage(format!("{} exists; refusing to overwrite it", existing.display())));
-    }
-    for (path, text) in &files {
-        if let Some(dir) = path.parent() {
-            fs::write::create_dir_all(dir)?;
+    for (path, _) in &files {
+        match tree.entry(path)? {
+            Entry::Missing => {}
+            Entry::Symlink(link) => return Ok(Err(tree.symlink_finding(path, &link))),
+            _ => return Err(Error::Usage(format!("{} exists; refusing to overwrite it", tree.display(path)))),
         }
-        fs::write_atomic(path, text.as_bytes(), None, Overwrite::Refuse)?;
     }
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    let mut written = Vec::new();
+    for (path, text) in &files {
+        if let Err(d) = tree.create_dirs(path.parent().unwrap_or(Path::new("")))? {
+            return Ok(Err(d));
+        }
+        if let Err(d) = tree.write(path, Overwrite::Refuse, |w| w.write_all(text.as_bytes()))? {
+            return Ok(Err(d));
+        }
+        written.push(tree.display(path));
+    }
+    Ok(Ok(written))
 }

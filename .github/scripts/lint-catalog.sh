@@ -1,41 +1,48 @@
 #!/usr/bin/env bash
-# The lint a catalog change must pass, as lint.yml runs it.
-# Usage: lint-catalog.sh REGISTRYCTL ROOT [DENYLIST]
-#   REGISTRYCTL  the binary that judges (on a pull request: built from the base branch)
-#   ROOT         the checkout being judged
-#   DENYLIST     a denylist to lint ROOT's manifests against as well (on a pull
-#                request: the base branch's, so a PR cannot weaken its own check)
+# The lint a catalog change must pass, as lint.yml runs it: ONE `registryctl
+# check` pass (manifests, toolspecs, pairing, policy, CATALOG.md, schemas/), so
+# every finding is reported, and annotated, once.
+# Usage: lint-catalog.sh REGISTRYCTL ROOT [POLICY_ROOT [CHANGED_FILES]]
+#   REGISTRYCTL    the binary that judges (on a pull request: built from the base branch)
+#   ROOT           the checkout being judged
+#   POLICY_ROOT    the checkout every policy input is taken from (on a pull request:
+#                  the base branch's): the denylist, policy/exceptions.yaml,
+#                  images/<builder>/Dockerfile, catalog/no-public-api.txt. A pull
+#                  request that edits them is judged by the policy it would change.
+#                  Default: ROOT's own.
+#   CHANGED_FILES  a file listing the paths the pull request changes, one per line
+#                  (changed-files.sh): with FORMAT=github only findings in those
+#                  files become inline annotations; every finding is still printed
+#                  and listed in $GITHUB_STEP_SUMMARY.
 # Output uses GitHub annotations when FORMAT=github (the default in Actions).
 set -euo pipefail
 
-bin="${1:?usage: lint-catalog.sh REGISTRYCTL ROOT [DENYLIST]}"
-root="${2:?usage: lint-catalog.sh REGISTRYCTL ROOT [DENYLIST]}"
-denylist="${3:-}"
+usage="usage: lint-catalog.sh REGISTRYCTL ROOT [POLICY_ROOT [CHANGED_FILES]]"
+bin="${1:?$usage}"
+root="${2:?$usage}"
+policy="${3:-}"
+changed="${4:-}"
 if [[ -n "${GITHUB_ACTIONS:-}" ]]; then
   format="${FORMAT:-github}"
 else
   format="${FORMAT:-human}"
 fi
 
-# Absolute paths, then run from inside ROOT: annotations then name files as
-# manifests/<name>/<version>.yaml, relative to the repository being judged,
-# which is where GitHub attaches them even when ROOT is a side checkout.
+# Absolute paths, then run from inside ROOT. (registryctl names files relative
+# to the registry root wherever it runs; GitHub attaches annotations by those
+# names even when ROOT is a side checkout.)
 abs() { printf '%s/%s\n' "$(cd "$(dirname "$1")" && pwd)" "$(basename "$1")"; }
 if [[ "$bin" == */* ]]; then bin="$(abs "$bin")"; else bin="$(command -v "$bin")"; fi
-if [[ -n "$denylist" ]]; then
-  [[ -f "$denylist" ]] || { echo "lint-catalog: denylist $denylist not found" >&2; exit 2; }
-  denylist="$(abs "$denylist")"
+args=(check --format "$format")
+if [[ -n "$policy" ]]; then
+  [[ -d "$policy" ]] || { echo "lint-catalog: policy root $policy is not a directory" >&2; exit 2; }
+  args+=(--policy-root "$(cd "$policy" && pwd)")
+fi
+if [[ -n "$changed" ]]; then
+  [[ -f "$changed" ]] || { echo "lint-catalog: list of changed files $changed not found" >&2; exit 2; }
+  args+=(--annotate-only "$(abs "$changed")")
 fi
 cd "$root"
 
-status=0
-echo "== registryctl check ($root)" >&2
-"$bin" check --format "$format" || status=$?
-
-if [[ -n "$denylist" ]]; then
-  echo "== registryctl lint manifests --denylist $denylist ($root)" >&2
-  rc=0
-  "$bin" lint --format "$format" --denylist "$denylist" manifests || rc=$?
-  if (( rc > status )); then status=$rc; fi
-fi
-exit "$status"
+echo "== registryctl ${args[*]} ($root)" >&2
+exec "$bin" "${args[@]}"

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use registryctl::fs;
 use registryctl::registry::Registry;
 use registryctl::Result;
 
@@ -27,10 +26,10 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let file = if fs::is_dir(&a.path) { fs::walk::latest_in(&a.path)? } else { a.path.clone() };
-    let built = Registry::for_target(&file, a.denylist.options()).build_args(&file)?;
+    let built = Registry::for_target(&a.path, a.denylist.options()?)?.build_args(&a.path)?;
     let Some(args) = built.args else {
-        error(&format!("{} fails lint; build-args prints nothing for it", file.display()));
+        let file = built.linted.manifests.first().map_or_else(|| a.path.display().to_string(), |c| c.found.display());
+        error(&format!("{file} fails lint; build-args prints nothing for it"));
         return render_report(built.linted.report, &a.output, &built.linted.notes, "");
     };
     out(&args.iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>())

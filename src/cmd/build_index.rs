@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `registryctl build-index`: the index.json the publish workflow signs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use registryctl::fs::{self, Overwrite};
 use registryctl::index;
-use registryctl::registry::Registry;
+use registryctl::registry::{Registry, INDEX_PATH};
 use registryctl::{Error, Result};
 
-use super::{render_report, DenylistArgs, OutputArgs};
+use super::{note, out_path_parser, reject_finding, render_report, shown, DenylistArgs, OutPath, OutputArgs};
 
 /// Validate every manifest and write index.json exactly as the Go gateway's encoding/json would.
 ///
@@ -16,14 +16,17 @@ use super::{render_report, DenylistArgs, OutputArgs};
 /// SOURCE_DATE_EPOCH, when set, fixes the `generated` timestamp.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl build-index manifests --out index.json\n  SOURCE_DATE_EPOCH=1767323045 registryctl build-index manifests --include-planned"
+    after_help = "Examples:\n  registryctl build-index manifests --out index.json\n  SOURCE_DATE_EPOCH=1767323045 registryctl build-index manifests --include-planned --out -"
 )]
 pub struct Args {
-    /// The manifests directory.
+    /// The manifests directory (or any path in the registry checkout: its manifests/).
     pub manifests: PathBuf,
-    /// Where to write the index (through a temporary file and a rename).
-    #[arg(long, default_value = "index.json", value_name = "FILE")]
-    pub out: PathBuf,
+    /// Where to write the index: `-` is standard output; a link's target is written (never the
+    /// link replaced); a FIFO or device is written in place; a file goes through a temporary file
+    /// and a rename. Default: index.json at the registry root, which must be a regular file if
+    /// it exists (never a link).
+    #[arg(long, value_name = "FILE", value_parser = out_path_parser())]
+    pub out: Option<OutPath>,
     /// Also index planned entries, whose image is not built yet.
     #[arg(long)]
     pub include_planned: bool,
@@ -42,15 +45,37 @@ fn source_date_epoch() -> Result<Option<u64>> {
 
 pub fn run(a: &Args) -> Result<()> {
     let generated = index::timestamp(source_date_epoch()?);
-    let built = Registry::for_target(&a.manifests, a.denylist.options()).build_index(&a.manifests, a.include_planned, generated)?;
+    let registry = Registry::for_target(&a.manifests, a.denylist.options()?)?;
+    let built = registry.build_index(&a.manifests, a.include_planned, generated)?;
     let (report, notes) = (built.linted.report, built.linted.notes);
     let Some(idx) = built.index.filter(|_| !report.fails(a.output.deny_warnings)) else {
         return render_report(report, &a.output, &notes, "");
     };
-    fs::write_atomic_with(&a.out, None, Overwrite::Replace, |w| index::write_go_json(&idx, w))?;
-    let mut line = format!("build-index: wrote {}: {} server(s), {} version(s)", a.out.display(), idx.servers.len(), built.versions);
+    let write = |w: &mut dyn std::io::Write| index::write_go_json(&idx, w);
+    let written = match &a.out {
+        Some(out) => {
+            out.write(write)?;
+            out.shown()
+        }
+        // The default lies in the registry: a link or special file there is refused.
+        None if registry.is_checkout() => match registry.write_file(Path::new(INDEX_PATH), Overwrite::Replace, write)? {
+            Ok(name) => shown(&name),
+            Err(finding) => return reject_finding(finding, &a.output),
+        },
+        None => {
+            fs::write_atomic_with(Path::new(INDEX_PATH), None, Overwrite::Replace, write)?;
+            INDEX_PATH.to_string()
+        }
+    };
+    let mut line = format!("build-index: wrote {written}: {} server(s), {} version(s)", idx.servers.len(), built.versions);
     if built.planned_left_out > 0 {
         line.push_str(&format!("; left out {} planned (placeholder digest; --include-planned adds them)", built.planned_left_out));
+    }
+    // With the index on standard output, the summary goes to stderr.
+    if a.out == Some(OutPath::Stdout) {
+        render_report(report, &a.output, &notes, "")?;
+        note(&line);
+        return Ok(());
     }
     render_report(report, &a.output, &notes, &line)
 }

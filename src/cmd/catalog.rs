@@ -3,29 +3,33 @@
 
 use std::path::PathBuf;
 
+use std::path::Path;
+
 use registryctl::diag::Report;
-use registryctl::fs::{self, Overwrite};
-use registryctl::registry::{Options, Registry};
+use registryctl::fs::Overwrite;
+use registryctl::registry::{Registry, CATALOG_PATH};
 use registryctl::Result;
 
-use super::{error, out, render_report, OutputArgs};
+use super::{error, out, reject_finding, render_report, shown, OutputArgs, PolicyArgs};
 
 /// Write CATALOG.md from the manifests (latest version of each server); --check fails when it is stale.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  registryctl catalog\n  registryctl catalog --check")]
 pub struct Args {
-    /// The registry root.
+    /// The registry checkout, or any path inside it.
     #[arg(default_value = ".")]
     pub root: PathBuf,
     /// Do not write: fail (exit 1) when CATALOG.md differs from what would be written.
     #[arg(long)]
     pub check: bool,
     #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let registry = Registry::open(&a.root, Options::default());
+    let registry = Registry::for_target(&a.root, a.policy.options()?)?;
     let run = registry.catalog()?;
     let Some(text) = run.text else {
         error("the manifests fail lint; CATALOG.md is generated from a clean catalog only");
@@ -33,8 +37,10 @@ pub fn run(a: &Args) -> Result<()> {
     };
     if a.check {
         let stale = registry.catalog_staleness(&run.linted, true)?;
-        return render_report(Report::from_diagnostics(stale.into_iter().collect()), &a.output, &[], "catalog OK: CATALOG.md is current");
+        return render_report(Report::from_diagnostics(stale), &a.output, &[], "catalog OK: CATALOG.md is current");
     }
-    fs::write_atomic(&run.path, text.as_bytes(), None, Overwrite::Replace)?;
-    out(&format!("wrote {}: {} server(s)\n", run.path.display(), run.servers))
+    match registry.write_file(Path::new(CATALOG_PATH), Overwrite::Replace, |w| w.write_all(text.as_bytes()))? {
+        Ok(name) => out(&format!("wrote {}: {} server(s)\n", shown(&name), run.servers)),
+        Err(finding) => reject_finding(finding, &a.output),
+    }
 }

@@ -12,7 +12,7 @@ use super::{render_report, DenylistArgs, OutputArgs};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  registryctl check\n  registryctl check path/to/registry --format github --deny-warnings")]
 pub struct Args {
-    /// The registry root (holding manifests/ and toolspecs/).
+    /// The registry checkout, or any path inside it (its root is found from the real path).
     #[arg(default_value = ".")]
     pub root: PathBuf,
     #[command(flatten)]
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let checked = Registry::open(&a.root, a.denylist.options()).check()?;
+    let checked = Registry::for_target(&a.root, a.denylist.options()?)?.check()?;
     let ok = format!("check OK: {} manifest(s), {} toolspec(s)", checked.manifests, checked.toolspecs);
     render_report(checked.report, &a.output, &checked.notes, &ok)
 }

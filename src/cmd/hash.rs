@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let linted = Registry::for_target(&a.manifest, a.denylist.options()).lint(&a.manifest)?;
+    let linted = Registry::for_target(&a.manifest, a.denylist.options()?)?.lint(&a.manifest)?;
     let hashes = linted.parsed().next().filter(|_| linted.report.errors() == 0).map(|m| (index::hash(m), index::runtime_hash(m)));
     match hashes {
         Some((hash, runtime)) => out(&format!("hash {hash}\nruntime-hash {runtime}\n")),

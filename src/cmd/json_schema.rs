@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `registryctl schema`: JSON Schemas generated from the parser's own types.
 
-use std::path::PathBuf;
-
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use registryctl::fs::{self, Overwrite};
 use registryctl::schema::SchemaKind;
 use registryctl::Result;
 
-use super::out;
+use super::{out, out_path_parser, OutPath};
 
 fn kind_parser() -> impl TypedValueParser<Value = SchemaKind> {
     PossibleValuesParser::new(SchemaKind::ALL.iter().map(|k| k.as_str()))
@@ -24,15 +21,16 @@ pub struct Args {
     /// Which schema.
     #[arg(value_parser = kind_parser())]
     pub kind: SchemaKind,
-    /// Write to this file (through a temporary file and a rename) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    /// Write to this file instead of stdout (`-` is stdout; a link's target is written; a file
+    /// goes through a temporary file and a rename).
+    #[arg(long, value_name = "FILE", value_parser = out_path_parser())]
+    pub out: Option<OutPath>,
 }
 
 pub fn run(a: &Args) -> Result<()> {
     let text = a.kind.generate();
     match &a.out {
-        Some(p) => fs::write_atomic(p, text.as_bytes(), None, Overwrite::Replace),
+        Some(p) => p.write(|w| w.write_all(text.as_bytes())),
         None => out(&text),
     }
 }

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use registryctl::fs::write::PRIVATE_MODE;
 use registryctl::fs::{self, Overwrite};
 use registryctl::sign::SecretKey;
 use registryctl::{Error, Result};
@@ -41,8 +42,8 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let mut secret = key.to_hex();
     secret.push('\n');
-    fs::write_atomic(&secret_path, secret.as_bytes(), Some(0o600), Overwrite::Refuse)?;
-    fs::write_atomic(&public_path, format!("{public}\n").as_bytes(), Some(0o644), Overwrite::Refuse)?;
+    fs::write_atomic(&secret_path, secret.as_bytes(), Some(PRIVATE_MODE), Overwrite::Refuse)?;
+    fs::write_atomic(&public_path, format!("{public}\n").as_bytes(), None, Overwrite::Refuse)?;
     note(&format!("wrote {} (secret, mode 0600) and {}", secret_path.display(), public_path.display()));
     out(&format!("public:  {public}\n"))
 }

@@ -14,7 +14,8 @@ use super::{render_report, DenylistArgs, OutputArgs};
     after_help = "Examples:\n  registryctl lint manifests\n  registryctl lint manifests/acme/0.1.0.yaml --format github\n  registryctl lint manifests --denylist denylist/exfil-domains.txt --deny-warnings"
 )]
 pub struct Args {
-    /// A manifests directory, or one manifest file.
+    /// A manifests directory, a server's directory, or one manifest file (a registry checkout's
+    /// root means its manifests/). The checkout is found from the path's real location.
     pub path: PathBuf,
     #[command(flatten)]
     pub denylist: DenylistArgs,
@@ -23,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let linted = Registry::for_target(&a.path, a.denylist.options()).lint(&a.path)?;
+    let linted = Registry::for_target(&a.path, a.denylist.options()?)?.lint(&a.path)?;
     let ok = format!("lint OK: {} manifest(s)", linted.manifests.len());
     render_report(linted.report, &a.output, &linted.notes, &ok)
 }

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use registryctl::registry::{Options, Registry};
+use registryctl::registry::Registry;
 use registryctl::Result;
 
-use super::{render_report, OutputArgs};
+use super::{render_report, OutputArgs, PolicyArgs};
 
 /// Check toolspecs and pair each with its manifest (same name, version and tools; hosts on the egress allowlist).
 #[derive(Debug, clap::Args)]
@@ -16,14 +16,16 @@ use super::{render_report, OutputArgs};
 pub struct Args {
     /// A toolspecs directory, or one toolspec file.
     pub path: PathBuf,
-    /// The manifests directory to pair with (default: `manifests` beside the toolspecs directory).
+    /// The manifests directory to pair with (default: the registry checkout's manifests/).
     #[arg(long, value_name = "DIR")]
     pub manifests: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let linted = Registry::for_target(&a.path, Options::default()).lint_toolspecs(&a.path, a.manifests.as_deref())?;
+    let linted = Registry::for_target(&a.path, a.policy.options()?)?.lint_toolspecs(&a.path, a.manifests.as_deref())?;
     render_report(linted.report, &a.output, &[], &format!("lint-toolspecs OK: {} toolspec(s)", linted.toolspecs))
 }

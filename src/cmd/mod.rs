@@ -5,7 +5,9 @@
 //!
 //! Exit codes: 0 success, 1 the input failed a check (findings, bad signature), 2 usage or I/O
 //! error; decided in [`exit_code`] from the library's error. Results go to stdout, diagnostics
-//! and notes to stderr; a closed stdout pipe is not an error.
+//! and notes to stderr. A closed pipe on either is the end of that output, never an error and
+//! never a panic: every write to stdout goes through [`out`], every write to stderr through
+//! [`err_bytes`], and nothing uses `println!` or `eprintln!`.
 
 pub mod build_args;
 pub mod build_index;
@@ -23,16 +25,18 @@ pub mod resolve;
 pub mod sign;
 pub mod verify;
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use registryctl::diag::Report;
 use registryctl::registry::{DenylistChoice, Options};
-use registryctl::render::{self, Format};
+use registryctl::render::{self, escape, Format};
 use registryctl::schema::closed::ClosedSet;
 use registryctl::{fs, Error, Rejected, Result};
 
@@ -122,25 +126,76 @@ pub fn long_flags_from_go(args: impl Iterator<Item = OsString>) -> Vec<OsString>
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub fn out(text: &str) -> Result<()> {
-    match io::stdout().lock().write_all(text.as_bytes()) {
+    out_bytes(text.as_bytes())
+}
+
+/// [`out`] for bytes.
+pub fn out_bytes(bytes: &[u8]) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io(Path::new("stdout"), "cannot write", e)),
         _ => Ok(()),
     }
 }
 
-/// Writes `error: …` to stderr.
-pub fn error(message: &str) {
-    eprintln!("error: {message}");
+/// Set once stderr's reader has gone away: nothing more is written there.
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// The one writer to stderr. A closed pipe ends the output there; any other failure to write a
+/// diagnostic cannot be reported anywhere, so it is dropped too. Never panics.
+pub fn err_bytes(bytes: &[u8]) {
+    if STDERR_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stderr = io::stderr().lock();
+    if let Err(e) = stderr.write_all(bytes).and_then(|()| stderr.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            STDERR_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
-/// Writes a line to stderr.
+/// Writes `error: …` to stderr, its control characters escaped.
+pub fn error(message: &str) {
+    err_bytes(format!("error: {}\n", escape::controls(message)).as_bytes());
+}
+
+/// Writes a line to stderr, its control characters escaped.
 pub fn note(line: &str) {
-    eprintln!("{line}");
+    err_bytes(format!("{}\n", escape::controls(line)).as_bytes());
+}
+
+/// Reads a file the user named (see `registryctl::fs::read::read_input`); a finding about it
+/// (a link or special file inside a registry, a file over `limit`) is rendered and fails the run.
+pub fn input(path: &Path, what: &'static str, limit: usize) -> Result<Vec<u8>> {
+    match fs::read::read_input(path, what, limit)? {
+        Ok(bytes) => Ok(bytes),
+        Err(finding) => {
+            let shown = finding.file_name().to_string();
+            reject_finding(finding, &OutputArgs::human())?;
+            Err(Error::Usage(format!("{shown} cannot be read")))
+        }
+    }
+}
+
+/// [`input`] as UTF-8 text.
+pub fn input_text(path: &Path, what: &'static str, limit: usize) -> Result<String> {
+    String::from_utf8(input(path, what, limit)?).map_err(|_| Error::Usage(format!("{}: {what}: not UTF-8 text", path.display())))
+}
+
+/// A path for a message on stdout, its control characters escaped.
+pub fn shown(path: &str) -> String {
+    escape::controls(path).into_owned()
 }
 
 /// A clap value parser for a library closed set, from its `ALL` and `as_str`.
 pub fn closed_set<T: ClosedSet + Send + Sync>() -> impl TypedValueParser<Value = T> {
     PossibleValuesParser::new(T::ALL.iter().map(|v| v.as_str())).map(|s| T::from_wire(&s).expect("clap accepts only the set's values"))
+}
+
+/// The value parser for `--out`: `-` is standard output.
+pub fn out_path_parser() -> impl TypedValueParser<Value = OutPath> {
+    clap::builder::OsStringValueParser::new().map(OutPath::from)
 }
 
 fn format_parser() -> impl TypedValueParser<Value = Format> {
@@ -157,28 +212,121 @@ pub struct OutputArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// With --format github, annotate only findings in the files listed in FILE (one path per
+    /// line, relative to the registry root, as `git diff --name-only` prints them); the others are
+    /// printed as plain lines. Every finding still goes to $GITHUB_STEP_SUMMARY.
+    #[arg(long, value_name = "FILE")]
+    pub annotate_only: Option<PathBuf>,
 }
 
-/// Denylist options shared by lint, check and build-index.
+impl OutputArgs {
+    /// Human output, warnings allowed: for subcommands without output options.
+    pub fn human() -> OutputArgs {
+        OutputArgs { format: Format::Human, deny_warnings: false, annotate_only: None }
+    }
+
+    /// The files to annotate, when limited.
+    fn annotated_files(&self) -> Result<Option<BTreeSet<String>>> {
+        let Some(p) = &self.annotate_only else { return Ok(None) };
+        let text = input_text(p, "cannot read the list of files to annotate", 16 << 20)?;
+        let names = text.lines().map(|l| l.trim().trim_start_matches("./")).filter(|l| !l.is_empty()).map(str::to_string);
+        Ok(Some(names.collect()))
+    }
+}
+
+/// Where every policy input comes from.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// Take every policy input from this checkout instead of the checked one: the denylist,
+    /// policy/exceptions.yaml, images/<builder>/Dockerfile and catalog/no-public-api.txt (in CI,
+    /// the base branch's checkout, so a pull request is judged by the policy it would change).
+    #[arg(long, value_name = "DIR")]
+    pub policy_root: Option<PathBuf>,
+}
+
+impl PolicyArgs {
+    /// The registry options these flags choose.
+    pub fn options(&self) -> Result<Options> {
+        if let Some(p) = &self.policy_root {
+            if !fs::is_dir(p) {
+                return Err(Error::Usage(format!("--policy-root {}: not a directory", p.display())));
+            }
+            // A mistyped path must not quietly judge with no policy at all.
+            if !["manifests", "denylist", "policy", "images", "catalog"].iter().any(|d| fs::exists(&p.join(d))) {
+                let msg = format!(
+                    "--policy-root {}: not a registry checkout (no manifests/, denylist/, policy/, images/ or catalog/)",
+                    p.display()
+                );
+                return Err(Error::Usage(msg));
+            }
+        }
+        Ok(Options { policy_root: self.policy_root.clone(), ..Options::default() })
+    }
+}
+
+/// Denylist and policy options shared by the subcommands that lint manifests.
 #[derive(Debug, Clone, Args)]
 pub struct DenylistArgs {
-    /// Denylist of exfiltration domains (default: the registry's denylist/exfil-domains.txt).
+    /// Denylist of exfiltration domains (default: the policy root's denylist/exfil-domains.txt).
     #[arg(long, value_name = "FILE", conflicts_with = "no_denylist")]
     pub denylist: Option<PathBuf>,
     /// Check only the built-in reserved names, no denylist file.
     #[arg(long)]
     pub no_denylist: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 impl DenylistArgs {
     /// The registry options these flags choose.
-    pub fn options(&self) -> Options {
+    pub fn options(&self) -> Result<Options> {
         let denylist = match (&self.denylist, self.no_denylist) {
             (Some(p), _) => DenylistChoice::File(p.clone()),
             (None, true) => DenylistChoice::None,
             (None, false) => DenylistChoice::PolicyRoot,
         };
-        Options { denylist, ..Options::default() }
+        Ok(Options { denylist, ..self.policy.options()? })
+    }
+}
+
+/// An output file, or `-` for standard output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutPath {
+    /// Standard output.
+    Stdout,
+    /// A file: see `registryctl::fs::write` for what is written where.
+    File(PathBuf),
+}
+
+impl From<OsString> for OutPath {
+    fn from(s: OsString) -> OutPath {
+        if s == "-" {
+            OutPath::Stdout
+        } else {
+            OutPath::File(PathBuf::from(s))
+        }
+    }
+}
+
+impl OutPath {
+    /// How messages name it.
+    pub fn shown(&self) -> String {
+        match self {
+            OutPath::Stdout => "standard output".into(),
+            OutPath::File(p) => shown(&p.display().to_string()),
+        }
+    }
+
+    /// Writes a public artifact here.
+    pub fn write(&self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+        match self {
+            OutPath::Stdout => {
+                let mut buf = Vec::new();
+                write(&mut buf).map_err(|e| Error::io(Path::new("stdout"), "cannot write", e))?;
+                out_bytes(&buf)
+            }
+            OutPath::File(p) => fs::write_atomic_with(p, None, fs::Overwrite::Replace, write),
+        }
     }
 }
 
@@ -192,13 +340,15 @@ pub fn render_report(mut report: Report, output: &OutputArgs, notes: &[String], 
             note(&format!("note: {n}"));
         }
     }
+    let annotate_only = output.annotated_files()?;
     if !report.diagnostics.is_empty() || output.format.is_document() {
         let color = human && std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal();
-        let bytes = render::render_report(output.format, &report, color);
+        let options = render::Options { color, annotate_only: annotate_only.as_ref() };
+        let bytes = render::render_report_with(output.format, &report, &options);
         if human {
-            let _ = io::stderr().lock().write_all(&bytes);
+            err_bytes(&bytes);
         } else {
-            out(&String::from_utf8_lossy(&bytes))?;
+            out_bytes(&bytes)?;
         }
     }
     if output.format == Format::Github {
@@ -212,10 +362,15 @@ pub fn render_report(mut report: Report, output: &OutputArgs, notes: &[String], 
     if report.warnings() > 0 && human {
         note(&format!("warning: {}", report.counts()));
     }
-    if matches!(output.format, Format::Human | Format::Github) {
+    if matches!(output.format, Format::Human | Format::Github) && !ok_line.is_empty() {
         out(&format!("{ok_line}\n"))?;
     }
     Ok(())
+}
+
+/// Renders one finding about a file the run could not use (a link, a special file) and fails.
+pub fn reject_finding(finding: registryctl::diag::Diagnostic, output: &OutputArgs) -> Result<()> {
+    render_report(Report::from_diagnostics(vec![finding]), output, &[], "")
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
+use registryctl::registry::{Options, Registry};
 use registryctl::schema::closed::{Builder, Tier};
-use registryctl::{scaffold, Result};
+use registryctl::Result;
 
-use super::{closed_set, note, out};
+use super::{closed_set, note, out, reject_finding, shown, OutputArgs};
 
 /// Scaffold manifests/<name>/0.1.0.yaml (and toolspecs/<name>/0.1.0.yaml for toolpack) with the placeholder digest.
 ///
@@ -25,16 +26,20 @@ pub struct Args {
     /// The security tier.
     #[arg(long, value_parser = closed_set::<Tier>(), default_value = "sealed")]
     pub tier: Tier,
-    /// The registry root.
+    /// The registry checkout, or any path inside it (its root is found from the real path);
+    /// outside any checkout, the directory that becomes one.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let files = scaffold::create(&a.root, &a.name, a.builder, a.tier)?;
+    let files = match Registry::for_target(&a.root, Options::default())?.new_server(&a.name, a.builder, a.tier)? {
+        Ok(files) => files,
+        Err(finding) => return reject_finding(finding, &OutputArgs::human()),
+    };
     for path in &files {
-        out(&format!("created {}\n", path.display()))?;
+        out(&format!("created {}\n", shown(path)))?;
     }
-    note(&format!("next: fill in every TODO value, then run `registryctl lint {}`", files[0].display()));
+    note(&format!("next: fill in every TODO value, then run `registryctl lint {}`", files[0]));
     Ok(())
 }

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
+use registryctl::fs::read::MAX_INDEX_BYTES;
 use registryctl::index::{self, IndexError};
-use registryctl::{fs, Error, Rejected, Result};
+use registryctl::{Error, Rejected, Result};
 
-use super::out;
+use super::{input, out};
 
 /// Resolve a ref as the gateway does: `name` (latest), `name@version`, or `sha256:<digest>`; prints name@version.
 #[derive(Debug, clap::Args)]
@@ -23,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let bytes = fs::read_bytes(&a.index, "cannot read")?;
+    let bytes = input(&a.index, "cannot read", MAX_INDEX_BYTES)?;
     let idx = index::parse(&bytes).map_err(|e| match e {
         IndexError::NotAnIndex(why) => Error::Usage(format!("{}: not an index: {why}", a.index.display())),
         other => Error::Index(other),

@@ -3,13 +3,13 @@
 
 use std::path::PathBuf;
 
-use registryctl::fs::{self, Overwrite};
+use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
 use registryctl::index;
 use registryctl::sign::SecretKey;
 use registryctl::{Error, Rejected, Result};
 use zeroize::Zeroizing;
 
-use super::out;
+use super::{input, input_text, note, out, out_path_parser, shown, OutPath};
 
 /// The environment variable holding the signing key (128 hex: seed then public key).
 pub const KEY_ENV: &str = "GIG_SIGNING_KEY";
@@ -26,9 +26,10 @@ pub struct Args {
     /// The index to sign.
     #[arg(long = "in", default_value = "index.json", value_name = "FILE")]
     pub input: PathBuf,
-    /// Where to write the signature (through a temporary file and a rename).
-    #[arg(long, default_value = "index.json.sig", value_name = "FILE")]
-    pub out: PathBuf,
+    /// Where to write the signature: `-` is standard output; a link's target is written; a FIFO
+    /// or device in place; a file through a temporary file and a rename.
+    #[arg(long, default_value = "index.json.sig", value_name = "FILE", value_parser = out_path_parser())]
+    pub out: OutPath,
     /// Read the key from this file instead of GIG_SIGNING_KEY.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
@@ -36,7 +37,7 @@ pub struct Args {
 
 fn load_key(a: &Args) -> Result<SecretKey> {
     let text = match &a.key_file {
-        Some(p) => Zeroizing::new(fs::read_to_string(p, "cannot read the key file")?),
+        Some(p) => Zeroizing::new(input_text(p, "cannot read the key file", MAX_KEY_BYTES)?),
         None => {
             Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Error::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?)
         }
@@ -46,8 +47,14 @@ fn load_key(a: &Args) -> Result<SecretKey> {
 
 pub fn run(a: &Args) -> Result<()> {
     let key = load_key(a)?;
-    let bytes = fs::read_bytes(&a.input, "cannot read")?;
+    let bytes = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
     index::validate_bytes(&bytes).map_err(|source| Rejected::Index { file: a.input.clone(), source })?;
-    fs::write_atomic(&a.out, key.sign(&bytes).as_bytes(), None, Overwrite::Replace)?;
-    out(&format!("signed {} for public key {}\n", a.input.display(), key.public().to_hex()))
+    a.out.write(|w| w.write_all(key.sign(&bytes).as_bytes()))?;
+    let line = format!("signed {} for public key {}", shown(&a.input.display().to_string()), key.public().to_hex());
+    // With the signature on standard output, the summary goes to stderr.
+    if a.out == OutPath::Stdout {
+        note(&line);
+        return Ok(());
+    }
+    out(&format!("{line}\n"))
 }

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use registryctl::fs;
+use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
 use registryctl::sign::PublicKey;
 use registryctl::{Error, Rejected, Result};
 
-use super::out;
+use super::{input, input_text, out};
 
 /// Verify index.json.sig over index.json's exact bytes (strict Ed25519), as the gateway does.
 #[derive(Debug, clap::Args)]
@@ -32,12 +32,12 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<()> {
     let key_text = match (&a.public, &a.pub_file) {
         (Some(k), _) => k.clone(),
-        (None, Some(p)) => fs::read_to_string(p, "cannot read the public key")?,
+        (None, Some(p)) => input_text(p, "cannot read the public key", MAX_KEY_BYTES)?,
         (None, None) => return Err(Error::Usage("pass --pub HEX or --pub-file FILE".into())),
     };
     let key = PublicKey::from_hex(&key_text)?;
-    let data = fs::read_bytes(&a.input, "cannot read")?;
-    let sig = fs::read_bytes(&a.sig, "cannot read")?;
+    let data = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
+    let sig = input(&a.sig, "cannot read", MAX_KEY_BYTES)?;
     key.verify_file(&data, &sig).map_err(|source| Rejected::Signature { file: a.sig.clone(), source })?;
     out("signature OK\n")
 }

@@ -1,21 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `--format github`: workflow commands GitHub turns into pull-request annotations, and the
 //! full list as Markdown for `$GITHUB_STEP_SUMMARY` (annotations stop at ten per step).
+//!
+//! With a list of the files a pull request changes, only findings in those files become inline
+//! annotations; the others are printed as plain log lines, and all are in the step summary.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use super::escape::controls;
 use super::Render;
 use crate::diag::{Diagnostic, Report, Severity};
 
-/// Writes one `::error` or `::warning` line per diagnostic.
+/// Writes one `::error` or `::warning` line per diagnostic (or a plain line, for a file outside
+/// `annotate_only`).
 #[derive(Default)]
-pub(super) struct Github {
+pub(super) struct Github<'r> {
     out: String,
+    annotate_only: Option<&'r BTreeSet<String>>,
 }
 
-/// Escapes workflow-command data (`%`, CR, LF) and, for properties, also `:` and `,`.
+impl<'r> Github<'r> {
+    pub(super) fn new(annotate_only: Option<&'r BTreeSet<String>>) -> Github<'r> {
+        Github { out: String::new(), annotate_only }
+    }
+}
+
+/// Escapes workflow-command data (control characters, then `%`, CR, LF) and, for properties,
+/// also `:` and `,`.
 fn escape(s: &str, property: bool) -> String {
-    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let s = controls(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     if property {
         s.replace(':', "%3A").replace(',', "%2C")
     } else {
@@ -23,12 +37,25 @@ fn escape(s: &str, property: bool) -> String {
     }
 }
 
-impl<'r> Render<'r> for Github {
+impl<'r> Render<'r> for Github<'r> {
     fn report(&mut self, d: &'r Diagnostic) {
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        if self.annotate_only.is_some_and(|files| !files.contains(d.file_name())) {
+            let _ = writeln!(
+                self.out,
+                "{level}[{}]: {}:{}:{}: {} (help: {})",
+                d.rule.id(),
+                controls(d.file_name()),
+                d.line(),
+                d.column(),
+                controls(&d.message),
+                controls(&d.help)
+            );
+            return;
+        }
         let (end_line, end_col) = d.end();
         let _ = writeln!(
             self.out,
@@ -54,7 +81,7 @@ pub fn step_summary(report: &Report) -> String {
     }
     out.push_str("| severity | file | line | rule | field | message |\n|---|---|---:|---|---|---|\n");
     for d in &report.diagnostics {
-        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let cell = |s: &str| controls(s).replace('|', "\\|");
         let _ = writeln!(
             out,
             "| {} | {} | {} | `{}` | {} | {} |",

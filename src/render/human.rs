@@ -8,16 +8,18 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
+use super::escape::{controls, Excerpt};
 use super::Render;
 use crate::diag::{Diagnostic, Severity};
 
 /// Lines longer than this are not excerpted.
 const MAX_EXCERPT_LINE: usize = 240;
 
-/// Renders into a buffer, colour or not.
+/// Renders into a buffer, colour or not. File names and excerpts are escaped
+/// ([`super::escape`]) before codespan sees them; carets are mapped into the escaped text.
 pub(super) struct Human<'r> {
-    files: SimpleFiles<&'r str, &'r str>,
-    ids: HashMap<&'r str, usize>,
+    files: SimpleFiles<String, String>,
+    ids: HashMap<&'r str, (usize, Excerpt)>,
     sources: &'r HashMap<String, String>,
     buf: Buffer,
     config: term::Config,
@@ -26,7 +28,13 @@ pub(super) struct Human<'r> {
 impl<'r> Human<'r> {
     pub(super) fn new(sources: &'r HashMap<String, String>, color: bool) -> Human<'r> {
         let mut files = SimpleFiles::new();
-        let ids = sources.iter().map(|(name, text)| (name.as_str(), files.add(name.as_str(), text.as_str()))).collect();
+        let ids = sources
+            .iter()
+            .map(|(name, text)| {
+                let excerpt = Excerpt::new(text);
+                (name.as_str(), (files.add(controls(name).into_owned(), excerpt.text.clone()), excerpt))
+            })
+            .collect();
         let buf = if color { Buffer::ansi() } else { Buffer::no_color() };
         Human { files, ids, sources, buf, config: term::Config::default() }
     }
@@ -57,27 +65,31 @@ impl<'r> Render<'r> for Human<'r> {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         };
-        let mut cs = base.with_code(d.rule.id()).with_message(&d.message);
+        let mut cs = base.with_code(d.rule.id()).with_message(controls(&d.message));
         let file = d.file_name();
+        let field = controls(&d.field.to_string()).into_owned();
         let excerpt = match (self.ids.get(file), self.sources.get(file), d.span) {
-            (Some(&id), Some(text), Some(_)) if excerpt_fits(text, d) => Some((id, text)),
+            (Some((id, escaped)), Some(text), Some(_)) if excerpt_fits(text, d) => Some((*id, escaped, text)),
             _ => None,
         };
         match excerpt {
-            Some((id, text)) => {
-                let label = if d.field.is_root() { String::new() } else { format!("in `{}`", d.field) };
-                cs = cs.with_labels(vec![Label::primary(id, label_range(text, d)).with_message(label)]);
+            Some((id, escaped, text)) => {
+                let label = if d.field.is_root() { String::new() } else { format!("in `{field}`") };
+                let range = label_range(text, d);
+                let range = escaped.offset(range.start)..escaped.offset(range.end);
+                cs = cs.with_labels(vec![Label::primary(id, range).with_message(label)]);
             }
             None => {
+                let file = controls(file);
                 let at = match d.span {
                     Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
-                    None => file.to_string(),
+                    None => file.into_owned(),
                 };
-                let at = if d.field.is_root() { at } else { format!("{at} (`{}`)", d.field) };
+                let at = if d.field.is_root() { at } else { format!("{at} (`{field}`)") };
                 cs = cs.with_notes(vec![format!("in {at}")]);
             }
         }
-        cs = cs.with_notes(vec![format!("help: {}", d.help)]);
+        cs = cs.with_notes(vec![format!("help: {}", controls(&d.help))]);
         // Rendering into memory fails only on a span outside its file, which label_range prevents.
         let _ = term::emit(&mut self.buf, &self.config, &self.files, &cs);
     }

@@ -4,12 +4,15 @@
 //! A new format is a new file here with a type implementing [`Render`], a variant of [`Format`],
 //! and an arm in [`renderer`].
 
+pub mod escape;
 mod github;
 mod human;
 mod json;
 mod sarif;
 
 pub use github::step_summary;
+
+use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostic, Report};
 
@@ -64,11 +67,26 @@ pub trait Render<'r> {
     fn finish(self: Box<Self>) -> Vec<u8>;
 }
 
+/// How to render, beyond the format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Colour (the human format, on a terminal).
+    pub color: bool,
+    /// The github format annotates findings in these files only (the files a pull request
+    /// changes); the others are printed as plain lines.
+    pub annotate_only: Option<&'a BTreeSet<String>>,
+}
+
 /// The renderer for a format; `sources` (file name to text) feed excerpts.
 pub fn renderer<'r>(format: Format, report: &'r Report, color: bool) -> Box<dyn Render<'r> + 'r> {
+    renderer_with(format, report, &Options { color, annotate_only: None })
+}
+
+/// [`renderer`] with every option.
+pub fn renderer_with<'r>(format: Format, report: &'r Report, options: &Options<'r>) -> Box<dyn Render<'r> + 'r> {
     match format {
-        Format::Human => Box::new(human::Human::new(&report.sources, color)),
-        Format::Github => Box::new(github::Github::default()),
+        Format::Human => Box::new(human::Human::new(&report.sources, options.color)),
+        Format::Github => Box::new(github::Github::new(options.annotate_only)),
         Format::Json => Box::new(json::Json::default()),
         Format::Sarif => Box::new(sarif::Sarif::default()),
     }
@@ -76,7 +94,12 @@ pub fn renderer<'r>(format: Format, report: &'r Report, color: bool) -> Box<dyn 
 
 /// Renders every diagnostic of a report in one format.
 pub fn render_report(format: Format, report: &Report, color: bool) -> Vec<u8> {
-    let mut r = renderer(format, report, color);
+    render_report_with(format, report, &Options { color, annotate_only: None })
+}
+
+/// [`render_report`] with every option.
+pub fn render_report_with<'r>(format: Format, report: &'r Report, options: &Options<'r>) -> Vec<u8> {
+    let mut r = renderer_with(format, report, options);
     for d in &report.diagnostics {
         r.report(d);
     }
