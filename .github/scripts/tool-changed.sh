@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Did a pull request change what judges it? Compares the base and PR checkouts
-# for registryctl's code (src/, Cargo.toml, Cargo.lock, rust-toolchain.toml) and
-# the denylist/.
+# for registryctl's code (src/, Cargo.toml, Cargo.lock, rust-toolchain.toml, and
+# policy/data/, the public-suffix list compiled into it) and the denylist/.
 # Usage: tool-changed.sh BASE_DIR PR_DIR
 # Prints changed=true|false and appends it to $GITHUB_OUTPUT when set.
 set -euo pipefail
@@ -10,7 +10,7 @@ base="${1:?usage: tool-changed.sh BASE_DIR PR_DIR}"
 pr="${2:?usage: tool-changed.sh BASE_DIR PR_DIR}"
 
 changed=false
-for path in src denylist Cargo.toml Cargo.lock rust-toolchain.toml; do
+for path in src policy/data denylist Cargo.toml Cargo.lock rust-toolchain.toml; do
   if [[ ! -e "$base/$path" && ! -e "$pr/$path" ]]; then
     continue
   fi

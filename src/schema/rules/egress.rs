@@ -12,6 +12,7 @@ use crate::catalog::name_list;
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
 use crate::schema::closed::Tier;
+use crate::schema::public_suffix;
 use crate::schema::Manifest;
 
 /// Hosts whose DNS answers any name with any address (`10.0.0.1.nip.io`), so a name under them
@@ -159,7 +160,7 @@ pub fn within(name: &str, base: &str) -> bool {
 
 /// Whether a wildcard's suffix is itself a public suffix (ICANN or private section).
 pub fn is_public_suffix(suffix: &str) -> bool {
-    psl::suffix(suffix.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == suffix.as_bytes())
+    public_suffix::builtin().is_public_suffix(suffix)
 }
 
 /// The built-in reserved or wildcard-DNS name an entry falls under, if any.
