@@ -10,8 +10,9 @@
 //! sections between `===BEGIN … DOMAINS===` markers. Rules in Unicode are converted to their
 //! ASCII (`xn--`) form, which is how hosts are written here.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The list as committed, compiled into the binary.
 pub const DATA: &str = include_str!("../../policy/data/public_suffix_list.dat");
@@ -25,20 +26,25 @@ pub enum Section {
     Private,
 }
 
+/// A name as the list holds it: borrowed from the list's text when it is already ASCII
+/// lowercase (nearly all are, so parsing allocates little), owned when converted.
+type Name = Cow<'static, str>;
+
 /// A parsed public-suffix list.
 #[derive(Debug, Clone, Default)]
 pub struct SuffixList {
     /// The `// VERSION:` line's value, when the file has one.
     version: Option<String>,
     /// Plain rules: the name is a public suffix.
-    plain: HashMap<String, Section>,
+    plain: HashMap<Name, Section>,
     /// `*.base` rules, by base: every name one label under the base is a public suffix.
-    wildcard: HashMap<String, Section>,
+    wildcard: HashMap<Name, Section>,
     /// `!name` rules: not a public suffix despite a wildcard.
-    exception: HashSet<String>,
+    exception: HashSet<Name>,
     /// Every plain rule and every wildcard base, and all their parent domains: the names with a
     /// public suffix at or below them (for the wildcard-coverage question without a scan).
-    above: HashSet<String>,
+    /// Built on the first such question: a run without wildcards never pays for it.
+    above: OnceLock<HashSet<Name>>,
 }
 
 static BUILTIN: LazyLock<SuffixList> = LazyLock::new(|| SuffixList::parse(DATA));
@@ -66,7 +72,7 @@ fn at_or_below(name: &str, base: &str) -> bool {
 impl SuffixList {
     /// Parses the publicsuffix.org format. Lines it cannot read as a rule are skipped, as the
     /// format's reference algorithm does.
-    pub fn parse(text: &str) -> SuffixList {
+    pub fn parse(text: &'static str) -> SuffixList {
         let mut list = SuffixList::default();
         let mut section = None;
         for line in text.lines() {
@@ -87,19 +93,38 @@ impl SuffixList {
             let (Some(section), Some(rule)) = (section, line.split_whitespace().next()) else { continue };
             list.add(rule, section);
         }
-        for name in list.plain.keys().chain(list.wildcard.keys()) {
-            list.above.extend(self_and_parents(name).map(str::to_string));
-        }
         list
     }
 
-    fn add(&mut self, rule: &str, section: Section) {
+    /// The names with a public suffix at or below them (see the field).
+    fn above(&self) -> &HashSet<Name> {
+        self.above.get_or_init(|| {
+            let mut above = HashSet::with_capacity(self.plain.len() * 2);
+            for name in self.plain.keys().chain(self.wildcard.keys()) {
+                match name {
+                    Cow::Borrowed(n) => above.extend(self_and_parents(n).map(Cow::Borrowed)),
+                    Cow::Owned(n) => above.extend(self_and_parents(n).map(|p| Cow::Owned(p.to_string()))),
+                }
+            }
+            above
+        })
+    }
+
+    fn add(&mut self, rule: &'static str, section: Section) {
         let (kind, name) = match (rule.strip_prefix("!"), rule.strip_prefix("*.")) {
             (Some(name), _) => (Kind::Exception, name),
             (None, Some(base)) => (Kind::Wildcard, base),
             (None, None) => (Kind::Plain, rule),
         };
-        let Some(name) = to_ascii(name) else { return };
+        let plain = |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+        let name: Name = if name.split('.').all(plain) {
+            Cow::Borrowed(name)
+        } else {
+            match to_ascii(name) {
+                Some(n) => Cow::Owned(n),
+                None => return,
+            }
+        };
         match kind {
             Kind::Exception => {
                 self.exception.insert(name);
@@ -153,14 +178,14 @@ impl SuffixList {
     /// Whether any public suffix, of either section, is `name` itself or lies below it: then a
     /// wildcard `*.name` reaches hosts that strangers can register.
     pub fn has_suffix_at_or_below(&self, name: &str) -> bool {
-        self.above.contains(name) || self.is_public_suffix(name)
+        self.above().contains(name) || self.is_public_suffix(name)
     }
 
     /// The public suffixes at or below `name`, as the list writes their rules (`s3.amazonaws.com`,
     /// `*.compute.amazonaws.com`), sorted; `name` itself first when it is one. For messages: it
     /// scans the whole list.
     pub fn suffixes_at_or_below(&self, name: &str) -> Vec<String> {
-        let mut found: Vec<String> = self.plain.keys().filter(|r| at_or_below(r, name)).cloned().collect();
+        let mut found: Vec<String> = self.plain.keys().filter(|r| at_or_below(r, name)).map(|r| r.to_string()).collect();
         found.extend(self.wildcard.keys().filter(|b| at_or_below(b, name)).map(|b| format!("*.{b}")));
         found.sort_by(|a, b| (a.split('.').count(), a).cmp(&(b.split('.').count(), b)));
         if !self.plain.contains_key(name) && self.is_public_suffix(name) {
