@@ -30,9 +30,12 @@ pub fn tool_names(m: &Manifest, out: &mut Vec<Diagnostic>) {
         }
         let wire = wire_name(&m.name, &t.name);
         if wire.len() > MAX_WIRE_NAME {
-            let room = MAX_WIRE_NAME - m.name.len() - 1;
+            let fix = match MAX_WIRE_NAME.saturating_sub(m.name.len() + 1) {
+                0 => format!("the server name alone has {} characters: shorten it", m.name.len()),
+                room => format!("shorten the tool name to {room} or fewer"),
+            };
             let msg = format!(
-                "tool `{}` is `{wire}` on the wire, {} characters; MCP clients accept at most {MAX_WIRE_NAME}: shorten the tool name to {room} or fewer",
+                "tool `{}` is `{wire}` on the wire, {} characters; MCP clients accept at most {MAX_WIRE_NAME}: {fix}",
                 t.name,
                 wire.len()
             );
@@ -76,6 +79,14 @@ mod tests {
         assert_eq!(out[0].rule, Rule::ToolWireName);
         assert_eq!(out[0].field.to_string(), "tools[1].name");
         assert!(out[0].message.contains("65 characters") && out[0].message.contains("38 or fewer"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn a_server_name_with_no_room_left() {
+        let mut out = Vec::new();
+        tool_names(&manifest(&"a".repeat(70), &["t"]), &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("the server name alone has 70 characters"), "{}", out[0].message);
     }
 
     #[test]
