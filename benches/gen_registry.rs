@@ -7,8 +7,8 @@
 //!
 //! Writes OUTDIR/manifests/<name>/<version>.yaml and OUTDIR/toolspecs/<name>/<version>.yaml for
 //! N servers named svc-00000 …; one server in ten has three versions (0.1.0, 0.2.0, 1.0.0), the
-//! rest one. A manifest is about 1 KB (5-10 tools, 1-3 egress hosts, an oauth2 or api_key
-//! credential); a toolspec about 2 KB (the same tools with parameters and 8+ word descriptions).
+//! rest one. A manifest is about 1 KB (5-10 tools, 1-2 egress hosts, each one a base URL uses,
+//! an oauth2 or api_key credential); a toolspec about 2 KB (the same tools with parameters and 8+ word descriptions).
 //! No images/, denylist/, policy/, CATALOG.md or schemas/ are written, so `check` skips those.
 //!
 //! Deterministic: each server draws from its own generator seeded with (seed, index), so the
@@ -128,13 +128,6 @@ fn server(index: usize, seed: &str, version: &str) -> (String, String, String) {
     let name = format!("svc-{index:05}");
     let domain = format!("{name}.example-corp.com");
     let n_egress = rng.range(1, 3);
-    let mut egress = vec![format!("api.{domain}")];
-    if n_egress >= 2 {
-        egress.push(format!("\"*.files.{domain}\""));
-    }
-    if n_egress >= 3 {
-        egress.push(format!("auth.{domain}"));
-    }
     let mut tools: Vec<Tool> = Vec::new();
     let want = rng.range(5, 10);
     while tools.len() < want {
@@ -146,6 +139,12 @@ fn server(index: usize, seed: &str, version: &str) -> (String, String, String) {
     }
     if !tools.iter().any(|t| t.read) {
         tools[0] = Tool { verb: "list", noun: tools[0].noun, method: "GET", read: true };
+    }
+    // Only hosts a base URL uses (egress-unused): the file tools' host when there are any.
+    let files_host = n_egress >= 2 && tools.iter().any(|t| matches!(t.noun, "files" | "documents" | "reports"));
+    let mut egress = vec![format!("api.{domain}")];
+    if files_host {
+        egress.push(format!("\"*.files.{domain}\""));
     }
 
     let oauth = rng.chance(60);

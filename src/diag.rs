@@ -48,13 +48,17 @@ pub struct RuleInfo {
     pub bad: &'static str,
     /// A passing example.
     pub good: &'static str,
+    /// More than a line of help needs: a grammar, the behaviour a rule mirrors. Printed by
+    /// `explain` and docs/rules.md after the help; empty for most rules.
+    pub details: &'static str,
 }
 
 impl RuleInfo {
     /// The rule as Markdown: the text of its section in docs/rules.md and of `explain`.
     pub fn markdown(&self) -> String {
+        let details = if self.details.is_empty() { String::new() } else { format!("{}\n\n", self.details) };
         format!(
-            "## `{}`\n\n{} (default severity: {})\n\nAllowed: {}\n\nFails:\n\n```yaml\n{}\n```\n\nPasses:\n\n```yaml\n{}\n```\n",
+            "## `{}`\n\n{} (default severity: {})\n\nAllowed: {}\n\n{details}Fails:\n\n```yaml\n{}\n```\n\nPasses:\n\n```yaml\n{}\n```\n",
             self.id,
             self.summary,
             self.severity.as_str(),
@@ -76,7 +80,7 @@ pub fn rules_markdown() -> String {
 }
 
 macro_rules! rules {
-    ($( $variant:ident => $id:literal, $sev:ident, $summary:literal, $help:literal, bad: $bad:literal, good: $good:literal; )*) => {
+    ($( $variant:ident => $id:literal, $sev:ident, $summary:literal, $help:literal, bad: $bad:literal, good: $good:literal $(, details: $details:literal)?; )*) => {
         /// Every rule registryctl checks, by stable kebab-case id.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule { $( #[doc = concat!("`", $id, "` (its documentation: [`Rule::info`])")] $variant, )* }
@@ -88,7 +92,10 @@ macro_rules! rules {
             /// The rule's documentation.
             pub fn info(self) -> &'static RuleInfo {
                 match self {
-                    $( Rule::$variant => &RuleInfo { id: $id, severity: Severity::$sev, summary: $summary, help: $help, bad: $bad, good: $good }, )*
+                    $( Rule::$variant => &RuleInfo {
+                        id: $id, severity: Severity::$sev, summary: $summary, help: $help, bad: $bad, good: $good,
+                        details: concat!("" $(, $details)?),
+                    }, )*
                 }
             }
         }
@@ -205,6 +212,13 @@ rules! {
         "version must match ^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$",
         bad: "version: v1.02", good: "version: 1.2.0";
 
+    // ==== tool names on the wire (src/schema/rules/wire.rs) ====
+    ToolWireName => "tool-wire-name", Error,
+        "A tool's name on the wire, <server>_<tool>, is longer than 64 characters.",
+        "keep the server name, `_` and the tool name within 64 characters: shorten the tool name",
+        bad: "name: acme-enterprise-analytics\ntools:\n  - name: list_all_scheduled_report_deliveries_for_workspace", good: "name: acme-enterprise-analytics\ntools:\n  - name: list_report_deliveries",
+        details: "The gateway exposes each tool as `<server>_<tool>` (gigmcp/gigmcp `internal/gateway/gateway.go`, `New`: `b.Name + \"_\" + upstream`), and refuses a server name with `_`, the separator; `name-format` keeps `_` out of server names, so the wire name splits back at its first `_`. MCP clients commonly cap tool names at 64 characters of `[A-Za-z0-9_-]`: Anthropic's Messages API requires tool names to match `^[a-zA-Z0-9_-]{1,64}$`, and OpenAI's function calling allows a-z, A-Z, 0-9, `_` and `-`, at most 64 characters. A longer wire name is refused by such clients, or the tool is dropped.";
+
     // ==== source and image (src/schema/rules/source.rs; builder values: src/schema/closed.rs) ====
     SourceRepo => "source-repo", Error,
         "source.repo is missing or not host/path.",
@@ -255,9 +269,11 @@ rules! {
         "a wildcard is `*.` followed by a suffix of at least two labels; no other `*`",
         bad: "egress: [\"*.com\", \"api.*.acme.com\"]", good: "egress: [\"*.api.acme.com\"]";
     EgressPublicSuffix => "egress-wildcard-public-suffix", Error,
-        "A wildcard whose suffix is a public suffix: anyone can register a name under it and receive the credential.",
+        "A wildcard whose suffix is a public suffix, or has one below it (either section of the list): anyone can register a name there and receive the credential.",
         "list the exact host, or add a reviewed, dated entry to policy/exceptions.yaml for a per-tenant service",
-        bad: "egress: [\"*.myshopify.com\"]   # no exception", good: "egress: [acme-store.myshopify.com]";
+        bad: "egress: [\"*.myshopify.com\", \"*.amazonaws.com\"]   # s3.amazonaws.com and hundreds more are public suffixes below amazonaws.com",
+        good: "egress: [acme-store.myshopify.com, dynamodb.us-east-1.amazonaws.com]",
+        details: "A wildcard is read at any depth here (`*.amazonaws.com` covers `bucket.s3.amazonaws.com`), whatever the gateway's proxy matches today, so the rule stays safe if that matching widens. It is refused when its suffix is a public suffix (`*.myshopify.com`) or when any rule of the public-suffix list, ICANN or private section, lies below the suffix (`*.amazonaws.com`: `s3.amazonaws.com`, `*.compute.amazonaws.com`, …; `*.co.uk`). The list is `policy/data/public_suffix_list.dat`, compiled into registryctl; the README says where it comes from and how it is refreshed. A reviewed exception names the server and the exact entry.";
     EgressDenylisted => "egress-denylisted", Error,
         "An egress entry reaches a request-capture, paste, file-drop, tunnel or internal domain on the denylist.",
         "credentials must never be sent to such hosts; remove the entry",
@@ -274,6 +290,11 @@ rules! {
         "A sealed-tier manifest has credentials but no egress host to inject them for.",
         "list the hosts the credential is for, or remove the credential",
         bad: "tier: sealed\ncredentials: [...]\nentitlements: {}", good: "tier: sealed\ncredentials: [...]\nentitlements: {egress: [api.acme.com]}";
+    EgressInternalName => "egress-internal-name", Error,
+        "An egress host or wildcard suffix does not end in a public top-level domain (a suffix of the public-suffix list's ICANN section), so only a cluster's or a company's own DNS answers it.",
+        "use the service's public API host; a name such as kubernetes.default.svc, vault.service.consul or git.corp reaches internal services from inside a pod or a corporate network",
+        bad: "egress: [kubernetes.default.svc, \"*.service.consul\"]", good: "egress: [api.acme.com]",
+        details: "Inside a Kubernetes pod (search domains, `ndots:5`) or next to Consul DNS, names under `svc`, `consul`, `cluster.local`-style search domains or a private TLD such as `corp` resolve to internal services, and a sealed server's credential would go with the request. Only names ending in a suffix of the ICANN section of the public-suffix list (`policy/data/public_suffix_list.dat`) are names anyone can look up in public DNS. Reserved names (`local`, `internal`, …) are reported as `egress-reserved` instead. The same test applies to every toolspec baseUrl host (`toolspec-base-url`).";
 
     // ==== credentials (src/schema/rules/credentials.rs) ====
     CredentialId => "credential-id", Error,
@@ -341,9 +362,10 @@ rules! {
 
     // ==== toolspec (src/schema/rules/toolspec.rs; method, encoding, in, type: src/schema/closed.rs) ====
     ToolspecBaseUrl => "toolspec-base-url", Error,
-        "A baseUrl is not exactly https://<host>.",
-        "write https:// and a host only: no port, path, query, fragment or userinfo; put version prefixes in each tool's path",
-        bad: "baseUrl: https://api.acme.com/v2/", good: "baseUrl: https://api.acme.com";
+        "A baseUrl is not exactly https://<host> with a public host name.",
+        "write https:// and a host only: no userinfo, port, path (not even a trailing /), query, fragment or trailing dot; put version prefixes in each tool's path",
+        bad: "baseUrl: https://api.acme.com/v2/", good: "baseUrl: https://api.acme.com",
+        details: "The grammar of `baseUrl` (the toolspec's and each tool's): `\"https://\" host`, nothing before or after. The scheme is `https://` in lowercase. The host is written as an egress host is (`egress-host`: lowercase letters, digits and inner hyphens, at least two labels, no trailing dot, no IP address), ends in a public top-level domain (a suffix of the public-suffix list's ICANN section, as `egress-internal-name` requires), is not a wildcard-DNS, rebinding or reserved name (`egress-reserved`), and must be reached by the manifest's egress (`pairing-egress`). No userinfo (`user@host` is read as a host by some parsers and as credentials by others), no port, no path (the engine appends each tool's `path`; a base path would let two parsers disagree on where it ends), no query or fragment.";
     ToolspecAuth => "toolspec-auth", Error,
         "An auth block without a header or without {token} in its format.",
         "auth: {header: Authorization, format: \"Bearer {token}\"}",
@@ -357,9 +379,10 @@ rules! {
         "one of GET, POST, PUT, PATCH, DELETE (uppercase)",
         bad: "method: get", good: "method: GET";
     ToolspecPath => "toolspec-path", Error,
-        "A tool's path is missing, relative or malformed.",
-        "an absolute path such as /v1/items/{item_id}, without query string, fragment or whitespace",
-        bad: "path: v1/items?limit=5", good: "path: /v1/items";
+        "A tool's path is outside the path grammar: it could name another host, climb out of the base URL's path, or be read differently by two URL parsers.",
+        "an absolute path of plain segments such as /v1/items/{item_id}: letters, digits, - . _ ~ ! $ & ' ( ) * + , = (and : @ after the first segment), {param} placeholders; no //, dot segments, %, \\, ;, query, fragment, whitespace or non-ASCII",
+        bad: "path: //evil.example.org/v1/items?limit=5", good: "path: /v1/items",
+        details: "The grammar of a tool's `path` (ABNF, RFC 5234):\n\n```abnf\npath        = \"/\" [ segment *( \"/\" segment ) [ \"/\" ] ]   ; \"/\" alone, and one trailing \"/\", allowed\nsegment     = 1*( pchar / placeholder )                  ; not made of dots only\npchar       = ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"!\" / \"$\" / \"&\" / \"'\"\n            / \"(\" / \")\" / \"*\" / \"+\" / \",\" / \"=\" / \":\" / \"@\"  ; \":\" and \"@\" not in the first segment\nplaceholder = \"{\" name \"}\"                               ; name: an in: path parameter\nname        = ( ALPHA / \"_\" ) *( ALPHA / DIGIT / \"_\" )\n```\n\nUnder it, `https://<host>` followed by the path is one URL to a WHATWG parser (browsers, Node, the `url` crate), to Go's net/url and to an RFC 3986 resolver: same scheme, host and port, and a path that starts with the path as written (tests/url_paths.rs checks this for generated paths). What it leaves out, and why: an empty segment (`//x` at the start is a reference to host `x`; elsewhere servers collapse it or not); `\\` (WHATWG reads it as `/`, Go and RFC 3986 do not); any `%` (WHATWG decodes `%2e` in dot segments, others do not; `%2f`, `%5c` and `%00` are a slash, a backslash or a string end to some servers); segments of dots only (`.` and `..` are removed while resolving, so the path climbs; `...` goes with them); `:` or `@` in the first segment (a scheme or userinfo in any reader that drops the leading `/`); `;` (Tomcat, Jetty and Spring strip `;…` from a segment before routing); `?` and `#` (put query parameters in `params`); braces other than whole `{name}` placeholders, nested or unpaired; whitespace, controls and non-ASCII (WHATWG strips or encodes them, Go refuses controls). A placeholder may be part of a segment (`{id}.json`, `act_{account_id}`, `{name}:search`); every placeholder is an `in: path` parameter and the reverse (`toolspec-path-param`). The grammar cannot make an argument safe: the engine must substitute each argument percent-encoded as one segment, and refuse `.` and `..`.";
     ToolspecEncoding => "toolspec-encoding", Error,
         "A tool's encoding is not json or form.",
         "encoding: json (the default) or form",
@@ -411,13 +434,19 @@ rules! {
         "list exactly the same tool names in both files",
         bad: "manifest: [list_items]\ntoolspec: [list_items, delete_item]", good: "manifest: [list_items, delete_item]\ntoolspec: [list_items, delete_item]";
     PairingEgress => "pairing-egress", Error,
-        "A baseUrl host is not allowed by the manifest's egress.",
-        "add the host to entitlements.egress (a `*.suffix` matches true subdomains only: *.acme.com does not allow acme.com)",
-        bad: "egress: [\"*.acme.com\"]\nbaseUrl: https://acme.com", good: "egress: [acme.com]\nbaseUrl: https://acme.com";
+        "A baseUrl host is not reached by the manifest's egress as the gateway's proxy matches it.",
+        "add the host to entitlements.egress; `*.suffix` reaches exactly one more label, as the gateway matches it: *.acme.com allows api.acme.com, not acme.com nor eu.api.acme.com",
+        bad: "egress: [\"*.acme.com\"]\nbaseUrl: https://eu.api.acme.com", good: "egress: [\"*.api.acme.com\"]\nbaseUrl: https://eu.api.acme.com",
+        details: "Pairing checks what the gateway will do, so what lints clean also works. The gateway's proxy admits a host by `HostAllowed` (gigmcp/gigmcp `internal/proxy/proxy.go`): an exact entry matches the same name in any letter case; `*.suffix` matches exactly one label before the suffix (`*.acme.com` matches `api.acme.com`, not `acme.com` and not `a.b.acme.com`); a trailing dot is never removed. The toolspec's `baseUrl` and every tool's `baseUrl` must be reached that way. The security rules read a wildcard more broadly, as covering every depth below it (`egress-denylisted`, `egress-wildcard-public-suffix`), so they stay safe if the proxy's matching ever widens.";
     PairingAuth => "pairing-auth", Error,
         "The toolspec's auth block does not fit the manifest's tier.",
         "sealed tier: no auth block (the gateway injects the credential); entrusted tier with credentials: an auth block",
         bad: "tier: sealed\nauth: {header: Authorization, format: \"Bearer {token}\"}", good: "tier: sealed\n# no auth block";
+    EgressUnused => "egress-unused", Warning,
+        "A toolpack server's egress entry that neither the toolspec's baseUrl nor any tool's baseUrl uses.",
+        "remove the entry: the toolpack engine calls only its base URLs, and every extra host widens where the credential may go",
+        bad: "egress: [api.acme.com, uploads.acme.com]\nbaseUrl: https://api.acme.com   # no tool uses uploads.acme.com", good: "egress: [api.acme.com]\nbaseUrl: https://api.acme.com",
+        details: "An entry is used when it reaches a baseUrl host as the gateway's proxy matches it (see `pairing-egress`). The finding is on the manifest's egress entry; `check` and `lint-toolspecs` report it, as they read both files.";
 
     // ==== index (src/registry.rs) ====
     IndexDuplicate => "index-duplicate", Error,

@@ -514,23 +514,41 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
 }
 
 /// Checks toolspecs in parallel, each paired with its already-parsed manifest. The parsed
-/// toolspecs are not kept: nothing after the check needs them.
+/// toolspecs are not kept: nothing after the check needs them but the findings they make on
+/// their manifests (`egress-unused`), which are located in the manifest's text.
 fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
-    let by_key: HashMap<(&str, &str), &Manifest> =
-        manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
-    let results: Vec<FileResult<()>> = files
+    let by_key: HashMap<(&str, &str), &CheckedManifest> =
+        manifests.iter().filter_map(|c| c.manifest.as_ref().map(|m| ((m.name.as_str(), m.version.as_str()), c))).collect();
+    let find = |n: &str, v: &str| by_key.get(&(n, v)).and_then(|c| c.manifest.as_ref());
+    let results: Vec<FileResult<(Option<&CheckedManifest>, Vec<Diagnostic>)>> = files
         .par_iter()
         .map(|f| {
             read_and_check(
                 tree,
                 f,
-                || (),
-                |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1),
+                || (None, Vec::new()),
+                |text| {
+                    let (t, diags) = schema::check_toolspec(text, Some(f.location()), find);
+                    let paired = t.as_ref().and_then(|t| by_key.get(&(t.name.as_str(), t.version.as_str())).copied());
+                    let on_manifest = match (&t, paired.and_then(|c| c.manifest.as_ref())) {
+                        (Some(t), Some(m)) => schema::rules::pairing::egress_unused(t, m),
+                        _ => Vec::new(),
+                    };
+                    ((paired, on_manifest), diags)
+                },
             )
         })
         .collect::<Result<_>>()?;
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
+        let (paired, mut on_manifest) = r.value;
+        if let Some(c) = paired.filter(|_| !on_manifest.is_empty()) {
+            let text = tree.read_text(&c.found.path, MAX_FILE_BYTES)?.ok();
+            if let Some(t) = &text {
+                schema::locate_late(t, &mut on_manifest);
+            }
+            report.add(&c.found.display(), text, on_manifest);
+        }
     }
     Ok(())
 }

@@ -7,8 +7,9 @@
 mod common;
 
 use registryctl::schema::rules::egress::Denylist;
+use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::{Exception, Policy};
-use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, Rule};
+use registryctl::schema::{check_manifest, check_toolspec, locate_late, Diagnostic, Location, ManifestContext, Rule};
 
 #[derive(Clone, Copy)]
 enum Target {
@@ -16,6 +17,8 @@ enum Target {
     Toolspec,
     /// Edit the manifest, check the toolspec paired with it.
     Pair,
+    /// Edit the manifest, report what its toolspec finds on it (`egress-unused`).
+    PairOnManifest,
 }
 
 struct Case {
@@ -31,7 +34,7 @@ const fn case(rule: Rule, target: Target, find: &'static str, good: &'static str
     Case { rule, target, find, good, bad, at }
 }
 
-use Target::{Manifest as M, Pair as P, Toolspec as T};
+use Target::{Manifest as M, Pair as P, PairOnManifest as PM, Toolspec as T};
 
 const CASES: &[Case] = &[
     case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (16, 13)),
@@ -148,6 +151,79 @@ const CASES: &[Case] = &[
     ),
     case(Rule::PairingAuth, T, "tools:\n", "tools:\n", "auth: {header: X-Key, format: \"{token}\"}\ntools:\n", (5, 7)),
     case(Rule::PairingBuilder, P, "builder: toolpack", "builder: toolpack", "builder: go-static", (1, 1)),
+    // ==== hosts, URLs and pairing (issue 16.3, 24.1, 24.2, 26.1, 26.6, 22.3) ====
+    case(Rule::EgressInternalName, M, "- api.acme.com", "- api.acme.com", "- kubernetes.default.svc", (18, 7)),
+    case(Rule::EgressInternalName, M, "- \"*.uploads.acme.com\"", "- \"*.uploads.acme.com\"", "- \"*.service.consul\"", (19, 7)),
+    case(Rule::EgressPublicSuffix, M, "- \"*.uploads.acme.com\"", "- \"*.uploads.acme.com\"", "- \"*.amazonaws.com\"", (19, 7)),
+    case(Rule::EgressReserved, M, "- api.acme.com", "- api.acme.com", "- 7f000001.0a000001.rbndr.us", (18, 7)),
+    case(
+        Rule::ToolWireName,
+        M,
+        "- name: create_widget",
+        "- name: create_widget",
+        "- name: create_a_widget_in_the_folder_given_with_the_title_and_the_body",
+        (32, 11),
+    ),
+    case(
+        Rule::ToolspecBaseUrl,
+        T,
+        "baseUrl: https://api.acme.com\n",
+        "baseUrl: https://api.acme.com\n",
+        "baseUrl: https://kubernetes.default.svc\n",
+        (4, 10),
+    ),
+    case(
+        Rule::ToolspecBaseUrl,
+        T,
+        "baseUrl: https://api.acme.com\n",
+        "baseUrl: https://api.acme.com\n",
+        "baseUrl: https://api.acme.com/\n",
+        (4, 10),
+    ),
+    case(
+        Rule::ToolspecBaseUrl,
+        T,
+        "baseUrl: https://api.acme.com\n",
+        "baseUrl: https://api.acme.com\n",
+        "baseUrl: https://x@api.acme.com\n",
+        (4, 10),
+    ),
+    case(
+        Rule::ToolspecBaseUrl,
+        T,
+        "baseUrl: https://eu.uploads.acme.com",
+        "baseUrl: https://eu.uploads.acme.com",
+        "baseUrl: https://eu.uploads.acme.com.",
+        (19, 14),
+    ),
+    case(Rule::ToolspecPath, T, "path: /v1/widgets\n", "path: /v1/widgets/\n", "path: //evil.example.org/x\n", (9, 11)),
+    case(Rule::ToolspecPath, T, "path: /v1/widgets\n", "path: /v1/widgets.json\n", "path: /a/%2e%2e/admin\n", (9, 11)),
+    case(Rule::ToolspecPath, T, "path: /v1/widgets\n", "path: /v1/widgets:search\n", "path: /open/v1/{projectId/data\n", (9, 11)),
+    case(Rule::ToolspecPath, T, "path: /v1/widgets\n", "path: /v1/@me/widgets\n", "path: /a\\b/widgets\n", (9, 11)),
+    case(
+        Rule::ToolspecPathParam,
+        T,
+        "/v1/folders/{folder_id}/widgets",
+        "/v1/folders/{folder_id}.json",
+        "/v1/folders/{folder_id}/{limit}",
+        (18, 11),
+    ),
+    case(
+        Rule::PairingEgress,
+        T,
+        "baseUrl: https://eu.uploads.acme.com",
+        "baseUrl: https://us.uploads.acme.com",
+        "baseUrl: https://a.eu.uploads.acme.com",
+        (19, 14),
+    ),
+    case(
+        Rule::EgressUnused,
+        PM,
+        "    - \"*.uploads.acme.com\"\n",
+        "    - \"*.uploads.acme.com\"\n",
+        "    - \"*.uploads.acme.com\"\n    - \"*.cdn.acme.com\"\n",
+        (20, 7),
+    ),
 ];
 
 /// Rules exercised with real files by tests/cli.rs and tests/snapshots.rs instead.
@@ -190,10 +266,21 @@ fn run(target: Target, edit: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
         Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ManifestContext::default()).diags,
         Target::Toolspec => (manifest_text, edit(&toolspec_text)),
         Target::Pair => (edit(&manifest_text), toolspec_text),
+        Target::PairOnManifest => return on_manifest(&edit(&manifest_text), &toolspec_text),
     };
     let checked = check_manifest(&m_text, AT, &policy(), &ManifestContext::default());
     let m = checked.manifest.expect("the manifest parses");
     check_toolspec(&t_text, AT, |n, v| (n == m.name && v == m.version).then_some(&m)).1
+}
+
+/// The manifest's own findings, and those its toolspec makes on it, located in its text.
+fn on_manifest(m_text: &str, t_text: &str) -> Vec<Diagnostic> {
+    let checked = check_manifest(m_text, AT, &policy(), &ManifestContext::default());
+    let m = checked.manifest.expect("the manifest parses");
+    let t = check_toolspec(t_text, AT, |_, _| Some(&m)).0.expect("the toolspec parses");
+    let mut found = pairing::egress_unused(&t, &m);
+    locate_late(m_text, &mut found);
+    checked.diags.into_iter().chain(found).collect()
 }
 
 fn describe(diags: &[Diagnostic]) -> String {
@@ -211,7 +298,7 @@ fn each_rule_accepts_its_good_case_and_rejects_its_bad_case_at_the_right_place()
     for c in CASES.iter().filter(|c| c.rule != Rule::YamlTooDeep) {
         let id = c.rule.id();
         let base = match c.target {
-            Target::Manifest | Target::Pair => common::manifest("acme", "0.1.0"),
+            Target::Manifest | Target::Pair | Target::PairOnManifest => common::manifest("acme", "0.1.0"),
             Target::Toolspec => common::toolspec("acme", "0.1.0"),
         };
         assert!(base.contains(c.find), "{id}: the base has no `{}`", c.find);

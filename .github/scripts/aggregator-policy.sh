@@ -5,7 +5,8 @@
 # with the path, the reason, and (once) the list of what is allowed:
 #   catalog      manifests/<name>/<version>.yaml, toolspecs/<name>/<version>.yaml,
 #                CATALOG.md, catalog/*.txt|*.tsv
-#   policy       denylist/*.txt, policy/*.yaml, schemas/*.json, keys/*.pub
+#   policy       denylist/*.txt, policy/*.yaml, schemas/*.json, keys/*.pub,
+#                policy/data/public_suffix_list.dat and .version (the compiled-in list)
 #   builders     images/<builder>/Dockerfile
 #   registryctl  Cargo.toml, Cargo.lock, rustfmt.toml, clippy.toml, deny.toml,
 #                rust-toolchain.toml, src/**.rs; under tests/, benches/ and fuzz/:
@@ -79,6 +80,7 @@ allowed() {
   esac
   case "$path" in
     LICENSE|Cargo.toml|Cargo.lock|rustfmt.toml|.rustfmt.toml|clippy.toml|deny.toml|rust-toolchain.toml) return 0 ;;
+    policy/data/public_suffix_list.dat|policy/data/public_suffix_list.version) return 0 ;;
     catalog/*/*|denylist/*/*|policy/*/*|schemas/*/*|keys/*/*) ;;
     catalog/*.txt|catalog/*.tsv|denylist/*.txt|policy/*.yaml|schemas/*.json|keys/*.pub) return 0 ;;
     images/*/Dockerfile) [[ "$path" != images/*/*/* ]] && return 0 ;;

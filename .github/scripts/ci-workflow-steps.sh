@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the workflows' shell steps locally (from .ci/run) against this
 # repository's own catalog, so the scripts the workflows call are tested on
-# every change, not first on GitHub. What cannot run here (docker, gh, the
-# crates.io API, cargo update) is replaced by stand-ins that record their command
-# lines, and the steps assert on those. The actions themselves (checkout,
+# every change, not first on GitHub. What cannot run here (docker, gh, PyPI) is
+# replaced by stand-ins that record their command lines or serve fixed answers,
+# and the steps assert on those. The actions themselves (checkout,
 # artifacts, attest-build-provenance, ...) run only on GitHub.
 # Usage: ci-workflow-steps.sh REGISTRYCTL   (path to a built binary)
 set -euo pipefail
@@ -433,99 +433,129 @@ publish_release_refuses_a_missing_signature() {
   [[ ! -s "$tmp/gh-nosig.log" ]] || { echo "gh was called" >&2; return 1; }
 }
 
-# psl-freshness.yml: psl-age.sh against a stand-in crates.io index entry.
-psl_index() {
-  local locked="$1" published="$2" newest="$3"
-  mkdir -p "$tmp/crates-index/3/p"
-  {
-    printf '{"name":"psl","vers":"2.0.1","cksum":"00","yanked":false,"pubtime":"2022-01-01T00:00:00Z"}\n'
-    printf '{"name":"psl","vers":"%s","cksum":"00","yanked":false,"pubtime":"%s"}\n' "$locked" "$published"
-    if [[ -n "$newest" ]]; then
-      printf '{"name":"psl","vers":"%s","cksum":"00","yanked":false,"pubtime":"2026-01-01T00:00:00Z"}\n' "$newest"
-    fi
-  } > "$tmp/crates-index/3/p/psl"
-  export CRATES_INDEX="file://$tmp/crates-index"
+# psl-freshness.yml: psl-age.sh against a stand-in PyPI JSON entry of publicsuffixlist.
+# pypi_entry VERSION [SDIST SHA256]: the entry's latest release is VERSION.
+pypi_entry() {
+  local version="$1" sdist="${2:-}" sha="${3:-}"
+  mkdir -p "$tmp/pypi/pypi/publicsuffixlist"
+  python3 - "$version" "$sdist" "$sha" > "$tmp/pypi/pypi/publicsuffixlist/json" <<'PY'
+import json, sys
+version, sdist, sha = sys.argv[1:]
+files = [{"packagetype": "bdist_wheel", "url": "https://files.example/x.whl", "digests": {"sha256": "0" * 64},
+          "upload_time_iso_8601": "2026-01-01T00:00:05.000000Z"}]
+if sdist:
+    files.append({"packagetype": "sdist", "url": "../../" + sdist, "digests": {"sha256": sha},
+                  "upload_time_iso_8601": "2026-01-01T00:00:06.000000Z"})
+print(json.dumps({"info": {"version": version}, "releases": {"1.0.0": [], version: files}}))
+PY
+  export PYPI_INDEX="file://$tmp/pypi"
 }
 
-locked_psl_version() {
-  python3 -c 'import tomllib; print([p["version"] for p in tomllib.load(open("Cargo.lock","rb"))["package"] if p["name"]=="psl"][0])'
+psl_record_field() {
+  sed -n "s/^$1=//p" "${2:-policy/data/public_suffix_list.version}"
+}
+
+# The epoch DAYS days after the recorded list was cut.
+psl_cut_plus() {
+  local cut
+  cut="$(psl_record_field list-version)"
+  date -u -d "${cut:0:10} ${cut:11:2}:${cut:14:2}:${cut:17:2} UTC + $1 days" +%s
 }
 
 psl_age_limits() {
-  local locked out rc
-  locked="$(locked_psl_version)"
-  export NOW_EPOCH=1767323045 GITHUB_OUTPUT="$tmp/psl-output"  # 2026-01-02T03:04:05Z
-  # Published 10 days before "now": fresh.
-  psl_index "$locked" 2025-12-23T03:04:05Z ""
+  local recorded out rc
+  recorded="$(psl_record_field version)"
+  export GITHUB_OUTPUT="$tmp/psl-output"
+  # Cut 10 days before "now": fresh.
+  pypi_entry "$recorded"
   : > "$GITHUB_OUTPUT"
-  "$scripts/psl-age.sh" 45 > "$tmp/psl.out"
+  NOW_EPOCH="$(psl_cut_plus 10)" "$scripts/psl-age.sh" 45 > "$tmp/psl.out"
   grep -qx "stale=false" "$GITHUB_OUTPUT"
   grep -qx "age_days=10" "$GITHUB_OUTPUT"
-  # Published 60 days before: stale; fails, except in report mode, and names the newer version.
-  psl_index "$locked" 2025-11-03T03:04:05Z 2.99.0
+  grep -qx "version=$recorded" "$GITHUB_OUTPUT"
+  # Cut 60 days before: stale; fails, except in report mode, and names the newer version.
+  pypi_entry 9.9.9.20991231
   : > "$GITHUB_OUTPUT"
   rc=0
-  out="$("$scripts/psl-age.sh" 45 2>&1)" || rc=$?
+  out="$(NOW_EPOCH="$(psl_cut_plus 60)" "$scripts/psl-age.sh" 45 2>&1)" || rc=$?
   [[ "$rc" == 1 ]] || { echo "a 60-day-old list passed (rc $rc)" >&2; return 1; }
-  grep -q "update psl to 2.99.0" <<<"$out"
+  grep -q "update it to publicsuffixlist 9.9.9.20991231" <<<"$out"
   grep -qx "stale=true" "$GITHUB_OUTPUT"
-  grep -qx "latest=2.99.0" "$GITHUB_OUTPUT"
-  "$scripts/psl-age.sh" 45 --report >/dev/null
-  "$scripts/psl-age.sh" 90 >/dev/null
-  # A locked version the index does not know: cannot tell, exit 2.
-  psl_index 2.0.0-not-this 2025-12-23T03:04:05Z ""
+  grep -qx "latest=9.9.9.20991231" "$GITHUB_OUTPUT"
+  grep -qx "latest_published=2026-01-01T00:00:05Z" "$GITHUB_OUTPUT"
+  NOW_EPOCH="$(psl_cut_plus 60)" "$scripts/psl-age.sh" 45 --report >/dev/null
+  NOW_EPOCH="$(psl_cut_plus 60)" "$scripts/psl-age.sh" 90 >/dev/null
+  # Stale with nothing newer on PyPI: says so.
+  pypi_entry "$recorded"
+  rc=0
+  out="$(NOW_EPOCH="$(psl_cut_plus 60)" "$scripts/psl-age.sh" 45 2>&1)" || rc=$?
+  [[ "$rc" == 1 ]] && grep -q "PyPI has no newer publicsuffixlist" <<<"$out"
+  # A record without a list version: cannot tell, exit 2.
+  grep -v '^list-version=' policy/data/public_suffix_list.version > "$tmp/psl-record"
+  rc=0
+  PSL_RECORD="$tmp/psl-record" "$scripts/psl-age.sh" 45 >/dev/null 2>&1 || rc=$?
+  [[ "$rc" == 2 ]] || { echo "a record without list-version gave rc $rc, not 2" >&2; return 1; }
+  # PyPI unreachable: exit 2.
+  export PYPI_INDEX="file://$tmp/no-such-pypi"
   rc=0
   "$scripts/psl-age.sh" 45 >/dev/null 2>&1 || rc=$?
-  [[ "$rc" == 2 ]] || { echo "an unknown locked version gave rc $rc, not 2" >&2; return 1; }
+  [[ "$rc" == 2 ]] || { echo "an unreachable PyPI gave rc $rc, not 2" >&2; return 1; }
 }
 
-# psl-freshness.yml's update job: psl-update-pr.sh in a scratch clone with a stand-in cargo.
+# psl-freshness.yml's update job: psl-update-pr.sh in a scratch clone, a stand-in PyPI
+# (JSON entry and sdist) and the fake gh.
 psl_update_pr() {
-  local work="$tmp/psl-pr" origin="$tmp/psl-origin.git" log="$tmp/gh-psl.log" locked
-  locked="$(locked_psl_version)"
+  local work="$tmp/psl-pr" origin="$tmp/psl-origin.git" log="$tmp/gh-psl.log" recorded new=9.9.9.20991231
+  recorded="$(psl_record_field version)"
   rm -rf "$work" "$origin"
   git init -q --bare -b main "$origin"
   git init -q -b main "$work"
-  cp Cargo.lock "$work/"
-  (cd "$work" && git add Cargo.lock && git -c user.name=t -c user.email=t@example.com commit -q -m base \
+  mkdir -p "$work/policy/data"
+  cp policy/data/public_suffix_list.dat policy/data/public_suffix_list.version "$work/policy/data/"
+  (cd "$work" && git add policy && git -c user.name=t -c user.email=t@example.com commit -q -m base \
     && git remote add origin "$origin" && git push -q origin main)
-  cat > "$fakebin/fake-cargo" <<'FAKE'
-#!/usr/bin/env bash
-# Stand-in for `cargo update -p psl`: moves psl in Cargo.lock to FAKE_PSL_NEW.
-set -euo pipefail
-[[ "$*" == "update -p psl" ]] || { echo "fake cargo: unexpected $*" >&2; exit 3; }
-[[ -n "${FAKE_PSL_NEW:-}" ]] || exit 0
-python3 - "$FAKE_PSL_NEW" <<'PY'
-import re, sys
-text = open("Cargo.lock").read()
-text = re.sub(r'(name = "psl"\nversion = ")[^"]+(")', lambda m: m.group(1) + sys.argv[1] + m.group(2), text)
-open("Cargo.lock", "w").write(text)
-PY
-FAKE
-  chmod +x "$fakebin/fake-cargo"
+  # The new release's sdist: the list with a new VERSION line and one more private rule.
+  local pkg="$tmp/sdist/publicsuffixlist-$new/publicsuffixlist" sha
+  mkdir -p "$pkg" "$tmp/pypi/packages"
+  sed 's|^// VERSION: .*|// VERSION: 2099-12-30_01-02-03_UTC|; s|^// ===END PRIVATE DOMAINS===|new-suffix.example.com\n&|' \
+    policy/data/public_suffix_list.dat > "$pkg/public_suffix_list.dat"
+  tar -C "$tmp/sdist" -czf "$tmp/pypi/packages/publicsuffixlist-$new.tar.gz" "publicsuffixlist-$new"
+  sha="$(sha256sum "$tmp/pypi/packages/publicsuffixlist-$new.tar.gz" | cut -d' ' -f1)"
   export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake FAKE_GH_STATE="$tmp/gh-state-psl"
-  # Nothing newer on crates.io: no branch, no pull request, exit 1.
-  if (cd "$work" && CARGO=fake-cargo with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null 2>&1); then
+  # Nothing newer on PyPI: no branch, no pull request, exit 1.
+  pypi_entry "$recorded" "packages/publicsuffixlist-$new.tar.gz" "$sha"
+  if (cd "$work" && with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null 2>&1); then
     echo "opened a pull request with nothing to update" >&2
     return 1
   fi
   if grep -q '^gh pr create' "$log"; then echo "a pull request was opened" >&2; return 1; fi
-  # A newer psl: one commit touching Cargo.lock alone, pushed as deps/psl-<new>, and a pull request.
-  (cd "$work" && FAKE_PSL_NEW=2.99.0 CARGO=fake-cargo with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null)
-  [[ "$(git -C "$origin" diff --name-only main deps/psl-2.99.0)" == Cargo.lock ]]
+  # A download that is not what PyPI lists: refused, nothing pushed.
+  pypi_entry "$new" "packages/publicsuffixlist-$new.tar.gz" "$(printf '%064d' 0)"
+  if (cd "$work" && with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null 2>&1); then
+    echo "accepted an sdist with the wrong sha256" >&2
+    return 1
+  fi
+  git -C "$work" diff --quiet || { echo "a refused download changed the tree" >&2; return 1; }
+  # A newer release: one commit touching the list and its record, pushed as deps/psl-<new>, and a pull request.
+  pypi_entry "$new" "packages/publicsuffixlist-$new.tar.gz" "$sha"
+  (cd "$work" && with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null)
+  [[ "$(git -C "$origin" diff --name-only main "deps/psl-$new")" == $'policy/data/public_suffix_list.dat\npolicy/data/public_suffix_list.version' ]]
   # (captured first: grep -q closing a pipe early would kill the writer under pipefail)
-  local pushed subject
-  pushed="$(git -C "$origin" show deps/psl-2.99.0:Cargo.lock)"
-  subject="$(git -C "$origin" log -1 --format=%s deps/psl-2.99.0)"
-  grep -q '^version = "2.99.0"$' <<<"$pushed"
-  grep -qF "psl $locked -> 2.99.0" <<<"$subject"
+  local pushed_record pushed_list subject
+  pushed_record="$(git -C "$origin" show "deps/psl-$new:policy/data/public_suffix_list.version")"
+  pushed_list="$(git -C "$origin" show "deps/psl-$new:policy/data/public_suffix_list.dat")"
+  subject="$(git -C "$origin" log -1 --format=%s "deps/psl-$new")"
+  grep -qx "version=$new" <<<"$pushed_record"
+  grep -qx "list-version=2099-12-30_01-02-03_UTC" <<<"$pushed_record"
+  grep -qx "sha256=$(sha256sum "$pkg/public_suffix_list.dat" | cut -d' ' -f1)" <<<"$pushed_record"
+  grep -qx "new-suffix.example.com" <<<"$pushed_list"
+  grep -qF "publicsuffixlist $recorded -> $new" <<<"$subject"
   grep -q '^gh auth setup-git' "$log"
-  grep -q "^gh pr create --repo gigmcp/registry --base main --head deps/psl-2.99.0 " "$log"
+  grep -q "^gh pr create --repo gigmcp/registry --base main --head deps/psl-$new " "$log"
   # Already open: nothing new.
   git -C "$work" switch -q main
-  git -C "$work" checkout -q -- Cargo.lock
-  git -C "$work" branch -q -D deps/psl-2.99.0
-  (cd "$work" && FAKE_GH_OPEN_PRS=1 FAKE_PSL_NEW=2.99.0 CARGO=fake-cargo with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null)
+  git -C "$work" branch -q -D "deps/psl-$new"
+  (cd "$work" && FAKE_GH_OPEN_PRS=1 with_fakes "$log" "$scripts/psl-update-pr.sh" >/dev/null)
   if grep -q '^gh pr create' "$log"; then echo "a pull request was opened" >&2; return 1; fi
 }
 
@@ -583,8 +613,8 @@ step "lint: aggregator policy refuses each kind of file outside its allowlist" a
 step "publish-index: a new release with both files, published, then latest; pruned to 90 (fake gh)" publish_release_new_release_then_latest
 step "publish-index: latest stays put when an asset fails to upload" publish_release_keeps_latest_when_an_upload_fails
 step "publish-index: no release without a signature" publish_release_refuses_a_missing_signature
-step "psl-freshness: age limits from the crates.io index's publish time" psl_age_limits
-step "psl-freshness: the update pull request touches Cargo.lock alone (fake cargo, gh)" psl_update_pr
+step "psl-freshness: age limits from the recorded list version, newest release from PyPI" psl_age_limits
+step "psl-freshness: the update pull request touches the list and its record alone (stand-in PyPI, fake gh)" psl_update_pr
 
 echo "workflow-steps: $passed passed, $failed failed"
 (( failed == 0 ))

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Did a pull request change what judges it? Compares the base and PR checkouts
-# for registryctl's code (src/, Cargo.toml, Cargo.lock, rust-toolchain.toml) and
-# the policy (denylist/, policy/, images/, catalog/no-public-api.txt). The base
-# judge reads the policy from the base checkout; when the PR changes any of
-# this, lint.yml also checks the PR with its own build and policy, so main stays
-# green after the merge (say, a removed exception a manifest still needs).
+# for registryctl's code (src/, Cargo.toml, Cargo.lock, rust-toolchain.toml, and
+# policy/data/, the public-suffix list compiled into it) and the policy
+# (denylist/, policy/, images/, catalog/no-public-api.txt). The base judge reads
+# the policy from the base checkout; when the PR changes any of this, lint.yml
+# also checks the PR with its own build and policy, so main stays green after
+# the merge (say, a removed exception a manifest still needs).
 # Usage: tool-changed.sh BASE_DIR PR_DIR
 # Prints changed=true|false and appends it to $GITHUB_OUTPUT when set.
 set -euo pipefail

@@ -13,6 +13,7 @@ use registryctl::index::{self, Index};
 use registryctl::render::{self, Format};
 use registryctl::schema::closed::Builder;
 use registryctl::schema::rules::egress::{self, Denylist, Entry};
+use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::Exception;
 use registryctl::schema::{self, Manifest, ManifestContext, Policy, Toolspec};
 use registryctl::sign::PublicKey;
@@ -131,7 +132,8 @@ pub fn manifest(data: &[u8]) -> Outcome {
 }
 
 /// `toolspec`: bytes → decode → check_toolspec paired with a fixed toolpack manifest.
-/// Invariant: a toolspec without error diagnostics survives Go-JSON encoding and decoding.
+/// Invariants: a toolspec without error diagnostics survives Go-JSON encoding and decoding, and
+/// its paths hold none of the forms that could leave the base URL's host or path.
 pub fn toolspec(data: &[u8]) -> Outcome {
     let text = match schema::decode(data) {
         Ok(t) => t,
@@ -148,6 +150,12 @@ pub fn toolspec(data: &[u8]) -> Outcome {
         let back: Toolspec = serde_json::from_slice(&json)
             .unwrap_or_else(|e| panic!("JSON of a valid toolspec does not parse back: {e}\n{}", String::from_utf8_lossy(&json)));
         assert_eq!(&back, t, "JSON round trip changed the toolspec");
+        for tool in &t.tools {
+            let p = &tool.path;
+            assert!(p.starts_with('/') && !p.contains("//") && !p.contains(['%', '\\', '?', '#']), "accepted path {p:?}");
+            assert!(p.split('/').all(|s| s.is_empty() || !s.bytes().all(|b| b == b'.')), "accepted dot segment in {p:?}");
+        }
+        let _ = pairing::egress_unused(t, m);
     }
     Outcome { errors: n }
 }
@@ -211,7 +219,7 @@ fn resolve_refs(idx: &Index) {
 
 /// `egress`: the input as one allowlist entry; a line break splits off a host to match and a
 /// denylist text. Invariant: an accepted entry has no ':' or '/' and no uppercase letter, and
-/// wildcard matching agrees with its definition.
+/// wildcard matching agrees with the gateway's definition (exactly one label).
 pub fn egress(data: &[u8]) -> Outcome {
     let Ok(input) = std::str::from_utf8(data) else { return Outcome::default() };
     let (entry, rest) = input.split_once('\n').unwrap_or((input, ""));
@@ -220,6 +228,8 @@ pub fn egress(data: &[u8]) -> Outcome {
     let _ = egress::within(entry, host);
     let _ = egress::check_host(entry);
     let _ = egress::is_public_suffix(entry);
+    let _ = egress::not_public_dns(entry);
+    let _ = egress::suffixes_covered(entry);
     let custom = Denylist::parse(rest);
     for candidate in [input, entry, host] {
         let Ok(e) = egress::parse_entry(candidate) else { continue };
@@ -235,11 +245,15 @@ pub fn egress(data: &[u8]) -> Outcome {
                 assert_eq!(format!("*.{suffix}"), candidate);
                 assert!(egress::allows(candidate, &format!("a.{suffix}")));
                 assert!(!egress::allows(candidate, suffix));
+                assert!(!egress::allows(candidate, &format!("a.b.{suffix}")));
+                assert!(egress::within(&format!("a.b.{suffix}"), suffix));
             }
         }
         let _ = egress::allows(candidate, host);
         let _ = egress::reserved(e);
         let _ = egress::is_public_suffix(e.base());
+        let _ = egress::not_public_dns(e.base());
+        let _ = egress::suffixes_covered(e.base());
         let _ = policy().denylist.hit(e);
         let _ = custom.hit(e);
     }

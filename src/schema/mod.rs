@@ -5,11 +5,13 @@
 //!
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
-//! in `read`, and the rules, by subject, in `rules`.
+//! in `read`, the compiled-in public-suffix list in `public_suffix`, and the rules, by subject,
+//! in `rules`.
 
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
+pub mod public_suffix;
 pub mod read;
 pub mod rules;
 pub mod toolspec;

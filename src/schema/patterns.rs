@@ -74,10 +74,6 @@ patterns! {
     TOOL_NAME = r"^[A-Za-z0-9_-]{1,64}$";
     /// A toolspec base URL as the JSON Schema states it (the rules check the host as egress does).
     BASE_URL = r"^https://[a-z0-9.-]+$";
-    /// A toolspec tool path's characters.
-    URL_PATH = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%{}/-]*$";
-    /// A `{placeholder}` in a toolspec path (not anchored: it finds each one).
-    PATH_PLACEHOLDER = r"\{([^{}]*)\}";
     /// A YYYY-MM-DD date.
     DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 }

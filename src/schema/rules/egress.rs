@@ -2,9 +2,15 @@
 //! Egress allowlist entries: host syntax, wildcards, public suffixes, reserved names, denylist.
 //!
 //! An egress entry decides where a sealed server's credential may be sent, so every check here
-//! errs toward rejecting: a name that a resolver could read as an IP address, a wildcard as broad
-//! as a public suffix, or a host of a wildcard-DNS or internal namespace. The policy side (which
-//! entries need an exception, which reach the denylist) is [`super::policy::apply`].
+//! errs toward rejecting: a name that a resolver could read as an IP address, a wildcard over a
+//! public suffix, a name outside public DNS, or a host of a wildcard-DNS, rebinding or internal
+//! namespace. The policy side (which entries need an exception, which reach the denylist) is
+//! [`super::policy::apply`].
+//!
+//! Two readings of a wildcard live here. [`allows`] is the gateway's: `*.acme.com` reaches
+//! exactly one more label (`api.acme.com`), as the proxy matches it; pairing uses it, so what
+//! lints clean also works. [`within`] is any depth: the security rules (denylist and
+//! public-suffix coverage) use it, so they stay safe if the proxy's matching ever widens.
 
 use std::collections::HashSet;
 
@@ -12,10 +18,13 @@ use crate::catalog::name_list;
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
 use crate::schema::closed::Tier;
+use crate::schema::public_suffix;
 use crate::schema::Manifest;
 
-/// Hosts whose DNS answers any name with any address (`10.0.0.1.nip.io`), so a name under them
-/// can point a credential anywhere, including at internal services.
+/// Hosts whose DNS answers any name with any address (`10.0.0.1.nip.io`), or answers one name
+/// with a public address and then an internal one (DNS-rebinding services: `rbndr.us`,
+/// `rebind.it`, `1u.ms`), so a name under them can point a credential anywhere, including at
+/// internal services.
 pub const WILDCARD_DNS_SERVICES: &[&str] = &[
     "nip.io",
     "sslip.io",
@@ -31,6 +40,15 @@ pub const WILDCARD_DNS_SERVICES: &[&str] = &[
     "lacolhost.com",
     "localhost.direct",
     "local.gd",
+    "xip.name",
+    "localho.st",
+    "smackaho.st",
+    // DNS rebinding: a name answers with one address, then another (taviso's rbndr, NCC
+    // Group's Singularity, whonow, 1u.ms's make-…-rebind names).
+    "rbndr.us",
+    "lock.cmpxchg8b.com",
+    "rebind.it",
+    "rebind.network",
 ];
 
 /// Names that are internal, link-local or reserved and never a public API (RFC 2606, 6761, 6762,
@@ -144,12 +162,18 @@ pub fn parse_entry(entry: &str) -> Result<Entry<'_>, (Rule, String)> {
     Ok(Entry::Host(entry))
 }
 
-/// Whether `entry` allows requests to `host`: exact match, or a true subdomain of a wildcard.
+/// Whether the gateway lets requests to `host` through `entry`, as its proxy decides
+/// (gigmcp/gigmcp `internal/proxy/proxy.go`, `HostAllowed`): an exact entry matches the same
+/// name in any case; `*.suffix` matches exactly one more label (`a.suffix`), never the suffix
+/// itself nor `a.b.suffix`; a trailing dot is never normalised. Pairing uses this reading; the
+/// security rules use [`within`].
 pub fn allows(entry: &str, host: &str) -> bool {
-    match entry.strip_prefix("*.") {
-        Some(suffix) => host.len() > suffix.len() + 1 && host.ends_with(suffix) && host.as_bytes()[host.len() - suffix.len() - 1] == b'.',
-        None => entry == host,
+    if entry.eq_ignore_ascii_case(host) {
+        return true;
     }
+    let Some(suffix) = entry.strip_prefix("*.") else { return false };
+    let (host, suffix) = (host.to_ascii_lowercase(), suffix.to_ascii_lowercase());
+    host.strip_suffix(suffix.as_str()).and_then(|h| h.strip_suffix('.')).is_some_and(|label| !label.is_empty() && !label.contains('.'))
 }
 
 /// Whether `name` equals `base` or is a subdomain of it.
@@ -157,9 +181,34 @@ pub fn within(name: &str, base: &str) -> bool {
     name == base || name.len() > base.len() && name.ends_with(base) && name.as_bytes()[name.len() - base.len() - 1] == b'.'
 }
 
-/// Whether a wildcard's suffix is itself a public suffix (ICANN or private section).
+/// Whether a name is itself a public suffix (ICANN or private section).
 pub fn is_public_suffix(suffix: &str) -> bool {
-    psl::suffix(suffix.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == suffix.as_bytes())
+    public_suffix::builtin().is_public_suffix(suffix)
+}
+
+/// Why a host (an egress entry's host or wildcard suffix, a base URL's host) is not a name of
+/// public DNS: it ends in no suffix of the public-suffix list's ICANN section.
+pub fn not_public_dns(host: &str) -> Option<String> {
+    if public_suffix::builtin().ends_in_icann_suffix(host) {
+        return None;
+    }
+    let tld = host.rsplit('.').next().unwrap_or(host);
+    Some(format!(
+        "`{host}` does not end in a public top-level domain (`{tld}` is not in the public-suffix list's ICANN section): \
+         only a cluster's or a company's own DNS answers such a name (Kubernetes service names, Consul, corporate TLDs), \
+         and there it reaches internal services"
+    ))
+}
+
+/// The public suffixes (either section) at or below a wildcard's suffix, the suffix itself
+/// first when it is one; empty when there are none. A wildcard over any of them reaches hosts
+/// strangers can register.
+pub fn suffixes_covered(suffix: &str) -> Vec<String> {
+    let list = public_suffix::builtin();
+    if !list.has_suffix_at_or_below(suffix) {
+        return Vec::new();
+    }
+    list.suffixes_at_or_below(suffix)
 }
 
 /// The built-in reserved or wildcard-DNS name an entry falls under, if any.
@@ -293,13 +342,46 @@ mod tests {
     }
 
     #[test]
-    fn wildcards_match_true_subdomains_only() {
-        assert!(allows("*.acme.com", "api.acme.com"));
-        assert!(allows("*.acme.com", "a.b.acme.com"));
-        assert!(!allows("*.acme.com", "acme.com"));
-        assert!(!allows("*.acme.com", "evilacme.com"));
-        assert!(allows("api.acme.com", "api.acme.com"));
-        assert!(!allows("api.acme.com", "x.api.acme.com"));
+    fn the_gateway_reading_matches_one_label_and_any_case() {
+        // The cases of gigmcp/gigmcp internal/proxy/hostmatch_test.go, TestHostAllowed.
+        assert!(allows("*.github.com", "api.github.com"));
+        assert!(allows("*.github.com", "API.GitHub.com"));
+        assert!(!allows("*.github.com", "a.b.github.com"));
+        assert!(!allows("*.github.com", "evil.com.github.com"));
+        assert!(!allows("*.github.com", "github.com"));
+        assert!(!allows("*.github.com", "notgithub.com"));
+        assert!(allows("github.com", "github.com"));
+        assert!(allows("github.com", "GitHub.COM"));
+        assert!(!allows("github.com", "api.github.com"));
+        // A trailing dot is never normalised, on either side.
+        assert!(!allows("github.com", "github.com."));
+        assert!(!allows("*.github.com", "api.github.com."));
+        assert!(!allows("*.github.com", ".github.com"));
+    }
+
+    #[test]
+    fn the_security_reading_is_any_depth() {
+        assert!(within("a.b.acme.com", "acme.com") && within("acme.com", "acme.com"));
+        assert!(!within("evilacme.com", "acme.com"));
+    }
+
+    #[test]
+    fn names_outside_public_dns() {
+        for internal in ["kubernetes.default.svc", "x.consul", "vault.service.consul", "db.corp", "a.cluster.local"] {
+            let why = not_public_dns(internal).unwrap_or_else(|| panic!("{internal} accepted"));
+            assert!(why.contains("ICANN"), "{why}");
+        }
+        assert_eq!(not_public_dns("api.acme.com"), None);
+        assert_eq!(not_public_dns("api.acme.co.uk"), None);
+    }
+
+    #[test]
+    fn wildcards_over_public_suffixes_below_them() {
+        let covered = suffixes_covered("amazonaws.com");
+        assert!(covered.iter().any(|s| s == "s3.amazonaws.com"), "{covered:?}");
+        assert_eq!(suffixes_covered("myshopify.com").first().map(String::as_str), Some("myshopify.com"));
+        assert!(suffixes_covered("acme.com").is_empty());
+        assert!(suffixes_covered("uploads.acme.com").is_empty());
     }
 
     #[test]
@@ -320,6 +402,9 @@ mod tests {
         assert_eq!(reserved(Entry::Host("metadata.google.internal")), Some("internal"));
         assert_eq!(reserved(Entry::Host("api.acme.com")), None);
         assert_eq!(reserved(Entry::Host("notlocal.com")), None);
+        for rebinding in ["7f000001.c0a80001.rbndr.us", "a.rebind.it", "x.rebind.network", "make-1-2-3-4-rebind-127-0-0-1-rr.1u.ms"] {
+            assert!(reserved(Entry::Host(rebinding)).is_some(), "{rebinding}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod source;
 pub mod tools;
 pub mod toolspec;
+pub mod wire;
 
 use super::{Manifest, Toolspec};
 use crate::diag::Diagnostic;
@@ -29,6 +30,7 @@ pub fn manifest_rules(m: &Manifest) -> Vec<Diagnostic> {
     egress::manifest_entries(m, &mut out);
     credentials::credentials(m, &mut out);
     tools::tools(&m.tools, &mut out);
+    wire::tool_names(m, &mut out);
     placeholder::manifest(m, &mut out);
     out
 }

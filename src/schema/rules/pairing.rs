@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //! A toolspec and its manifest must agree: same name, version and tools, a toolpack builder,
-//! base URLs on the egress allowlist, an auth block only where the tier wants one, and no
-//! parameter that would set the credential header the gateway injects.
+//! base URLs the egress allowlist reaches (as the gateway's proxy matches hosts, see
+//! [`super::egress::allows`]) and no egress entry they leave unused, an auth block only where
+//! the tier wants one, and no parameter that would set the credential header the gateway injects.
 
 use std::collections::BTreeSet;
 
-use super::egress::allows;
+use super::egress::{self, allows, entry_path};
 use super::toolspec::{base_url_host, tool_path};
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
@@ -86,6 +87,36 @@ fn egress(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The base URL hosts of a toolspec: its own and each tool's; `None` when one is malformed
+/// (that is its own finding, and every entry would look unused).
+fn base_hosts(t: &Toolspec) -> Option<Vec<&str>> {
+    let tool_urls = t.tools.iter().map(|x| x.base_url.as_str()).filter(|u| !u.is_empty());
+    let mut hosts: Vec<&str> =
+        std::iter::once(t.base_url.as_str()).chain(tool_urls).map(|u| base_url_host(u).ok()).collect::<Option<_>>()?;
+    let mut seen = BTreeSet::new();
+    hosts.retain(|h| seen.insert(*h));
+    Some(hosts)
+}
+
+/// A toolpack manifest's egress entries that reach none of its toolspec's base URL hosts, as
+/// the gateway matches them: warnings on the manifest's entries (the caller locates them in the
+/// manifest's text).
+pub fn egress_unused(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
+    let hosts = match base_hosts(t) {
+        Some(h) if m.builder() == Some(Builder::Toolpack) && t.name == m.name && t.version == m.version => h,
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (i, entry) in m.entitlements.egress.iter().enumerate() {
+        if egress::parse_entry(entry).is_ok() && !hosts.iter().any(|h| allows(entry, h)) {
+            let msg =
+                format!("egress entry `{entry}` is used by no base URL of toolspecs/{}/{}.yaml ({})", m.name, m.version, hosts.join(", "));
+            out.push(Diagnostic::new(Rule::EgressUnused, entry_path(i), msg));
+        }
+    }
+    out
 }
 
 /// Sealed: no auth block, and no header parameter that sets an injected header; entrusted

@@ -97,8 +97,14 @@ pub fn apply(m: &Manifest, policy: &Policy) -> (Vec<Diagnostic>, Vec<usize>) {
     for (i, entry) in m.entitlements.egress.iter().enumerate() {
         let Ok(parsed) = egress::parse_entry(entry) else { continue };
         if let Some(name) = egress::reserved(parsed) {
-            let msg = format!("`{entry}` falls under `{name}`, a wildcard-DNS service or an internal, link-local or reserved name");
+            let msg = format!(
+                "`{entry}` falls under `{name}`, a wildcard-DNS or DNS-rebinding service or an internal, link-local or reserved name"
+            );
             out.push(Diagnostic::new(Rule::EgressReserved, entry_path(i), msg));
+            continue;
+        }
+        if let Some(why) = egress::not_public_dns(parsed.base()) {
+            out.push(Diagnostic::new(Rule::EgressInternalName, entry_path(i), format!("egress entry {why}")));
             continue;
         }
         if let Some(hit) = policy.denylist.hit(parsed) {
@@ -107,19 +113,29 @@ pub fn apply(m: &Manifest, policy: &Policy) -> (Vec<Diagnostic>, Vec<usize>) {
             continue;
         }
         let Entry::Wildcard(suffix) = parsed else { continue };
-        if !egress::is_public_suffix(suffix) {
+        let covered = egress::suffixes_covered(suffix);
+        if covered.is_empty() {
             continue;
         }
         match policy.exceptions.iter().position(|e| e.server == m.name && e.egress == *entry) {
             Some(x) => used.push(x),
-            None => {
-                let msg =
-                    format!("`{entry}`: `{suffix}` is a public suffix, so anyone can register a host under it and receive the credential");
-                out.push(Diagnostic::new(Rule::EgressPublicSuffix, entry_path(i), msg));
-            }
+            None => out.push(Diagnostic::new(Rule::EgressPublicSuffix, entry_path(i), public_suffix_message(entry, suffix, &covered))),
         }
     }
     (out, used)
+}
+
+/// Why a wildcard over public suffixes is refused, naming a few of them.
+fn public_suffix_message(entry: &str, suffix: &str, covered: &[String]) -> String {
+    if covered[0] == suffix {
+        return format!("`{entry}`: `{suffix}` is a public suffix, so anyone can register a host under it and receive the credential");
+    }
+    let shown: Vec<&str> = covered.iter().take(3).map(String::as_str).collect();
+    let more = if covered.len() > shown.len() { format!(", … {} in all", covered.len()) } else { String::new() };
+    format!(
+        "`{entry}` reaches public suffixes below `{suffix}` ({}{more}): anyone who registers a host under one of them receives the credential",
+        shown.join(", ")
+    )
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.
@@ -174,8 +190,43 @@ mod tests {
     #[test]
     fn reserved_and_denylisted_without_a_file() {
         let p = Policy { denylist: Denylist::parse("webhook.site\n"), ..Policy::default() };
-        let m = manifest(&["a.nip.io", "x.webhook.site", "printer.local", "api.acme.com"]);
-        assert_eq!(rules(&m, &p), vec![Rule::EgressReserved, Rule::EgressDenylisted, Rule::EgressReserved]);
+        let m = manifest(&["a.nip.io", "x.webhook.site", "printer.local", "api.acme.com", "x.rbndr.us"]);
+        assert_eq!(rules(&m, &p), vec![Rule::EgressReserved, Rule::EgressDenylisted, Rule::EgressReserved, Rule::EgressReserved]);
+    }
+
+    #[test]
+    fn names_only_an_inside_resolver_answers() {
+        let m = manifest(&["kubernetes.default.svc", "*.service.consul", "api.acme.com", "git.corp"]);
+        let (found, _) = apply(&m, &Policy::default());
+        let got: Vec<_> = found.iter().map(|d| (d.rule, d.field.to_string())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Rule::EgressInternalName, "entitlements.egress[0]".to_string()),
+                (Rule::EgressInternalName, "entitlements.egress[1]".to_string()),
+                (Rule::EgressReserved, "entitlements.egress[3]".to_string()),
+            ]
+        );
+        assert!(found[0].message.contains("`svc` is not in the public-suffix list's ICANN section"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn a_wildcard_over_public_suffixes_below_it() {
+        let m = manifest(&["*.amazonaws.com", "*.uploads.acme.com"]);
+        let (found, _) = apply(&m, &Policy::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, Rule::EgressPublicSuffix);
+        assert!(found[0].message.contains("public suffixes below `amazonaws.com`"), "{}", found[0].message);
+        let p = Policy {
+            exceptions: vec![Exception {
+                server: "shop".into(),
+                egress: "*.amazonaws.com".into(),
+                reason: "r".into(),
+                expires: "2099-01-01".into(),
+            }],
+            ..Policy::default()
+        };
+        assert_eq!(apply(&m, &p), (vec![], vec![0]));
     }
 
     #[test]
