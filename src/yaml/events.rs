@@ -186,7 +186,7 @@ impl Events<'_, '_> {
         if style == ScalarStyle::Plain && value.contains('?') && self.flow.last() == Some(&true) {
             let msg =
                 format!("`{value}` holds a `?` inside a flow collection: go-yaml ends the value at the `?` and reads the rest as a key");
-            self.report_11(span, msg, "quote the value: \"what?\"");
+            self.report_11(span, msg, &format!("quote the value: \"{value}\""));
         }
     }
 
