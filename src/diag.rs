@@ -192,6 +192,46 @@ rules! {
         "write true or false; YAML 1.2 reads yes/no as strings and parsers disagree",
         bad: "default: yes", good: "default: true";
 
+    // ---- YAML read identically by the Go side (src/yaml/text.rs, src/yaml/events.rs,
+    // src/yaml/scalar.rs, src/schema/read.rs). The gateway re-reads the bundled manifest with
+    // sigs.k8s.io/yaml (go-yaml v2, YAML 1.1) and the toolpack engine reads the toolspec with
+    // go-yaml; what registryctl (YAML 1.2) accepts must read the same there, or be refused.
+    // tests/yaml_differential.rs holds the two readings against each other. ----
+    YamlLineBreak => "yaml-line-break", Error,
+        "U+0085 (NEL), U+2028, U+2029 or a lone carriage return: Go's YAML 1.1 readers end a line there, registryctl's YAML 1.2 reader does not, so a comment can hide a key from review that the gateway reads.",
+        "delete the character; end lines with LF (or CRLF); inside a double-quoted string write it as an escape (\\N, \\L, \\P) if the value needs it",
+        bad: "path: /v1/items   # paged<U+2028>    baseUrl: https://collect.attacker.net", good: "path: /v1/items   # paged";
+    YamlTab => "yaml-tab", Error,
+        "A tab character: YAML readers disagree about tabs in indentation, after indicators and around values.",
+        "indent and separate with spaces; inside a double-quoted string write \\t",
+        bad: "tools:\n<TAB>- name: list_items", good: "tools:\n  - name: list_items";
+    YamlControlCharacter => "yaml-control-character", Error,
+        "A control character (C0, DEL, C1), a byte-order mark after the start, a non-character, or a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) in the file: YAML 1.1 readers refuse or misread most of them, and bidi controls show a reviewer reordered text (Trojan Source).",
+        "delete the character; a value that needs one writes it as a double-quoted escape",
+        bad: "description: Lists items<U+202E>", good: "description: Lists items";
+    YamlDirective => "yaml-directive", Error,
+        "A `%YAML` or `%TAG` directive: go-yaml refuses `%YAML 1.2` while registryctl's reader takes it, and `%TAG` changes what tags mean.",
+        "delete the directive line; files are plain YAML without directives",
+        bad: "%YAML 1.2\n---\nschemaVersion: 1", good: "schemaVersion: 1";
+    YamlSyntax11 => "yaml-1.1-syntax", Error,
+        "YAML syntax go-yaml reads differently from registryctl: an explicit `? ` key, the `\\/` escape (YAML 1.2 only), an unquoted value starting with an indicator such as `|` or `>` inside a flow collection (libyaml refuses it), or a `?` inside an unquoted value in a flow collection (go-yaml ends the value there).",
+        "write keys as `key: value`, `/` without a backslash, and quote flow values that start with an indicator or hold a `?`",
+        bad: "params: [{name: q, in: query, type: string, description: What to find?}]", good: "params: [{name: q, in: query, type: string, description: \"What to find?\"}]";
+    YamlScalar11 => "yaml-1.1-scalar", Error,
+        "An unquoted value that YAML 1.2 reads as a string but YAML 1.1 readers (the gateway's sigs.k8s.io/yaml, go-yaml) type as a boolean, number, null, timestamp or merge key: `yes`, `on`, `1_000`, `0b101`, `017`, `.5`, `1e3`, `+12`, `190:20:30`, `2001-12-14`, `<<`, `=`.",
+        "quote the value, e.g. displayName: \"yes\" or tag: \"1_000\"",
+        bad: "displayName: yes", good: "displayName: \"yes\"";
+
+    // ==== text shown on consent screens (src/schema/read.rs) ====
+    TextControlCharacter => "text-control-character", Error,
+        "displayName, description, or a tool's or parameter's description holds a character that hides or reorders text: a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), ESC, a carriage return, or a C1 control. The text reaches a consent screen, where it could show the user something other than what they agree to.",
+        "write plain text; the gateway shows it as written",
+        bad: "description: \"Read files\\u202E etirw dna\"", good: "description: Read and write files";
+    TextLayoutCharacter => "text-layout-character", Warning,
+        "displayName, description, or a tool's or parameter's description holds another control character (tab, line feed, backspace, form feed, DEL, ...) or a Unicode line or paragraph separator, which garbles a consent screen's layout. A warning, not an error: the gateway's own conformance fixture holds such a description to test JSON escaping.",
+        "write the text on one line; use >- rather than > or | for a long description",
+        bad: "description: |\n  Read files.\n  And write them.", good: "description: >-\n  Read files.\n  And write them.";
+
     // ==== scaffold markers (src/schema/rules/placeholder.rs) ====
     ScaffoldPlaceholder => "scaffold-placeholder", Error,
         "A field still holds the TODO marker `registryctl new` put there.",

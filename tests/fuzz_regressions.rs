@@ -91,4 +91,14 @@ fn fixtures_are_sound() {
     harness::verify_index(harness::CONFORMANCE_INDEX);
     assert!(registryctl::index::validate_bytes(harness::CONFORMANCE_INDEX).is_ok(), "sign accepts the conformance index");
     harness::resolve(b"alpha@0.10.0");
+    let paired = include_bytes!("../fuzz/seeds/yaml_differential/paired-toolspec.yaml");
+    assert_eq!(harness::yaml_differential(paired).errors, 1, "the paired toolspec is accepted and read the same");
+    assert_eq!(harness::yaml_differential(harness::PAIRED_MANIFEST.as_bytes()).errors, 1);
+}
+
+/// Inputs that registryctl once accepted while the Go side read them otherwise (each now
+/// refused); replayed through the differential check, which panics on any difference.
+#[test]
+fn yaml_differential() {
+    replay("yaml_differential", harness::yaml_differential, false);
 }

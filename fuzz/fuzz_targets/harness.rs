@@ -2,9 +2,13 @@
 //! What each fuzz target runs, shared with `tests/fuzz_regressions.rs` (which includes this file
 //! with `#[path]`), so a saved reproducer is replayed through exactly the code the fuzzer ran.
 //!
-//! Uses std, `registryctl` and `serde_json` (already a dependency of `registryctl`) only.
+//! Uses std, `registryctl`, `serde_json` (already a dependency of `registryctl`) and, for the
+//! YAML 1.1 oracle in `yaml_oracle.rs`, `unsafe-libyaml` only.
 //! Every `assert!` here is an invariant: a failing one is a finding, like a panic inside the crate.
 #![allow(dead_code)]
+
+#[path = "yaml_oracle.rs"]
+pub mod yaml_oracle;
 
 use std::sync::OnceLock;
 
@@ -17,6 +21,7 @@ use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::Exception;
 use registryctl::schema::{self, Manifest, ManifestContext, Policy, Toolspec};
 use registryctl::sign::PublicKey;
+use registryctl::yaml::{self, Kind, Node, Style};
 
 /// The manifest every fuzzed toolspec is paired with (a toolpack manifest from the registry).
 pub const PAIRED_MANIFEST: &str = include_str!("../fixtures/paired-manifest.yaml");
@@ -277,4 +282,96 @@ pub fn resolve(data: &[u8]) -> Outcome {
         }
     }
     Outcome::default()
+}
+
+/// `yaml_differential`: the input as a manifest and as a toolspec (paired with the fixture
+/// manifest). Invariant: whatever registryctl accepts without an error, the YAML 1.1 oracle
+/// (what the gateway and the toolpack engine read) reads as the same tree and the same typed
+/// value. Returns how many of the two readings had errors.
+pub fn yaml_differential(data: &[u8]) -> Outcome {
+    let Ok(text) = schema::decode(data) else { return Outcome { errors: 2 } };
+    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true) };
+    let check = schema::check_manifest(text, None, policy(), &ctx);
+    let mut rejected = 0;
+    match &check.manifest {
+        Some(m) if errors(&check.diags) == 0 => same_manifest(data, m),
+        _ => rejected += 1,
+    }
+    let m = paired_manifest();
+    let (spec, diags) = schema::check_toolspec(text, None, |name, _version| (!name.is_empty()).then_some(m));
+    match &spec {
+        Some(t) if errors(&diags) == 0 => same_toolspec(data, t),
+        _ => rejected += 1,
+    }
+    Outcome { errors: rejected }
+}
+
+/// Panics unless the oracle reads the accepted manifest `data` exactly as registryctl did.
+pub fn same_manifest(data: &[u8], ours: &Manifest) {
+    let json = same_tree(data);
+    let theirs: Manifest = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("accepted, but the Go side's JSON does not decode into a manifest: {e}\n{json}"));
+    assert_eq!(&theirs, ours, "accepted, but the Go side reads another manifest");
+    assert_eq!(index::runtime_hash(&theirs), index::runtime_hash(ours));
+}
+
+/// Panics unless the oracle reads the accepted toolspec `data` exactly as registryctl did.
+pub fn same_toolspec(data: &[u8], ours: &Toolspec) {
+    let json = same_tree(data);
+    let theirs: Toolspec = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("accepted, but the Go side's JSON does not decode into a toolspec: {e}\n{json}"));
+    assert_eq!(&theirs, ours, "accepted, but the Go side reads another toolspec");
+}
+
+/// The oracle's tree must equal registryctl's, key for key and scalar for scalar; returns the
+/// oracle's JSON (YAML 1.1 types) for the typed comparison.
+fn same_tree(data: &[u8]) -> serde_json::Value {
+    let raw = std::str::from_utf8(data).expect("decoded text is UTF-8");
+    let text = schema::decode(data).expect("decoded before");
+    let theirs = yaml_oracle::read(raw).unwrap_or_else(|e| panic!("accepted, but the Go side refuses it: {e}"));
+    let mut ignored = Vec::new();
+    let ours = yaml::parse(text, &mut ignored).expect("accepted text parses");
+    if let Err(at) = same_node(&ours, &theirs) {
+        panic!("accepted, but the Go side reads another tree at {at}");
+    }
+    let mut json = yaml_oracle::to_json(&theirs).unwrap_or_else(|e| panic!("accepted, but the Go side reads it differently: {e}"));
+    drop_empty_strings(&mut json);
+    json
+}
+
+/// An empty string is Go's zero value, the same as an absent field (registryctl reads an empty
+/// `builder` or `category` as absent); drop them so the typed comparison sees Go's reading.
+fn drop_empty_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|_, x| x.as_str() != Some(""));
+            m.values_mut().for_each(drop_empty_strings);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_empty_strings),
+        _ => {}
+    }
+}
+
+fn same_node(ours: &Node, theirs: &yaml_oracle::ONode) -> Result<(), String> {
+    use yaml_oracle::ONode;
+    match (&ours.kind, theirs) {
+        (Kind::Scalar(a, style), ONode::Scalar { value, plain }) => {
+            if a != value || (*style == Style::Plain) != *plain {
+                return Err(format!("line {}: {a:?} ({style:?}) vs {value:?} (plain: {plain})", ours.span.start.line));
+            }
+        }
+        (Kind::Seq(a), ONode::Seq(b)) if a.len() == b.len() => {
+            for (x, y) in a.iter().zip(b) {
+                same_node(x, y)?;
+            }
+        }
+        (Kind::Map(a), ONode::Map(b)) if a.len() == b.len() => {
+            for ((ka, va), (kb, vb)) in a.iter().zip(b) {
+                same_node(ka, kb)?;
+                same_node(va, vb)?;
+            }
+        }
+        _ => return Err(format!("line {}: {} vs {theirs:?}", ours.span.start.line, ours.describe())),
+    }
+    Ok(())
 }

@@ -187,8 +187,8 @@ pub fn read_manifest(root: &mut Node, r: &mut Reader) -> Option<Manifest> {
     let entitlements = r.opt_struct(&mut f, "entitlements", |r, s| Entitlements { egress: r.opt_strings(s, "egress") });
     let credentials = r.opt_list(&mut f, "credentials", read_credential);
     let tools = r.opt_list(&mut f, "tools", read_tool);
-    let display_name = r.opt_string(&mut f, "displayName");
-    let description = r.opt_string(&mut f, "description");
+    let display_name = r.opt_text(&mut f, "displayName");
+    let description = r.opt_text(&mut f, "description");
     let category = r.opt_closed(&mut f, "category");
     let icon = r.opt_string(&mut f, "icon");
     r.reject_unknown(f);

@@ -88,7 +88,7 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     let Some(mut root) = yaml::parse(text, &mut parse_findings) else {
         return ManifestCheck { diags: parse_findings, ..ManifestCheck::default() };
     };
-    let mut r = Reader::new(parse_findings);
+    let mut r = Reader::for_go(parse_findings);
     let Some(m) = manifest::read_manifest(&mut root, &mut r) else {
         return ManifestCheck { diags: r.diagnostics, ..ManifestCheck::default() };
     };
@@ -116,7 +116,7 @@ pub fn check_toolspec<'m>(
 ) -> (Option<Toolspec>, Vec<Diagnostic>) {
     let mut parse_findings = Vec::new();
     let Some(mut root) = yaml::parse(text, &mut parse_findings) else { return (None, parse_findings) };
-    let mut r = Reader::new(parse_findings);
+    let mut r = Reader::for_go(parse_findings);
     let Some(t) = toolspec::read_toolspec(&mut root, &mut r) else { return (None, r.diagnostics) };
     let mut findings = rules::toolspec_rules(&t);
     findings.extend(rules::identity::path_mismatch("toolspecs", &t.name, &t.version, at));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Typed reading of a YAML tree: strict scalars, closed sets, unknown fields, every problem
-//! reported.
+//! reported. A plain value is read as a string only when YAML 1.2 and YAML 1.1 readers (the
+//! Go side) both read it as one; an integer only when both read the same number.
 //!
 //! A value with the wrong type is reported once here and its path is remembered as broken, so
 //! the rules that run afterwards do not report the same field a second time. Paths are built
@@ -13,7 +14,7 @@ use super::closed::{Closed, ClosedSet};
 use super::rules::placeholder;
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
-use crate::yaml::{is_yaml11_bool, plain_type, Kind, Node, PlainType, Style};
+use crate::yaml::{is_bidi_control, is_yaml11_bool, plain_type, yaml11_type, Kind, Node, PlainType, Style, Yaml11Type};
 
 /// Collects structural problems while typed values are read out of a tree.
 #[derive(Default)]
@@ -21,6 +22,9 @@ pub struct Reader {
     /// The findings so far.
     pub diagnostics: Vec<Diagnostic>,
     broken: HashSet<FieldPath>,
+    /// The file is read by the Go side too (a manifest or toolspec): plain values that YAML 1.1
+    /// types differently are refused.
+    go_read: bool,
 }
 
 /// The fields of one mapping. The keys asked for are the allowed keys: anything else in the
@@ -81,7 +85,13 @@ impl Fields<'_> {
 impl Reader {
     /// A reader that starts with the findings the YAML parser already made.
     pub fn new(parse_findings: Vec<Diagnostic>) -> Reader {
-        Reader { diagnostics: parse_findings, broken: HashSet::new() }
+        Reader { diagnostics: parse_findings, broken: HashSet::new(), go_read: false }
+    }
+
+    /// A reader for a file the Go side reads too (a manifest or a toolspec): a plain value is a
+    /// string only if YAML 1.1 readers also read it as one (rule `yaml-1.1-scalar`).
+    pub fn for_go(parse_findings: Vec<Diagnostic>) -> Reader {
+        Reader { go_read: true, ..Reader::new(parse_findings) }
     }
 
     fn wrong_type(&mut self, node: &Node, path: FieldPath, expected: &str) {
@@ -124,11 +134,27 @@ impl Reader {
         }
     }
 
+    /// A plain value YAML 1.2 reads as a string and a YAML 1.1 reader does not: reported, so
+    /// the gateway never reads `yes` as `true` or `017` as `15` where registryctl read text.
+    fn yaml11_not_string(&mut self, node: &Node, t: Yaml11Type, path: FieldPath) {
+        let v = node.scalar().unwrap_or_default();
+        let message = format!("`{v}` is {} to YAML 1.1 readers such as the gateway's, not the string registryctl reads", t.describe());
+        let d = Diagnostic::new(Rule::YamlScalar11, path.clone(), message).with_span(node.span);
+        self.diagnostics.push(d.with_help(format!("quote the value: \"{v}\"")));
+        self.broken.insert(path);
+    }
+
     /// A string value, moved out of the tree; anything else is reported and read as `None`.
     fn string_value(&mut self, node: &mut Node, path: impl FnOnce() -> FieldPath) -> Option<String> {
         let is_string = match &node.kind {
             Kind::Scalar(_, Style::Quoted | Style::Block) => true,
-            Kind::Scalar(v, Style::Plain) => plain_type(v) == PlainType::Str,
+            Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Str => {
+                if let Some(t) = yaml11_type(v).filter(|_| self.go_read) {
+                    self.yaml11_not_string(node, t, path());
+                    return None;
+                }
+                true
+            }
             _ => false,
         };
         match &mut node.kind {
@@ -156,6 +182,22 @@ impl Reader {
             Some((node, path)) => self.string_value(node, || path.clone().key(key)).unwrap_or_default(),
             None => String::new(),
         }
+    }
+
+    /// An optional field of text shown on a consent screen (displayName, descriptions): a
+    /// string without characters that reorder text, start a terminal escape or return the
+    /// cursor (an error), nor other control characters that garble its layout (a warning).
+    pub fn opt_text(&mut self, f: &mut Fields<'_>, key: &'static str) -> String {
+        let Some((node, path)) = f.entry(key) else { return String::new() };
+        let span = node.span;
+        let Some(text) = self.string_value(node, || path.clone().key(key)) else { return String::new() };
+        let found = text.chars().find(|&c| hides_text(c)).map(|c| (c, Rule::TextControlCharacter));
+        if let Some((c, rule)) = found.or_else(|| text.chars().find(|&c| garbles_text(c)).map(|c| (c, Rule::TextLayoutCharacter))) {
+            let what = if is_bidi_control(c) { "the bidirectional control" } else { "the control character" };
+            let message = format!("{key} holds {what} U+{:04X}: the text reaches a consent screen", u32::from(c));
+            self.diagnostics.push(Diagnostic::new(rule, path.clone().key(key), message).with_span(span));
+        }
+        text
     }
 
     /// A closed-set string field that must be present: absent or unknown values are reported
@@ -211,9 +253,18 @@ impl Reader {
         }
     }
 
-    /// A plain decimal integer.
+    /// A plain decimal integer without leading zeros or `_`, which YAML 1.2 and YAML 1.1
+    /// readers read as the same number (`010` is 10 to one and 8 to the other).
     pub fn int(&mut self, node: &Node, path: FieldPath) -> Option<i64> {
+        let decimal = |v: &str| {
+            let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'))
+        };
         match &node.kind {
+            Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Int && !decimal(v) => {
+                self.wrong_type(node, path, "a decimal integer without leading zeros");
+                None
+            }
             Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Int => match v.parse() {
                 Ok(n) => Some(n),
                 Err(_) => {
@@ -295,6 +346,19 @@ impl Reader {
         self.diagnostics.extend(kept);
         self.diagnostics
     }
+}
+
+/// Characters that hide or reorder consent-screen text: bidirectional controls, ESC (terminal
+/// escape sequences), carriage return (overwrites what was shown), and C1 (including the
+/// one-character CSI, U+009B).
+fn hides_text(c: char) -> bool {
+    is_bidi_control(c) || matches!(c, '\u{1b}' | '\r' | '\u{80}'..='\u{9f}')
+}
+
+/// Characters that garble consent-screen text: the other C0 controls (tab, line feed and
+/// backspace included), DEL, and the Unicode line and paragraph separators.
+fn garbles_text(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Case-insensitive equality, or one edit apart.

@@ -110,7 +110,7 @@ fn read_tool(r: &mut Reader, n: &mut Node, p: FieldPath) -> Option<ToolDef> {
     let mut t = r.fields(n, p)?;
     let v = ToolDef {
         name: r.opt_string(&mut t, "name"),
-        description: r.opt_string(&mut t, "description"),
+        description: r.opt_text(&mut t, "description"),
         method: r.closed(&mut t, "method"),
         path: r.opt_string(&mut t, "path"),
         base_url: r.opt_string(&mut t, "baseUrl"),
@@ -128,7 +128,7 @@ fn read_param(r: &mut Reader, n: &mut Node, p: FieldPath) -> Option<Param> {
         location: r.closed(&mut f, "in"),
         kind: r.closed(&mut f, "type"),
         required: f.get("required").and_then(|n| r.bool(n, p.key("required"))).unwrap_or(false),
-        description: r.opt_string(&mut f, "description"),
+        description: r.opt_text(&mut f, "description"),
     };
     r.reject_unknown(f);
     Some(v)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //! The event-level rules: anchors, aliases, tags, second documents, nesting depth, non-scalar
 //! and duplicate keys, applied to saphyr-parser's events before any value is typed, so an alias
-//! bomb is never expanded and every later finding can point at a line and column.
+//! bomb is never expanded and every later finding can point at a line and column. Also the
+//! syntax go-yaml reads differently: explicit `?` keys, `<<` merge keys, the `\/` escape, and
+//! a `?` inside an unquoted value in a flow collection.
 
 use std::ops::ControlFlow;
 
@@ -50,6 +52,8 @@ struct Events<'t, 'o> {
     offsets: Offsets<'t>,
     tree: Builder,
     documents: usize,
+    /// For each open collection, whether it is a flow (`[...]`, `{...}`) collection.
+    flow: Vec<bool>,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -61,8 +65,13 @@ pub(super) struct Unusable;
 /// Findings are pushed to `out`.
 pub(super) fn read(text: &str, out: &mut Vec<Diagnostic>) -> Result<Option<Node>, Unusable> {
     let mut parser = Parser::new_from_str(text);
-    let mut ev =
-        Events { offsets: Offsets { text, ascii: text.is_ascii(), char_idx: 0, byte_idx: 0 }, tree: Builder::default(), documents: 0, out };
+    let mut ev = Events {
+        offsets: Offsets { text, ascii: text.is_ascii(), char_idx: 0, byte_idx: 0 },
+        tree: Builder::default(),
+        documents: 0,
+        flow: Vec::new(),
+        out,
+    };
     while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(ev) => ev,
@@ -101,6 +110,7 @@ impl Events<'_, '_> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 self.properties(anchor, tag.as_deref(), span);
+                self.go_scalar_syntax(&value, style, span);
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
@@ -115,8 +125,11 @@ impl Events<'_, '_> {
                     return ControlFlow::Break(());
                 }
                 self.tree.open(matches!(event, Event::SequenceStart(..)), span.start);
+                let at = self.offsets.text.as_bytes().get(span.start.offset);
+                self.flow.push(matches!(at, Some(b'[' | b'{')));
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                self.flow.pop();
                 if let Some(node) = self.tree.close(matches!(event, Event::SequenceEnd), span) {
                     self.add(node);
                 }
@@ -137,6 +150,9 @@ impl Events<'_, '_> {
 
     fn add(&mut self, node: Node) {
         let span = node.span;
+        if self.tree.expects_key() {
+            self.go_key_syntax(&node);
+        }
         match self.tree.add(node) {
             None => {}
             Some(KeyProblem::NotScalar) => {
@@ -147,6 +163,61 @@ impl Events<'_, '_> {
             }
         }
     }
+}
+
+impl Events<'_, '_> {
+    /// Scalars go-yaml reads differently: the `\/` escape (YAML 1.2 only; go-yaml refuses the
+    /// file), an unquoted value starting with an indicator such as `|` or `>` (saphyr-parser
+    /// takes one inside a flow collection, libyaml refuses it), and a `?` in an unquoted value
+    /// inside a flow collection (go-yaml ends the value there, libyaml 0.2.5 and YAML 1.2 do
+    /// not).
+    fn go_scalar_syntax(&mut self, value: &str, style: ScalarStyle, span: Span) {
+        let source = self.offsets.text.get(span.start.offset..span.end.offset).unwrap_or_default();
+        if style == ScalarStyle::DoubleQuoted && has_slash_escape(source) {
+            let msg = "`\\/` is an escape in YAML 1.2 only: go-yaml refuses the file".to_string();
+            self.report_11(span, msg, "write `/` without the backslash");
+        }
+        if style == ScalarStyle::Plain
+            && value.starts_with(['|', '>', '%', '@', '`', ',', '[', ']', '{', '}', '#', '&', '*', '!', '\'', '"'])
+        {
+            let msg = format!("`{value}` starts with an indicator character: YAML 1.1 readers refuse it unquoted");
+            self.report_11(span, msg, "quote the value");
+        }
+        if style == ScalarStyle::Plain && value.contains('?') && self.flow.last() == Some(&true) {
+            let msg =
+                format!("`{value}` holds a `?` inside a flow collection: go-yaml ends the value at the `?` and reads the rest as a key");
+            self.report_11(span, msg, &format!("quote the value: \"{value}\""));
+        }
+    }
+
+    /// Keys go-yaml reads differently: an explicit `? key` (refused to keep one way of writing
+    /// a key) and a plain `<<`, which YAML 1.1 readers take as a merge of the value's keys.
+    fn go_key_syntax(&mut self, key: &Node) {
+        let before = self.offsets.text.get(..key.span.start.offset).unwrap_or_default();
+        let before = before.trim_end_matches(' ');
+        if before.ends_with('?') && before[..before.len() - 1].ends_with([' ', '\n', '{', '[', ',']) || before == "?" {
+            self.report_11(key.span, "an explicit `? ` key".into(), "write the key as `key: value`");
+        }
+        if matches!(&key.kind, super::tree::Kind::Scalar(k, Style::Plain) if k == "<<") {
+            let msg = "`<<` is a merge key to YAML 1.1 readers: the gateway would copy the value's keys into this mapping".to_string();
+            self.out.push(Diagnostic::whole_file(Rule::YamlScalar11, msg).with_span(key.span).with_help("write every key out in full"));
+        }
+    }
+
+    fn report_11(&mut self, span: Span, message: String, help: &str) {
+        self.out.push(Diagnostic::whole_file(Rule::YamlSyntax11, message).with_span(span).with_help(help));
+    }
+}
+
+/// Whether a double-quoted scalar's source holds the `\/` escape.
+fn has_slash_escape(source: &str) -> bool {
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next() == Some('/') {
+            return true;
+        }
+    }
+    false
 }
 
 fn scan_error(e: &ScanError, offsets: &mut Offsets<'_>) -> Diagnostic {

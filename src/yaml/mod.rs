@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Strict YAML: a small tree of positioned nodes built from saphyr-parser events.
 //!
-//! [`parse`] is the entry point. The event-level rules live in `events`, the tree and its
-//! lookup by field path in `tree`, and plain-scalar typing in `scalar`.
+//! [`parse`] is the entry point. The character-level rules live in `text`, the event-level
+//! rules in `events`, the tree and its lookup by field path in `tree`, and plain-scalar typing
+//! (YAML 1.2's, and what YAML 1.1 readers make of it) in `scalar`.
+//!
+//! What registryctl accepts must read identically under the Go side's YAML 1.1 readers: the
+//! gateway re-reads the bundled manifest with sigs.k8s.io/yaml (go-yaml v2) and the toolpack
+//! engine reads the toolspec with go-yaml. `text`, `events` and the typed reader refuse what
+//! the two would read differently; tests/yaml_differential.rs checks it against libyaml.
 
 mod events;
 mod scalar;
+mod text;
 mod tree;
 
-pub use scalar::{is_yaml11_bool, plain_type, PlainType};
+pub use scalar::{is_yaml11_bool, plain_type, yaml11_type, PlainType, Yaml11Type};
+pub use text::is_bidi_control;
 pub use tree::{Kind, Node, Style};
 
 use crate::diag::{Diagnostic, Rule};
@@ -27,7 +35,14 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
         ));
         return None;
     }
-    match events::read(text, out) {
+    let first = out.len();
+    text::scan(text, out);
+    let character_findings = out.len() > first;
+    let read = events::read(text, out);
+    if character_findings {
+        drop_syntax_error_explained_by(out, first);
+    }
+    match read {
         Err(events::Unusable) => None,
         Ok(Some(Node { kind: Kind::Scalar(ref s, Style::Plain), .. })) if s.is_empty() => {
             out.push(Diagnostic::whole_file(Rule::YamlWrongType, "the file holds no YAML mapping"));
@@ -38,6 +53,19 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
             None
         }
         Ok(root) => root,
+    }
+}
+
+/// A syntax error at or after a refused character is that character's doing (a tab that
+/// breaks indentation, a NUL that ends the parser's input): one mistake, one message.
+fn drop_syntax_error_explained_by(out: &mut Vec<Diagnostic>, first: usize) {
+    let earliest = out[first..].iter().filter(|d| d.rule != Rule::YamlSyntax).filter_map(|d| d.span).map(|s| s.start.offset).min();
+    if let Some(at) = earliest {
+        let mut i = first;
+        out.retain(|d| {
+            i += 1;
+            i <= first || !(d.rule == Rule::YamlSyntax && d.span.is_some_and(|s| s.start.offset >= at))
+        });
     }
 }
 

@@ -135,6 +135,11 @@ impl Builder {
         self.stack.len()
     }
 
+    /// Whether the next node added is a mapping key.
+    pub(super) fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Open::Map(_, None, _, _)))
+    }
+
     /// Opens a list or a mapping.
     pub(super) fn open(&mut self, seq: bool, start: Pos) {
         self.stack.push(if seq { Open::Seq(Vec::new(), start) } else { Open::Map(Vec::new(), None, start, HashMap::new()) });
