@@ -304,6 +304,10 @@ rules! {
         "An oauth2 credential lists no scopes, so consent screens cannot say what is granted.",
         "list the scope names the tools need",
         bad: "type: oauth2\nvendor: acme", good: "type: oauth2\nvendor: acme\nscopes: [tickets:read]";
+    HeaderName => "header-name", Error,
+        "inject.header, a toolspec's auth.header and every in: header parameter obey one header rule: an RFC 9110 field name (token characters), and never a header that frames the message (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, Expect), routes it (Host, Forwarded, Via, Max-Forwards, X-Forwarded-*, X-Real-IP, X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, client-address headers such as True-Client-IP), addresses a proxy (Proxy-*), or belongs to a response (Set-Cookie, WWW-Authenticate). A header parameter may also not be Authorization or Cookie. A credential or argument in such a header reaches a hop rather than the service, is stripped on the way, or lets a tool argument pick the host, method or account a request acts for.",
+        "use the header the API documents for the value; the message says why this one is refused (`registryctl explain header-name` lists them)",
+        bad: "inject: {header: Proxy-Authorization, format: \"Bearer {token}\"}\nparams: [{name: X-Forwarded-Host, in: header, type: string}]", good: "inject: {header: Authorization, format: \"Bearer {token}\"}\nparams: [{name: Notion-Version, in: header, type: string}]";
 
     // ==== catalog presentation (a closed set: src/schema/closed.rs) ====
     Category => "category", Error,

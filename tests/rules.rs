@@ -90,6 +90,8 @@ const CASES: &[Case] = &[
         (25, 14),
     ),
     case(Rule::OauthNoScopes, M, "scopes: [widgets.read, widgets.write]", "scopes: [widgets.read]", "scopes: []", (25, 13)),
+    case(Rule::HeaderName, M, "header: Authorization", "header: X-Api-Key", "header: Proxy-Authorization", (27, 15)),
+    case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: Notion-Version", "- name: X-Forwarded-Host", (30, 15)),
     case(Rule::Category, M, "category: productivity", "category: CRM", "category: crm", (6, 11)),
     case(Rule::ToolName, M, "- name: create_widget", "- name: create_widget", "- name: list_widgets", (32, 11)),
     case(Rule::ToolDefault, M, "    default: false\n", "    default: false\n", "", (32, 5)),

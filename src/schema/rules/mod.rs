@@ -38,6 +38,7 @@ pub fn toolspec_rules(t: &Toolspec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     identity::header(t.schema_version, &t.name, &t.version, &mut out);
     toolspec::toolspec(t, &mut out);
+    credentials::toolspec_headers(t, &mut out);
     placeholder::toolspec(t, &mut out);
     out
 }
