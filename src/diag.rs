@@ -219,8 +219,8 @@ rules! {
         "a relative path of [a-zA-Z0-9._/-] without `..` and not starting with /",
         bad: "package: ../../etc", good: "package: cmd/server";
     ImageRef => "image-ref", Error,
-        "image.ref is missing or not an OCI repository without tag or digest.",
-        "write registry/path in lowercase, e.g. ghcr.io/gigmcp/acme-mcp; the digest goes in image.digest",
+        "image.ref is missing or not an OCI repository without tag or digest; or, where the registry has policy/registry.yaml, not <imagePrefix>/<name>-mcp, the repository the image workflow pushes to (any other repository holds an image this registry never built).",
+        "write registry/path in lowercase, e.g. ghcr.io/gigmcp/acme-mcp (<imagePrefix>/<name>-mcp); the digest goes in image.digest",
         bad: "ref: ghcr.io/gigmcp/acme-mcp:latest", good: "ref: ghcr.io/gigmcp/acme-mcp";
     ImageDigest => "image-digest", Error,
         "image.digest is not sha256: followed by 64 lowercase hex digits.",
@@ -238,6 +238,14 @@ rules! {
         "The selected builder has no images/<builder>/Dockerfile in this registry.",
         "add images/<builder>/Dockerfile or choose a builder that has one",
         bad: "builder: python   # and no images/python/Dockerfile", good: "builder: go-static";
+    ToolpackSource => "toolpack-source", Error,
+        "A builder: toolpack manifest does not build the registry's toolpack engine at a release tag: source.repo is not toolpack.repo of policy/registry.yaml, or source.tag is not vMAJOR.MINOR.PATCH. build-args hands both to the builder, so a \"no-code\" server would otherwise run someone else's code, or whatever a branch holds when it is built. (The repository is checked where the registry has policy/registry.yaml; the tag always.)",
+        "source: {repo: <toolpack.repo from policy/registry.yaml>, tag: <an engine release, e.g. v0.1.0>}",
+        bad: "builder: toolpack\nsource: {repo: github.com/attacker/toolpack-fork, tag: main}", good: "builder: toolpack\nsource: {repo: github.com/gigmcp/toolpack, tag: v0.1.0}";
+    SourceTagBranch => "source-tag-branch", Warning,
+        "source.tag reads as a branch name (main, master, HEAD, develop, trunk, latest, stable, refs/heads/..., feature/..., ...): a branch moves after review, so the image built from it need not be the code that was reviewed.",
+        "pin a release tag; a reviewer who accepts a branch on purpose records why",
+        bad: "source: {repo: github.com/acme/acme-mcp, tag: main}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}";
 
     // ==== tier (a closed set: src/schema/closed.rs) ====
     Tier => "tier", Error,
@@ -342,6 +350,10 @@ rules! {
         "A policy exception matches no manifest egress entry.",
         "remove the stale exception",
         bad: "- {server: gone, egress: \"*.gone.example\", ...}", good: "(no entry)";
+    RegistryConfig => "registry-config", Error,
+        "policy/registry.yaml (read from the policy root) lacks a value or holds a malformed one: imagePrefix, the OCI repository every image is pushed under, or toolpack.repo, the toolpack engine's source repository. The rules that need a missing value are skipped, so the file is an error until it is whole.",
+        "imagePrefix: <registry>/<namespace> (lowercase, no tag or digest); toolpack: {repo: <host>/<owner>/<name>}",
+        bad: "imagePrefix: ghcr.io/gigmcp:latest\ntoolpack: {repo: https://github.com/gigmcp/toolpack}", good: "imagePrefix: ghcr.io/gigmcp\ntoolpack: {repo: github.com/gigmcp/toolpack}";
 
     // ==== toolspec (src/schema/rules/toolspec.rs; method, encoding, in, type: src/schema/closed.rs) ====
     ToolspecBaseUrl => "toolspec-base-url", Error,

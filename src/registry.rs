@@ -18,7 +18,7 @@ use crate::index::{self, Index};
 use crate::schema::closed::Builder;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
-use crate::schema::{self, Manifest, ManifestContext, SchemaKind};
+use crate::schema::{self, repository, Manifest, ManifestContext, RepositoryConfig, SchemaKind};
 
 /// The denylist under the policy root.
 pub const DENYLIST_PATH: &str = "denylist/exfil-domains.txt";
@@ -46,8 +46,8 @@ pub enum DenylistChoice {
 pub struct Options {
     /// Which denylist to apply.
     pub denylist: DenylistChoice,
-    /// Where the denylist, `policy/exceptions.yaml`, `images/` and `catalog/no-public-api.txt`
-    /// come from; the registry root when `None`.
+    /// Where the denylist, `policy/exceptions.yaml`, `policy/registry.yaml`, `images/` and
+    /// `catalog/no-public-api.txt` come from; the registry root when `None`.
     pub policy_root: Option<PathBuf>,
 }
 
@@ -77,6 +77,8 @@ pub struct Linted {
     pub manifests: Vec<CheckedManifest>,
     /// Notes for the user (which denylist is in use).
     pub notes: Vec<String>,
+    /// The policy root's `policy/registry.yaml`, when it has one.
+    pub repository: Option<RepositoryConfig>,
 }
 
 impl Linted {
@@ -157,6 +159,7 @@ struct Setup {
     builders_with_dockerfile: Option<Vec<Builder>>,
     /// `(name, file)` pairs of toolspecs present, when toolpack manifests must have one.
     toolspecs_present: Option<HashSet<(String, String)>>,
+    repository: Option<RepositoryConfig>,
 }
 
 /// `.` and the empty path both mean the current directory; use the empty path, so joined paths
@@ -260,6 +263,27 @@ impl Registry {
             .then(|| Builder::ALL.iter().copied().filter(|b| fs::is_file(&images.join(b.as_str()).join("Dockerfile"))).collect())
     }
 
+    /// `policy/registry.yaml` under the policy root, its findings, and a note when there is none.
+    fn load_repository_config(&self, notes: &mut Vec<String>, report: &mut Report) -> Result<Option<RepositoryConfig>> {
+        let path = self.policy_root.join(repository::PATH);
+        if !fs::exists(&path) {
+            notes.push(format!("no {}: image.ref and the toolpack engine are not checked", repository::PATH));
+            return Ok(None);
+        }
+        let name = path.display().to_string();
+        Ok(match fs::read_text(&path)? {
+            Ok(text) => {
+                let (config, diags) = repository::parse(&text);
+                report.add(&name, Some(text), diags);
+                config
+            }
+            Err(d) => {
+                report.add(&name, None, vec![d]);
+                None
+            }
+        })
+    }
+
     /// Names listed in `catalog/no-public-api.txt`.
     fn no_public_api(&self) -> Result<HashSet<String>> {
         let p = self.policy_root.join(NO_PUBLIC_API_PATH);
@@ -318,6 +342,7 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
                     let ctx = ManifestContext {
                         builders_with_dockerfile: setup.builders_with_dockerfile.as_deref(),
                         toolspec_exists: setup.toolspecs_present.as_ref().map(|set| set.contains(&(f.dir.clone(), f.file.clone()))),
+                        repository: setup.repository.as_ref(),
                     };
                     let c = schema::check_manifest(text, Some(f.location()), &setup.policy, &ctx);
                     ((c.manifest, c.exceptions_used), c.diags)
@@ -383,15 +408,16 @@ impl Registry {
     /// toolspec an error.
     fn lint_manifests(&self, target: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
         let (files, walk_findings) = fs::targets(target)?;
-        let LoadedPolicy { policy, notes, mut report } = self.load_policy()?;
+        let LoadedPolicy { policy, mut notes, mut report } = self.load_policy()?;
         report.extend(walk_findings);
-        let setup = Setup { policy, builders_with_dockerfile: self.builders_with_dockerfile(), toolspecs_present };
+        let repository = self.load_repository_config(&mut notes, &mut report)?;
+        let setup = Setup { policy, builders_with_dockerfile: self.builders_with_dockerfile(), toolspecs_present, repository };
         let (manifests, used) = check_manifests(&files, &setup, &mut report)?;
         report_duplicates(&manifests, &mut report)?;
         if fs::is_dir(target) {
             self.report_unused_exceptions(&setup.policy, &used, &mut report);
         }
-        Ok(Linted { report, manifests, notes })
+        Ok(Linted { report, manifests, notes, repository: setup.repository })
     }
 
     /// Lints a toolspecs directory or one toolspec file, each paired with its manifest from
@@ -449,12 +475,17 @@ impl Registry {
         Ok(BuiltIndex { linted, index: Some(index), versions, planned_left_out })
     }
 
-    /// Lints one manifest and, when it passes, the image build's `KEY=VALUE` pairs.
+    /// Lints one manifest and, when it passes, the image build's `KEY=VALUE` pairs. The image
+    /// repository comes from the policy root's `policy/registry.yaml`, which must exist.
     pub fn build_args(&self, file: &Path) -> Result<BuildArgs> {
         let linted = self.lint(file)?;
         let args = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
             Some(m) if linted.report.errors() == 0 => {
-                Some(schema::build_args(m).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?)
+                let image = linted.repository.as_ref().and_then(|c| c.image_for(&m.name)).ok_or_else(|| {
+                    let path = self.policy_root.join(repository::PATH);
+                    Error::Usage(format!("build-args needs imagePrefix from {} to name the image", path.display()))
+                })?;
+                Some(schema::build_args(m, &image).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?)
             }
             _ => None,
         };

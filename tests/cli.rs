@@ -412,8 +412,7 @@ fn build_args_prints_the_latest_version_for_a_server_directory() {
         &common::manifest("acme", "0.10.0").replace("  tag: v0.1.0\n", "  tag: v0.10.0\n  package: cmd/acme\n"),
     );
     write(r.path(), "manifests/acme/0.9.0.yaml", &common::manifest("acme", "0.9.0"));
-    let want =
-        "SOURCE_REPO=github.com/gigmcp/toolpack\nSOURCE_TAG=v0.10.0\nPACKAGE=cmd/acme\nBUILDER=toolpack\nNAME=acme\nVERSION=0.10.0\n";
+    let want = "SOURCE_REPO=github.com/gigmcp/toolpack\nSOURCE_TAG=v0.10.0\nPACKAGE=cmd/acme\nBUILDER=toolpack\nNAME=acme\nVERSION=0.10.0\nIMAGE=ghcr.io/gigmcp/acme-mcp\n";
     bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().success().stdout(want);
     bin()
         .current_dir(r.path())
@@ -422,6 +421,46 @@ fn build_args_prints_the_latest_version_for_a_server_directory() {
         .success()
         .stdout(contains("PACKAGE=.\n").and(contains("VERSION=0.1.0\n")));
     bin().current_dir(r.path()).args(["build-args", "manifests"]).assert().code(2).stderr(contains("not one server's directory"));
+}
+
+#[test]
+fn the_image_repository_and_the_toolpack_engine_come_from_the_policy_root() {
+    let r = registry();
+    // The prefix is configured once: build-args prints the image the workflow pushes to.
+    write(r.path(), "policy/registry.yaml", "imagePrefix: registry.example.com/team\ntoolpack: {repo: github.com/gigmcp/toolpack}\n");
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(
+        contains("manifests/acme/0.1.0.yaml:11:8")
+            .and(contains("image.ref `ghcr.io/gigmcp/acme-mcp` is not `registry.example.com/team/acme-mcp`"))
+            .and(contains("error[image-ref]")),
+    );
+    write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("ghcr.io/gigmcp", "registry.example.com/team"));
+    bin()
+        .current_dir(r.path())
+        .args(["build-args", "manifests/acme"])
+        .assert()
+        .success()
+        .stdout(contains("\nIMAGE=registry.example.com/team/acme-mcp\n"));
+    // A fork of the engine, at a branch.
+    write(r.path(), "policy/registry.yaml", "imagePrefix: registry.example.com/team\ntoolpack: {repo: github.com/gigmcp/engine}\n");
+    let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    assert_eq!(json_rules(&out), ["toolpack-source"]);
+    // A malformed configuration is an error in that file, and the rules that need it are skipped.
+    write(
+        r.path(),
+        "policy/registry.yaml",
+        "imagePrefix: registry.example.com/team:latest\ntoolpack: {repo: github.com/gigmcp/toolpack}\n",
+    );
+    bin()
+        .current_dir(r.path())
+        .args(["lint", "manifests"])
+        .assert()
+        .code(1)
+        .stderr(contains("error[registry-config]").and(contains("policy/registry.yaml:1:14")).and(contains("image-ref").not()));
+    bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().code(1).stdout("");
+    // Without the file, lint says what it does not check, and build-args cannot name the image.
+    fs::remove_file(r.path().join("policy/registry.yaml")).unwrap();
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success().stderr(contains("no policy/registry.yaml"));
+    bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().code(2).stdout("").stderr(contains("imagePrefix"));
 }
 
 #[test]

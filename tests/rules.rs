@@ -8,7 +8,7 @@ mod common;
 
 use registryctl::schema::rules::egress::Denylist;
 use registryctl::schema::rules::policy::{Exception, Policy};
-use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, Rule};
+use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, RepositoryConfig, Rule};
 
 #[derive(Clone, Copy)]
 enum Target {
@@ -58,9 +58,27 @@ const CASES: &[Case] = &[
         (10, 12),
     ),
     case(Rule::ImageRef, M, "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp:latest", (11, 8)),
+    case(Rule::ImageRef, M, "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp", "ref: docker.io/library/acme", (11, 8)),
     case(Rule::ImageDigest, M, "digest: sha256:1111", "digest: sha256:1111", "digest: sha256:abc1111", (12, 11)),
     case(Rule::ImageEntrypoint, M, "entrypoint: /app", "entrypoint: /app", "entrypoint: app", (13, 15)),
     case(Rule::ImageBuilder, M, "builder: toolpack", "builder: toolpack", "builder: rust", (14, 12)),
+    case(
+        Rule::ToolpackSource,
+        M,
+        "repo: github.com/gigmcp/toolpack",
+        "repo: github.com/gigmcp/toolpack",
+        "repo: github.com/attacker/toolpack-fork",
+        (8, 9),
+    ),
+    case(Rule::ToolpackSource, M, "tag: v0.1.0", "tag: v1.2.3", "tag: main", (9, 8)),
+    case(
+        Rule::SourceTagBranch,
+        M,
+        "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: toolpack\n",
+        "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        "  tag: HEAD\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        (9, 8),
+    ),
     case(Rule::Tier, M, "tier: sealed", "tier: sealed", "tier: trusted", (15, 7)),
     case(Rule::EgressHost, M, "- api.acme.com", "- api.acme.com", "- \"api.acme.com:443\"", (18, 7)),
     case(Rule::EgressWildcard, M, "- \"*.uploads.acme.com\"", "- \"*.uploads.acme.com\"", "- \"*.com\"", (19, 7)),
@@ -165,6 +183,7 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::PolicyException,
     Rule::PolicyExceptionExpired,
     Rule::PolicyExceptionUnused,
+    Rule::RegistryConfig,
     Rule::IndexDuplicate,
     Rule::CatalogStale,
     Rule::SchemaStale,
@@ -185,15 +204,22 @@ fn policy() -> Policy {
 
 const AT: Option<Location<'static>> = Some(Location { dir: "acme", file: "0.1.0.yaml" });
 
+/// The repository configuration every case is checked with (this repository's values).
+fn repository() -> RepositoryConfig {
+    RepositoryConfig { image_prefix: Some("ghcr.io/gigmcp".into()), toolpack_repo: Some("github.com/gigmcp/toolpack".into()) }
+}
+
 fn run(target: Target, edit: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
     let manifest_text = common::manifest("acme", "0.1.0");
     let toolspec_text = common::toolspec("acme", "0.1.0");
+    let repository = repository();
+    let ctx = ManifestContext { repository: Some(&repository), ..ManifestContext::default() };
     let (m_text, t_text) = match target {
-        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ManifestContext::default()).diags,
+        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ctx).diags,
         Target::Toolspec => (manifest_text, edit(&toolspec_text)),
         Target::Pair => (edit(&manifest_text), toolspec_text),
     };
-    let checked = check_manifest(&m_text, AT, &policy(), &ManifestContext::default());
+    let checked = check_manifest(&m_text, AT, &policy(), &ctx);
     let m = checked.manifest.expect("the manifest parses");
     check_toolspec(&t_text, AT, |n, v| (n == m.name && v == m.version).then_some(&m)).1
 }

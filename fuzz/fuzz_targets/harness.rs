@@ -14,7 +14,7 @@ use registryctl::render::{self, Format};
 use registryctl::schema::closed::Builder;
 use registryctl::schema::rules::egress::{self, Denylist, Entry};
 use registryctl::schema::rules::policy::Exception;
-use registryctl::schema::{self, Manifest, ManifestContext, Policy, Toolspec};
+use registryctl::schema::{self, Manifest, ManifestContext, Policy, RepositoryConfig, Toolspec};
 use registryctl::sign::PublicKey;
 
 /// The manifest every fuzzed toolspec is paired with (a toolpack manifest from the registry).
@@ -75,6 +75,15 @@ pub fn policy() -> &'static Policy {
     })
 }
 
+/// The registry's configuration, as this repository's policy/registry.yaml sets it.
+pub fn repository() -> &'static RepositoryConfig {
+    static R: OnceLock<RepositoryConfig> = OnceLock::new();
+    R.get_or_init(|| RepositoryConfig {
+        image_prefix: Some("ghcr.io/gigmcp".into()),
+        toolpack_repo: Some("github.com/gigmcp/toolpack".into()),
+    })
+}
+
 pub fn paired_manifest() -> &'static Manifest {
     static M: OnceLock<Manifest> = OnceLock::new();
     M.get_or_init(|| {
@@ -103,7 +112,7 @@ pub fn manifest(data: &[u8]) -> Outcome {
             return Outcome { errors: 1 };
         }
     };
-    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true) };
+    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true), repository: Some(repository()) };
     let check = schema::check_manifest(text, None, policy(), &ctx);
     assert_spans(text, &check.diags);
     render_all(text, &check.diags);
@@ -114,7 +123,7 @@ pub fn manifest(data: &[u8]) -> Outcome {
     if let Some(m) = &check.manifest {
         let _ = index::hash(m);
         let _ = index::runtime_hash(m);
-        let _ = schema::build_args(m);
+        let _ = schema::build_args(m, &repository().image_for(&m.name).unwrap_or_default());
         let mut late = check.diags.clone();
         schema::locate_late(text, &mut late);
         assert_spans(text, &late);

@@ -11,11 +11,13 @@ pub mod closed;
 pub mod manifest;
 pub mod patterns;
 pub mod read;
+pub mod repository;
 pub mod rules;
 pub mod toolspec;
 
 pub use crate::diag::{Diagnostic, Rule, Severity};
 pub use manifest::Manifest;
+pub use repository::RepositoryConfig;
 pub use rules::policy::Policy;
 pub use toolspec::Toolspec;
 
@@ -41,6 +43,8 @@ pub struct ManifestContext<'a> {
     pub builders_with_dockerfile: Option<&'a [Builder]>,
     /// Whether the paired toolspec file exists; `None` when toolspecs are not being checked.
     pub toolspec_exists: Option<bool>,
+    /// The registry's `policy/registry.yaml`; `None` where there is none (its rules are skipped).
+    pub repository: Option<&'a RepositoryConfig>,
 }
 
 /// The result of checking one manifest.
@@ -99,6 +103,9 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     }
     if ctx.toolspec_exists == Some(false) {
         findings.extend(rules::pairing::toolspec_missing(&m));
+    }
+    if let Some(config) = ctx.repository {
+        rules::source::repository(&m, config, &mut findings);
     }
     let mut diags = r.with_rule_findings(findings);
     root.locate_all(&mut diags);
@@ -187,9 +194,10 @@ pub fn toolspec_json_schema() -> String {
     SchemaKind::Toolspec.generate()
 }
 
-/// The `KEY=VALUE` pairs `build-args` prints for `$GITHUB_ENV`. Refuses any value holding a
-/// control character, which could define extra variables in the build job.
-pub fn build_args(m: &Manifest) -> Result<Vec<(&'static str, String)>, String> {
+/// The `KEY=VALUE` pairs `build-args` prints for `$GITHUB_ENV`; `image` is the repository to
+/// push to (`<imagePrefix>/<name>-mcp`). Refuses any value holding a control character, which
+/// could define extra variables in the build job.
+pub fn build_args(m: &Manifest, image: &str) -> Result<Vec<(&'static str, String)>, String> {
     let package = if m.source.package.is_empty() { ".".to_string() } else { m.source.package.clone() };
     let args = vec![
         ("SOURCE_REPO", m.source.repo.clone()),
@@ -198,6 +206,7 @@ pub fn build_args(m: &Manifest) -> Result<Vec<(&'static str, String)>, String> {
         ("BUILDER", m.builder_name().to_string()),
         ("NAME", m.name.clone()),
         ("VERSION", m.version.clone()),
+        ("IMAGE", image.to_string()),
     ];
     match args.iter().find(|(_, v)| v.chars().any(char::is_control) || v.is_empty()) {
         Some((k, _)) => Err(format!("{k} is empty or holds a control character")),

@@ -123,9 +123,13 @@ tools:
     )
 }
 
-/// A scratch registry with one valid server, `acme` 0.1.0.
+/// This repository's `policy/registry.yaml` values.
+pub const REGISTRY_CONFIG: &str = "imagePrefix: ghcr.io/gigmcp\ntoolpack:\n  repo: github.com/gigmcp/toolpack\n";
+
+/// A scratch registry with one valid server, `acme` 0.1.0, and the repository configuration.
 pub fn registry() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policy/registry.yaml", REGISTRY_CONFIG);
     write(dir.path(), "manifests/acme/0.1.0.yaml", &manifest("acme", "0.1.0"));
     write(dir.path(), "toolspecs/acme/0.1.0.yaml", &toolspec("acme", "0.1.0"));
     dir

@@ -26,6 +26,7 @@ pub fn manifest_rules(m: &Manifest) -> Vec<Diagnostic> {
     identity::header(m.schema_version, &m.name, &m.version, &mut out);
     source::source(&m.source, &mut out);
     source::image(&m.image, &mut out);
+    source::tag_by_builder(m, &mut out);
     egress::manifest_entries(m, &mut out);
     credentials::credentials(m, &mut out);
     tools::tools(&m.tools, &mut out);
