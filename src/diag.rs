@@ -440,6 +440,10 @@ rules! {
         "Two manifests declare the same name@version.",
         "each name@version exists once",
         bad: "manifests/acme/0.1.0.yaml and another file declaring acme 0.1.0", good: "one file per name@version";
+    ImageDigestDuplicate => "image-digest-duplicate", Error,
+        "Two different server versions pin the same real image digest (the planned placeholder sha256:000…0 excepted). The gateway resolves `sha256:<digest>` through a map, so it would install whichever entry it meets first, and `registryctl resolve` refuses the ambiguous ref.",
+        "pin the digest each version's own build printed: no two entries share an image",
+        bad: "# manifests/acme/0.1.0.yaml and manifests/other/0.1.0.yaml\ndigest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", good: "# each manifest pins the digest its own build printed\ndigest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
 
     // ==== repository freshness (src/registry.rs) ====
     CatalogStale => "catalog-stale", Error,

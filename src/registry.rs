@@ -16,6 +16,7 @@ use crate::field::FieldPath;
 use crate::fs::{self, Found};
 use crate::index::{self, Index};
 use crate::schema::closed::Builder;
+use crate::schema::patterns::DIGEST;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
 use crate::schema::{self, repository, Manifest, ManifestContext, RepositoryConfig, SchemaKind};
@@ -397,6 +398,36 @@ fn report_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> Resu
     Ok(())
 }
 
+/// Reports a real (not the planned placeholder) image digest that a second server version pins
+/// too, naming the first: `resolve sha256:<digest>` could not tell them apart.
+fn report_shared_digests(manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+    let mut first: HashMap<&str, (&Manifest, &Found)> = HashMap::new();
+    for c in manifests {
+        let Some(m) = &c.manifest else { continue };
+        if m.is_planned() || !DIGEST.is_match(&m.image.digest) {
+            continue;
+        }
+        let (earlier, file) = *first.entry(&m.image.digest).or_insert((m, &c.found));
+        if (earlier.name.as_str(), earlier.version.as_str()) == (m.name.as_str(), m.version.as_str()) {
+            continue; // the same file, or a second declaration of it (index-duplicate)
+        }
+        let msg = format!(
+            "image digest {} is also pinned by {}@{} ({}): resolving the digest could not tell the two apart (a gateway takes whichever its map yields first)",
+            m.image.digest,
+            earlier.name,
+            earlier.version,
+            file.display(),
+        );
+        let mut d = vec![Diagnostic::new(Rule::ImageDigestDuplicate, FieldPath::field("image").key("digest"), msg)];
+        let text = fs::read_text(&c.found.path)?.ok();
+        if let Some(t) = &text {
+            schema::locate_late(t, &mut d);
+        }
+        report.add(&c.found.display(), text, d);
+    }
+    Ok(())
+}
+
 /// The pipeline.
 impl Registry {
     /// Lints a manifests directory or one manifest file: schema, policy and layout.
@@ -414,6 +445,7 @@ impl Registry {
         let setup = Setup { policy, builders_with_dockerfile: self.builders_with_dockerfile(), toolspecs_present, repository };
         let (manifests, used) = check_manifests(&files, &setup, &mut report)?;
         report_duplicates(&manifests, &mut report)?;
+        report_shared_digests(&manifests, &mut report)?;
         if fs::is_dir(target) {
             self.report_unused_exceptions(&setup.policy, &used, &mut report);
         }

@@ -21,11 +21,16 @@ fn json_rules(output: &[u8]) -> Vec<String> {
 #[test]
 fn lint_reports_every_bad_file_in_one_run_with_counts_and_exit_1() {
     let r = registry();
-    write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("tier: sealed", "tier: open"));
+    // Each version pins its own image (a shared digest is image-digest-duplicate).
+    let beta = common::manifest("beta", "0.1.0").replace("sha256:1111", "sha256:2222");
+    write(r.path(), "manifests/beta/0.1.0.yaml", &beta.replace("tier: sealed", "tier: open"));
     write(
         r.path(),
         "manifests/gamma/0.1.0.yaml",
-        &common::manifest("gamma", "0.1.0").replace("category: productivity", "category: crm").replace("default: true", "default: false"),
+        &common::manifest("gamma", "0.1.0")
+            .replace("sha256:1111", "sha256:3333")
+            .replace("category: productivity", "category: crm")
+            .replace("default: true", "default: false"),
     );
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stdout("").stderr(
         contains("manifests/beta/0.1.0.yaml:15:7")
@@ -488,6 +493,39 @@ fn hash_and_resolve_on_a_built_index() {
         .success()
         .stdout("acme@0.1.0\n");
     bin().current_dir(r.path()).args(["resolve", "acme@", "--index", "index.json"]).assert().code(1);
+}
+
+#[test]
+fn one_digest_one_entry() {
+    let r = registry();
+    // acme 0.1.0 and beta 0.1.0 pin the same real digest: an error naming both files.
+    write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("builder: toolpack", "builder: go-static"));
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(
+        contains("error[image-digest-duplicate]")
+            .and(contains("manifests/beta/0.1.0.yaml:12:11"))
+            .and(contains("is also pinned by acme@0.1.0 (manifests/acme/0.1.0.yaml)")),
+    );
+    bin().current_dir(r.path()).args(["build-index", "manifests"]).assert().code(1);
+    // The planned placeholder may be shared, but then resolving it by digest is ambiguous.
+    let zeros = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    for name in ["acme", "beta"] {
+        let text = fs::read_to_string(r.path().join(format!("manifests/{name}/0.1.0.yaml"))).unwrap();
+        write(
+            r.path(),
+            &format!("manifests/{name}/0.1.0.yaml"),
+            &text.replace("sha256:1111111111111111111111111111111111111111111111111111111111111111", zeros),
+        );
+    }
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success();
+    bin().current_dir(r.path()).args(["build-index", "manifests", "--include-planned"]).assert().success();
+    bin()
+        .current_dir(r.path())
+        .args(["resolve", zeros, "--index", "index.json"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("error: {zeros} is pinned by 2 entries (acme@0.1.0, beta@0.1.0); resolve one of them as name@version\n"));
+    bin().current_dir(r.path()).args(["resolve", "beta@0.1.0", "--index", "index.json"]).assert().success().stdout("beta@0.1.0\n");
 }
 
 #[test]

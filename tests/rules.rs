@@ -185,6 +185,7 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::PolicyExceptionUnused,
     Rule::RegistryConfig,
     Rule::IndexDuplicate,
+    Rule::ImageDigestDuplicate,
     Rule::CatalogStale,
     Rule::SchemaStale,
 ];
