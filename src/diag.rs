@@ -434,6 +434,10 @@ rules! {
         "The toolspec's auth block does not fit the manifest's tier.",
         "sealed tier: no auth block (the gateway injects the credential); entrusted tier with credentials: an auth block",
         bad: "tier: sealed\nauth: {header: Authorization, format: \"Bearer {token}\"}", good: "tier: sealed\n# no auth block";
+    ToolDefaultWrite => "tool-default-write", Error,
+        "A tool whose toolspec method is DELETE, PUT or PATCH has default: true in the manifest. The toolspec says what a tool does, so a tool that deletes, replaces or edits is never exposed without the user opting in. POST is not covered: many read-only searches are POST, so it stays a reviewer's call.",
+        "set default: false for the tool in the manifest",
+        bad: "# manifest\n- {name: delete_item, default: true}\n# toolspec\n- {name: delete_item, method: DELETE, ...}", good: "# manifest\n- {name: delete_item, default: false}\n# toolspec\n- {name: delete_item, method: DELETE, ...}";
 
     // ==== index (src/registry.rs) ====
     IndexDuplicate => "index-duplicate", Error,

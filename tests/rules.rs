@@ -168,6 +168,7 @@ const CASES: &[Case] = &[
     ),
     case(Rule::PairingAuth, T, "tools:\n", "tools:\n", "auth: {header: X-Key, format: \"{token}\"}\ntools:\n", (5, 7)),
     case(Rule::PairingBuilder, P, "builder: toolpack", "builder: toolpack", "builder: go-static", (1, 1)),
+    case(Rule::ToolDefaultWrite, T, "method: GET", "method: POST", "method: PATCH", (8, 13)),
 ];
 
 /// Rules exercised with real files by tests/cli.rs and tests/snapshots.rs instead.
