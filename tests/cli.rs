@@ -322,6 +322,27 @@ fn conformance_index_signature_hashes_and_refs_are_reproduced_byte_for_byte() {
 }
 
 #[test]
+fn the_gateways_runtime_limits_apply_where_the_registry_has_its_configuration() {
+    // The Go conformance fixtures pin what the gateway's schema accepts: beta injects two
+    // credentials, which the schema takes and the gateway's resolver never uses.
+    let d = conformance_copy();
+    bin().current_dir(d.path()).args(["lint", "manifests"]).assert().success().stderr(contains("no policy/registry.yaml"));
+    write(d.path(), "policy/registry.yaml", common::REGISTRY_CONFIG);
+    let out = bin().current_dir(d.path()).args(["lint", "manifests", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().into(), d["severity"].as_str().unwrap().into(), d["file"].as_str().unwrap().into()))
+        .collect();
+    let has = |rule: &str, severity: &str, file: &str| found.contains(&(rule.into(), severity.into(), file.into()));
+    assert!(has("credential-only-first-injected", "error", "manifests/beta/1.0.0.yaml"), "{found:?}");
+    assert!(has("toolpack-source", "error", "manifests/beta/1.0.0.yaml"), "{found:?}");
+    assert!(has("credential-env-undelivered", "warning", "manifests/gamma/0.1.0.yaml"), "{found:?}");
+}
+
+#[test]
 fn build_index_leaves_planned_entries_out_unless_asked() {
     let r = registry();
     write(

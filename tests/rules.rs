@@ -33,6 +33,38 @@ const fn case(rule: Rule, target: Target, find: &'static str, good: &'static str
 
 use Target::{Manifest as M, Pair as P, Toolspec as T};
 
+/// The base manifest from its tier to its credential's injection, and the same as an entrusted
+/// server that reads its key from the environment.
+const SEALED_CREDENTIAL: &str = "tier: sealed
+entitlements:
+  egress:
+    - api.acme.com
+    - \"*.uploads.acme.com\"
+credentials:
+  - id: acme_token
+    type: oauth2
+    provider: acme
+    vendor: acme
+    scopes: [widgets.read, widgets.write]
+    inject:
+      header: Authorization
+      format: \"Bearer {token}\"
+";
+const ENTRUSTED_CREDENTIAL: &str = "tier: entrusted
+entitlements:
+  egress:
+    - api.acme.com
+    - \"*.uploads.acme.com\"
+credentials:
+  - id: acme_token
+    type: oauth2
+    provider: acme
+    vendor: acme
+    scopes: [widgets.read, widgets.write]
+    inject:
+      env: ACME_TOKEN
+";
+
 const CASES: &[Case] = &[
     case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (16, 13)),
     case(Rule::YamlAnchor, M, "tier: sealed", "tier: sealed", "tier: &t sealed", (15, 7)),
@@ -108,6 +140,15 @@ const CASES: &[Case] = &[
         (25, 14),
     ),
     case(Rule::OauthNoScopes, M, "scopes: [widgets.read, widgets.write]", "scopes: [widgets.read]", "scopes: []", (25, 13)),
+    case(
+        Rule::CredentialOnlyFirstInjected,
+        M,
+        "tools:\n",
+        "tools:\n",
+        "  - {id: acme_key, type: api_key, provider: acme, inject: {header: X-Key, format: \"{token}\"}}\ntools:\n",
+        (29, 5),
+    ),
+    case(Rule::CredentialEnvUndelivered, M, SEALED_CREDENTIAL, SEALED_CREDENTIAL, ENTRUSTED_CREDENTIAL, (27, 12)),
     case(Rule::HeaderName, M, "header: Authorization", "header: X-Api-Key", "header: Proxy-Authorization", (27, 15)),
     case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: Notion-Version", "- name: X-Forwarded-Host", (30, 15)),
     case(Rule::Category, M, "category: productivity", "category: CRM", "category: crm", (6, 11)),

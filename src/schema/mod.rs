@@ -43,7 +43,9 @@ pub struct ManifestContext<'a> {
     pub builders_with_dockerfile: Option<&'a [Builder]>,
     /// Whether the paired toolspec file exists; `None` when toolspecs are not being checked.
     pub toolspec_exists: Option<bool>,
-    /// The registry's `policy/registry.yaml`; `None` where there is none (its rules are skipped).
+    /// The registry's `policy/registry.yaml`; `None` where there is none. Its rules, and the
+    /// rules for what today's gateway does at runtime (a tree with this file is a catalog the
+    /// gateway serves; the Go conformance fixtures are not), are then skipped.
     pub repository: Option<&'a RepositoryConfig>,
 }
 
@@ -106,6 +108,7 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     }
     if let Some(config) = ctx.repository {
         rules::source::repository(&m, config, &mut findings);
+        rules::credentials::gateway_runtime(&m, &mut findings);
     }
     let mut diags = r.with_rule_findings(findings);
     root.locate_all(&mut diags);

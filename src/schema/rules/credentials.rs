@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use super::has_control;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Severity};
 use crate::field::FieldPath;
 use crate::schema::closed::{ParamIn, Tier};
 use crate::schema::manifest::{Credential, Manifest};
@@ -71,6 +71,54 @@ pub fn credentials(m: &Manifest, out: &mut Vec<Diagnostic>) {
             Some(Tier::Entrusted) => inject_entrusted(c, &at, out),
             None => {}
         }
+    }
+}
+
+/// The sandbox environment today's gateway starts a server with (gigmcp/gigmcp,
+/// internal/gateway/spawn.go, `SpawnEgressBackend`): nothing else reaches the server.
+pub const SANDBOX_ENV: &[&str] = &["HTTPS_PROXY", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "GIG_PLACEHOLDER", "PATH"];
+
+/// What today's gateway does with a manifest's credentials at runtime, beyond what its schema
+/// accepts: only the first credential's injection is enforced (gigmcp/gigmcp,
+/// internal/gateway/resolver.go, `CredResolver.Resolve` reads `Injections[0]`), and an entrusted
+/// server's `inject.env` is not delivered ([`SANDBOX_ENV`]). A second credential is an error for
+/// a sealed server, whose code never sees a secret and cannot add the header itself, and a
+/// warning for an entrusted one; every entrusted `inject.env` is a warning.
+pub fn gateway_runtime(m: &Manifest, out: &mut Vec<Diagnostic>) {
+    let tier = m.tier.known();
+    for (i, c) in m.credentials.iter().enumerate().skip(1) {
+        let at = FieldPath::field("credentials").index(i);
+        let first = &m.credentials[0].id;
+        let d = match tier {
+            Some(Tier::Sealed) => {
+                let header = if c.inject.header.is_empty() { "its header".to_string() } else { format!("`{}`", c.inject.header) };
+                let msg = format!(
+                    "credential `{}` is never injected: the gateway enforces only the first credential's injection (`{first}`), and a sealed server never sees a secret, so {header} is never sent",
+                    c.id
+                );
+                Diagnostic::new(Rule::CredentialOnlyFirstInjected, at, msg)
+            }
+            Some(Tier::Entrusted) => {
+                let msg =
+                    format!("credential `{}` is not the first (`{first}`): the gateway handles only a server's first credential", c.id);
+                let mut d = Diagnostic::new(Rule::CredentialOnlyFirstInjected, at, msg);
+                d.severity = Severity::Warning;
+                d
+            }
+            None => continue,
+        };
+        out.push(d);
+    }
+    if tier != Some(Tier::Entrusted) {
+        return;
+    }
+    for (i, c) in m.credentials.iter().enumerate().filter(|(_, c)| !c.inject.env.is_empty()) {
+        let msg = format!(
+            "inject.env `{}` is not delivered today: the gateway starts the sandbox with a fixed environment ({}), so the server starts without this credential",
+            c.inject.env,
+            SANDBOX_ENV.join(", ")
+        );
+        out.push(Diagnostic::new(Rule::CredentialEnvUndelivered, FieldPath::field("credentials").index(i).key("inject").key("env"), msg));
     }
 }
 
@@ -311,5 +359,36 @@ mod tests {
             assert_eq!(check_header(name, *used_as), *want, "{name} as {used_as:?}");
         }
         assert!(R::Proxy.message("Proxy-Authorization").contains("addresses a proxy"));
+    }
+
+    #[test]
+    fn only_the_first_credential_reaches_the_server() {
+        use crate::schema::closed::Closed;
+        let sealed = |header: &str| credential("api_key", Inject { header: header.into(), format: "{token}".into(), env: String::new() });
+        let entrusted = |env: &str| credential("api_key", Inject { env: env.into(), ..Inject::default() });
+        let mut m: Manifest = serde_json::from_str(
+            r#"{"schemaVersion":1,"name":"acme","version":"0.1.0","source":{"repo":"github.com/a/b","tag":"v1.0.0"},
+            "image":{"ref":"ghcr.io/gigmcp/acme-mcp","digest":"","entrypoint":"/app/server"},"tier":"sealed","entitlements":{}}"#,
+        )
+        .unwrap();
+        let got = |m: &Manifest| {
+            let mut out = Vec::new();
+            gateway_runtime(m, &mut out);
+            out.into_iter().map(|d| (d.rule, d.severity, d.field.to_string())).collect::<Vec<_>>()
+        };
+        m.credentials = vec![sealed("Authorization")];
+        assert!(got(&m).is_empty());
+        m.credentials.push(sealed("X-Key"));
+        assert_eq!(got(&m), [(Rule::CredentialOnlyFirstInjected, Severity::Error, "credentials[1]".to_string())]);
+        m.tier = Closed::from(Tier::Entrusted);
+        m.credentials = vec![entrusted("A_KEY"), entrusted("B_KEY")];
+        assert_eq!(
+            got(&m),
+            [
+                (Rule::CredentialOnlyFirstInjected, Severity::Warning, "credentials[1]".to_string()),
+                (Rule::CredentialEnvUndelivered, Severity::Warning, "credentials[0].inject.env".to_string()),
+                (Rule::CredentialEnvUndelivered, Severity::Warning, "credentials[1].inject.env".to_string()),
+            ]
+        );
     }
 }
