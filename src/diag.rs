@@ -308,6 +308,10 @@ rules! {
         "A scope is empty or contains whitespace or control characters.",
         "list each scope name as its own string",
         bad: "scopes: [\"read write\"]", good: "scopes: [read, write]";
+    CredentialScopeDuplicate => "credential-scope-duplicate", Error,
+        "A credential lists the same scope twice, or two scopes that differ only in case. Vendors' scope names are case-sensitive, so of two spellings at most one is the vendor's, and a consent screen would show the grant twice.",
+        "list each scope once, spelled exactly as the vendor's scope list spells it",
+        bad: "scopes: [tickets:read, Tickets:Read]", good: "scopes: [tickets:read]";
     OauthNoScopes => "oauth2-no-scopes", Warning,
         "An oauth2 credential lists no scopes, so consent screens cannot say what is granted.",
         "list the scope names the tools need",

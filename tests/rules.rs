@@ -139,6 +139,14 @@ const CASES: &[Case] = &[
         "scopes: [\"widgets read\"]",
         (25, 14),
     ),
+    case(
+        Rule::CredentialScopeDuplicate,
+        M,
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: [widgets.read, Widgets.Read]",
+        (25, 28),
+    ),
     case(Rule::OauthNoScopes, M, "scopes: [widgets.read, widgets.write]", "scopes: [widgets.read]", "scopes: []", (25, 13)),
     case(
         Rule::CredentialOnlyFirstInjected,

@@ -138,6 +138,15 @@ fn identity(c: &Credential, at: &dyn Fn(&'static str) -> FieldPath, out: &mut Ve
     for (j, s) in c.scopes.iter().enumerate() {
         if s.is_empty() || s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             out.push(Diagnostic::new(Rule::CredentialScope, at("scopes").index(j), format!("scope `{s}` is empty or contains whitespace")));
+        } else if let Some(earlier) = c.scopes[..j].iter().find(|e| e.eq_ignore_ascii_case(s)) {
+            let msg = if earlier == s {
+                format!("scope `{s}` is listed twice")
+            } else {
+                format!(
+                    "scope `{s}` differs from `{earlier}` only in case: a vendor's scope names are case-sensitive, so at most one is right"
+                )
+            };
+            out.push(Diagnostic::new(Rule::CredentialScopeDuplicate, at("scopes").index(j), msg));
         }
     }
     if c.kind.is_oauth2() && c.vendor.is_empty() {
@@ -390,5 +399,15 @@ mod tests {
                 (Rule::CredentialEnvUndelivered, Severity::Warning, "credentials[1].inject.env".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn scopes_are_listed_once_in_one_spelling() {
+        let mut c = credential("oauth2", Inject { header: "Authorization".into(), format: "Bearer {token}".into(), env: String::new() });
+        c.vendor = "acme".into();
+        c.scopes = vec!["read".into(), "Read".into(), "write".into(), "read".into()];
+        let got = rules(&c, true);
+        let dup = |j: usize| (Rule::CredentialScopeDuplicate, format!("credentials[0].scopes[{j}]"));
+        assert_eq!(got, [dup(1), dup(3)]);
     }
 }
