@@ -470,6 +470,36 @@ rules! {
         "A JSON Schema under schemas/ does not match the tool's types.",
         "run `registryctl schema manifest > schemas/manifest.schema.json` (and toolspec) and commit",
         bad: "(schemas/ from an older registryctl)", good: "(schemas/ regenerated)";
+
+    // ==== catalog sources (src/schema/sources.rs; read by src/registry.rs) ====
+    SourcesMissing => "sources-missing", Error,
+        "A server (a directory under manifests/) has no row in catalog/sources.tsv, or the file is missing in a registry that has toolspecs. Every row says where the server's API facts come from, so the next reader can check them again when the vendor changes its API.",
+        "add a row in name order: server, kind, where, checked, verified tools, unverifiable tools, notes (TAB-separated)",
+        bad: "# catalog/sources.tsv has no row for acme", good: "acme\topenapi\tacme/api-spec@<40-hex commit>:openapi.yaml\t2026-12-01\tlist_items,get_item\t-\tchecked method, path and params";
+    SourcesUnknownServer => "sources-unknown-server", Error,
+        "A row in catalog/sources.tsv names a server that has no manifests/<server>/ directory.",
+        "fix the server's name, or remove the row of a server that left the catalog",
+        bad: "acme-old\tdocs\thttps://docs.acme.com\t2026-12-01\t-\t-\tnotes", good: "acme\tdocs\thttps://docs.acme.com\t2026-12-01\tlist_items\t-\tnotes";
+    SourcesRow => "sources-row", Error,
+        "A line of catalog/sources.tsv is not one row: not seven TAB-separated fields, no server or no notes, a control character, or a second row for the same server. Lines starting with # are comments.",
+        "one line per server: server, kind, where, checked, verified, unverifiable, notes, separated by single TABs",
+        bad: "acme openapi https://acme.com/openapi.json   # spaces, not TABs", good: "acme\topenapi\thttps://acme.com/openapi.json\t2026-12-01\tlist_items\t-\tnotes";
+    SourcesKind => "sources-kind", Error,
+        "A row's kind is not openapi, sdk, docs or no-toolspec, or does not fit the server: a server with a toolspec cites the kind of source it was checked against, and only a server without one is no-toolspec.",
+        "openapi (the vendor's OpenAPI document), sdk (its official SDK's request code), docs (prose only), or no-toolspec for a server without a toolspec",
+        bad: "acme\tno-toolspec\t-\t...   # toolspecs/acme/ exists", good: "acme\topenapi\thttps://acme.com/openapi.json\t...";
+    SourcesWhere => "sources-where", Error,
+        "A row's where is not an https:// URL or owner/repo@<40-hex commit>:path, or a no-toolspec row's is not -.",
+        "a URL (https://host/path) or a file at a commit (owner/repo@<40 hex>:path); - for no-toolspec",
+        bad: "acme\topenapi\tacme/api-spec@main:openapi.yaml", good: "acme\topenapi\tacme/api-spec@0123456789abcdef0123456789abcdef01234567:openapi.yaml";
+    SourcesChecked => "sources-checked", Error,
+        "A row's checked date is not a real YYYY-MM-DD day, or is later than today (UTC).",
+        "the day the toolspec was last checked against the source, as YYYY-MM-DD",
+        bad: "acme\tdocs\thttps://docs.acme.com\t2026-13-01\t...", good: "acme\tdocs\thttps://docs.acme.com\t2026-12-01\t...";
+    SourcesTools => "sources-tools", Error,
+        "A row's verified and unverifiable columns do not list exactly the server's toolspec tools, each once: a tool in neither column or in both, a name that is not one of its tools, or tools for a server without a toolspec.",
+        "comma-separated tool names without spaces, or -; every tool of the (latest) toolspec in exactly one of the two columns",
+        bad: "acme\topenapi\t...\tlist_items,get_item\tget_item\tnotes", good: "acme\topenapi\t...\tlist_items\tget_item\tnotes";
 }
 
 /// One finding: which rule, where, and what to do about it.

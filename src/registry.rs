@@ -4,7 +4,7 @@
 //! parallel, results in path order, so output never depends on thread count) and returns a
 //! [`Report`] of findings plus its typed results; nothing here prints.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -19,6 +19,7 @@ use crate::schema::closed::Builder;
 use crate::schema::patterns::DIGEST;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
+use crate::schema::sources::{self, Server};
 use crate::schema::{self, repository, Manifest, ManifestContext, RepositoryConfig, SchemaKind};
 
 /// The denylist under the policy root.
@@ -268,7 +269,10 @@ impl Registry {
     fn load_repository_config(&self, notes: &mut Vec<String>, report: &mut Report) -> Result<Option<RepositoryConfig>> {
         let path = self.policy_root.join(repository::PATH);
         if !fs::exists(&path) {
-            notes.push(format!("no {}: image.ref and the toolpack engine are not checked", repository::PATH));
+            notes.push(format!(
+                "no {}: image.ref, the toolpack engine and the gateway's runtime limits (first credential only, no entrusted env) are not checked",
+                repository::PATH
+            ));
             return Ok(None);
         }
         let name = path.display().to_string();
@@ -362,21 +366,47 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
     Ok((out, used))
 }
 
-/// Checks toolspecs in parallel, each paired with its already-parsed manifest. The parsed
-/// toolspecs are not kept: nothing after the check needs them.
-fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+/// Checks toolspecs in parallel, each paired with its already-parsed manifest. Only each
+/// toolspec's tool names are kept (`None` where it did not parse), for catalog/sources.tsv.
+fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Vec<String>>>> {
     let by_key: HashMap<(&str, &str), &Manifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
-    let results: Vec<FileResult<()>> = files
+    let results: Vec<FileResult<Option<Vec<String>>>> = files
         .par_iter()
         .map(|f| {
-            read_and_check(f, || (), |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1))
+            read_and_check(
+                f,
+                || None,
+                |text| {
+                    let (t, diags) = schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied());
+                    (t.map(|t| t.tools.into_iter().map(|tool| tool.name).collect()), diags)
+                },
+            )
         })
         .collect::<Result<_>>()?;
+    let mut tools = Vec::with_capacity(files.len());
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
+        tools.push(r.value);
     }
-    Ok(())
+    Ok(tools)
+}
+
+/// What catalog/sources.tsv is held against: every server directory under `manifests/`, with
+/// the tools of its latest toolspec when it has one.
+fn source_servers(manifests: &[CheckedManifest], toolspecs: &[Found], tools: Vec<Option<Vec<String>>>) -> BTreeMap<String, Server> {
+    let mut servers: BTreeMap<String, Server> = manifests.iter().map(|c| (c.found.dir.clone(), Server::default())).collect();
+    let mut latest: HashMap<&str, &str> = HashMap::new();
+    for (f, tools) in toolspecs.iter().zip(tools) {
+        let Some(server) = servers.get_mut(&f.dir) else { continue };
+        let version = f.file.strip_suffix(".yaml").unwrap_or(&f.file);
+        if latest.get(f.dir.as_str()).is_some_and(|v| index::compare_versions(v, version).is_ge()) {
+            continue;
+        }
+        latest.insert(&f.dir, version);
+        server.toolspec = Some((f.display(), tools));
+    }
+    servers
 }
 
 /// Reports a second declaration of the same name@version.
@@ -478,14 +508,16 @@ impl Registry {
     }
 
     /// The whole registry in one pass, each file parsed once: manifests, toolspecs, pairing,
-    /// policy exceptions, CATALOG.md and `schemas/` freshness.
+    /// policy exceptions, `catalog/sources.tsv`, CATALOG.md and `schemas/` freshness.
     pub fn check(&self) -> Result<Checked> {
         let toolspecs_dir = self.toolspecs_dir();
         let (toolspec_files, walk_findings) = if fs::is_dir(&toolspecs_dir) { fs::walk(&toolspecs_dir)? } else { (Vec::new(), Vec::new()) };
         let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
         let mut linted = self.lint_manifests(&self.manifests_dir(), Some(present))?;
         linted.report.extend(walk_findings);
-        check_toolspecs(&toolspec_files, &linted.manifests, &mut linted.report)?;
+        let tools = check_toolspecs(&toolspec_files, &linted.manifests, &mut linted.report)?;
+        let servers = source_servers(&linted.manifests, &toolspec_files, tools);
+        self.check_sources(&servers, !toolspec_files.is_empty(), &mut linted.report)?;
         let stale = self.catalog_staleness(&linted, false)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness());
@@ -550,6 +582,32 @@ impl Registry {
         Ok((current != text).then(|| {
             Diagnostic::whole_file(Rule::CatalogStale, "CATALOG.md differs from the manifests; run `registryctl catalog`").in_file(name)
         }))
+    }
+
+    /// `catalog/sources.tsv` of the checked tree (catalog data, not policy) against its servers.
+    /// A registry with toolspecs must have the file.
+    fn check_sources(&self, servers: &BTreeMap<String, Server>, has_toolspecs: bool, report: &mut Report) -> Result<()> {
+        let path = self.root.join(sources::PATH);
+        let name = path.display().to_string();
+        if !fs::exists(&path) {
+            if has_toolspecs {
+                let msg = format!(
+                    "{} does not exist, and the registry has toolspecs: every server needs a row saying where its API facts come from",
+                    sources::PATH
+                );
+                report.extend([Diagnostic::whole_file(Rule::SourcesMissing, msg).in_file(name)]);
+            }
+            return Ok(());
+        }
+        match fs::read_text_limited(&path, sources::MAX_BYTES)? {
+            Ok(text) => {
+                let (rows, mut diags) = sources::parse(&text, &policy::today());
+                diags.extend(sources::check(&text, &rows, servers));
+                report.add(&name, Some(text), diags);
+            }
+            Err(d) => report.add(&name, None, vec![d]),
+        }
+        Ok(())
     }
 
     /// Stale JSON Schemas under `schemas/`, when the registry ships that directory.

@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bin, registry, write};
+use common::{bin, registry, sources_row, write};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -231,6 +231,81 @@ fn check_fails_on_stale_catalog_and_schemas() {
     write(r.path(), "schemas/toolspec.schema.json", "{}\n");
     let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
     assert_eq!(json_rules(&out), ["catalog-stale", "schema-stale"]);
+}
+
+// ---------- catalog/sources.tsv ----------
+
+/// The (rule, line, column) of each finding `check --format json` prints for catalog/sources.tsv.
+fn sources_findings(dir: &Path) -> Vec<(String, u64, u64)> {
+    let out = bin().current_dir(dir).args(["check", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "catalog/sources.tsv")
+        .map(|d| (d["rule"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_registry_with_toolspecs_needs_its_sources_file() {
+    let r = registry();
+    bin().current_dir(r.path()).args(["check"]).assert().success();
+    fs::remove_file(r.path().join("catalog/sources.tsv")).unwrap();
+    bin()
+        .current_dir(r.path())
+        .args(["check"])
+        .assert()
+        .code(1)
+        .stderr(contains("error[sources-missing]: catalog/sources.tsv does not exist, and the registry has toolspecs"));
+    // Without toolspecs there is nothing to source: no file, no finding.
+    fs::remove_dir_all(r.path().join("toolspecs")).unwrap();
+    write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("builder: toolpack", "builder: go-static"));
+    bin().current_dir(r.path()).args(["check"]).assert().success();
+}
+
+#[test]
+fn catalog_sources_hold_one_consistent_row_per_server() {
+    let r = registry();
+    let go_static = |name: &str, digest: &str| {
+        common::manifest(name, "0.1.0").replace("builder: toolpack", "builder: go-static").replace("sha256:1111", digest)
+    };
+    write(r.path(), "manifests/beta/0.1.0.yaml", &go_static("beta", "sha256:2222"));
+    write(r.path(), "manifests/delta/0.1.0.yaml", &go_static("delta", "sha256:3333"));
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let rows = [
+        "# broken rows".to_string(),
+        "acme\topenapi\tacme/api@main:openapi.yaml\t2999-01-01\tlist_widgets,delete_widget\t-\tnotes".into(),
+        format!("beta\tsdk\tbeta/sdk@{sha}:src/client.ts\t2026-01-01\t-\t-\tnotes"),
+        "gamma\tdocs\thttps://docs.gamma.dev/api\t2026-01-01\t-\t-\tnotes".into(),
+        "zz\tshort".into(),
+    ];
+    write(r.path(), "catalog/sources.tsv", &(rows.join("\n") + "\n"));
+    let want = [
+        ("sources-where", 2, 14),
+        ("sources-checked", 2, 41),
+        ("sources-tools", 2, 52),
+        ("sources-tools", 2, 65),
+        ("sources-kind", 3, 6),
+        ("sources-missing", 4, 1),
+        ("sources-unknown-server", 4, 1),
+        ("sources-row", 5, 1),
+    ];
+    assert_eq!(sources_findings(r.path()), want.map(|(rule, l, c)| (rule.to_string(), l, c)));
+    // Fixed, in name order, every server has its row and every toolspec tool one column.
+    let rows = [
+        sources_row("acme").trim_end().to_string(),
+        "beta\tno-toolspec\t-\t2026-01-01\t-\t-\tgo-static: the API signs each request".into(),
+        "delta\tno-toolspec\t-\t2026-01-01\t-\t-\tgo-static: per-tenant hosts".into(),
+    ];
+    write(r.path(), "catalog/sources.tsv", &(rows.join("\n") + "\n"));
+    assert_eq!(sources_findings(r.path()), []);
+    bin().current_dir(r.path()).args(["check"]).assert().success();
+}
+
+#[test]
+fn the_repositorys_catalog_has_a_consistent_source_for_every_server() {
+    assert_eq!(sources_findings(&common::repo()), []);
 }
 
 // ---------- build-index, sign, verify ----------
@@ -584,7 +659,10 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
         .success()
         .stdout(contains("manifests/zeta/0.1.0.yaml").and(contains("toolspecs/zeta/0.1.0.yaml")));
     let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
-    assert!(json_rules(&out).iter().all(|r| r == "scaffold-placeholder"), "{:?}", json_rules(&out));
+    // Every TODO, and the server's missing catalog/sources.tsv row.
+    let rules = json_rules(&out);
+    assert!(rules.iter().all(|r| r == "scaffold-placeholder" || r == "sources-missing"), "{rules:?}");
+    assert_eq!(rules.iter().filter(|r| *r == "sources-missing").count(), 1, "{rules:?}");
     // Filling in the marked fields makes it pass: each TODO and the rest of its line is replaced.
     let fill = |path: &Path, values: &[&str]| {
         let text = fs::read_to_string(path).unwrap();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //! One accepting and one rejecting case for every in-file rule, with the exact line and column
-//! the rejection points at. File-level rules (layout, pairing across files, policy file,
-//! freshness) are covered by tests/cli.rs and tests/snapshots.rs; `every_rule_is_covered`
-//! keeps the two lists complete.
+//! the rejection points at. File-level rules (layout, pairing across files, policy files,
+//! freshness, catalog/sources.tsv) are covered by tests/cli.rs and tests/snapshots.rs (and
+//! the sources rules' positions by the unit tests in src/schema/sources.rs);
+//! `every_rule_is_covered` keeps the two lists complete.
 
 mod common;
 
@@ -238,6 +239,13 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::ImageDigestDuplicate,
     Rule::CatalogStale,
     Rule::SchemaStale,
+    Rule::SourcesMissing,
+    Rule::SourcesUnknownServer,
+    Rule::SourcesRow,
+    Rule::SourcesKind,
+    Rule::SourcesWhere,
+    Rule::SourcesChecked,
+    Rule::SourcesTools,
 ];
 
 fn policy() -> Policy {

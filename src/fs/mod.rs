@@ -6,7 +6,7 @@ pub mod read;
 pub mod walk;
 pub mod write;
 
-pub use read::{read_bytes, read_text, read_to_string};
+pub use read::{read_bytes, read_text, read_text_limited, read_to_string};
 pub use walk::{targets, walk, Found};
 pub use write::{write_atomic, write_atomic_with, Overwrite};
 

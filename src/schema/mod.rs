@@ -13,6 +13,7 @@ pub mod patterns;
 pub mod read;
 pub mod repository;
 pub mod rules;
+pub mod sources;
 pub mod toolspec;
 
 pub use crate::diag::{Diagnostic, Rule, Severity};
