@@ -5,7 +5,8 @@
 //!
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
-//! in `read`, and the rules, by subject, in `rules`.
+//! in `read`, and the rules, by subject, in `rules`. The registry's own files have theirs:
+//! `policy/registry.yaml` in `repository`, `catalog/sources.tsv` in `sources`.
 
 pub mod closed;
 pub mod manifest;
