@@ -9,7 +9,9 @@
 //! N servers named svc-00000 …; one server in ten has three versions (0.1.0, 0.2.0, 1.0.0), the
 //! rest one. A manifest is about 1 KB (5-10 tools, 1-2 egress hosts, each one a base URL uses,
 //! an oauth2 or api_key credential); a toolspec about 2 KB (the same tools with parameters and 8+ word descriptions).
-//! No images/, denylist/, policy/, CATALOG.md or schemas/ are written, so `check` skips those.
+//! No images/, denylist/, policy/, CATALOG.md or schemas/ are written, so `check` skips those;
+//! OUTDIR/catalog/sources.tsv holds one row per server, as `check` requires of a registry with
+//! toolspecs.
 //!
 //! Deterministic: each server draws from its own generator seeded with (seed, index), so the
 //! registry for N=1000 is exactly the first 1000 servers of the one for N=10000.
@@ -123,7 +125,8 @@ struct Tool {
     read: bool,
 }
 
-fn server(index: usize, seed: &str, version: &str) -> (String, String, String) {
+/// A server's name, manifest, toolspec, and its catalog/sources.tsv row.
+fn server(index: usize, seed: &str, version: &str) -> (String, String, String, String) {
     let mut rng = Rng::new(seed, index);
     let name = format!("svc-{index:05}");
     let domain = format!("{name}.example-corp.com");
@@ -244,7 +247,9 @@ fn server(index: usize, seed: &str, version: &str) -> (String, String, String) {
             }
         }
     }
-    (name, manifest, spec)
+    let tool_names: Vec<String> = tools.iter().map(|t| format!("{}_{}", t.verb, t.noun)).collect();
+    let row = format!("{name}\tdocs\thttps://docs.{domain}/api\t2026-01-01\t{}\t-\tsynthetic\n", tool_names.join(","));
+    (name, manifest, spec, row)
 }
 
 fn capitalize(s: &str) -> String {
@@ -271,10 +276,14 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let (mut files, mut bytes) = (0, 0);
+    let mut sources = String::from("# synthetic: one row per server\n");
     for i in 0..n {
         let versions: &[&str] = if i % 10 == 0 { &["0.1.0", "0.2.0", "1.0.0"] } else { &["0.1.0"] };
-        for v in versions {
-            let (name, manifest, spec) = server(i, seed, v);
+        for (j, v) in versions.iter().enumerate() {
+            let (name, manifest, spec, row) = server(i, seed, v);
+            if j + 1 == versions.len() {
+                sources.push_str(&row);
+            }
             let written = write(&out.join("manifests").join(&name).join(format!("{v}.yaml")), &manifest)
                 .and_then(|a| Ok(a + write(&out.join("toolspecs").join(&name).join(format!("{v}.yaml")), &spec)?));
             match written {
@@ -286,6 +295,10 @@ fn main() -> ExitCode {
             }
             files += 2;
         }
+    }
+    if let Err(e) = write(&out.join("catalog/sources.tsv"), &sources) {
+        eprintln!("gen-registry: {e}");
+        return ExitCode::from(2);
     }
     println!("wrote {n} servers ({files} files, {:.1} MB of YAML) to {}", bytes as f64 / 1e6, out.display());
     ExitCode::SUCCESS

@@ -38,7 +38,7 @@ fn benches(c: &mut Criterion) {
     let toolspec_text = read(&format!("toolspecs/{SERVER}/{VERSION_FILE}"));
     let at = Some(Location { dir: SERVER, file: VERSION_FILE });
     let policy = policy();
-    let ctx = ManifestContext { builders_with_dockerfile: None, toolspec_exists: Some(true) };
+    let ctx = ManifestContext { builders_with_dockerfile: None, toolspec_exists: Some(true), repository: None };
 
     // Sanity: the inputs are clean, so the benchmarks measure the no-findings path CI takes.
     let checked = check_manifest(&manifest_text, at, &policy, &ctx);

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use crate::index::latest_version;
+use crate::schema::closed::Tier;
 use crate::schema::Manifest;
 
 /// The names in a list file: one per line, `#` starts a comment, blank lines ignored.
@@ -33,6 +34,23 @@ pub fn status(e: &Entry<'_>) -> String {
         (false, _) => "installable".into(),
         (true, true) => "planned (no public API)".into(),
         (true, false) => "planned".into(),
+    }
+}
+
+/// Whether the server cannot work until the gateway changes: an entrusted server whose
+/// credentials arrive through `inject.env`, which today's gateway does not deliver (rule
+/// `credential-env-undelivered`).
+pub fn needs_gateway_support(m: &Manifest) -> bool {
+    m.tier.is(Tier::Entrusted) && m.credentials.iter().any(|c| !c.inject.env.is_empty())
+}
+
+/// The status column's cell: the status, and what the gateway still lacks.
+fn status_cell(e: &Entry<'_>) -> String {
+    let status = status(e);
+    if needs_gateway_support(e.manifest) {
+        format!("{status}; needs gateway support")
+    } else {
+        status
     }
 }
 
@@ -94,7 +112,7 @@ pub fn render(entries: &[Entry<'_>]) -> String {
             egress.join(" "),
             defaults,
             m.tools.len(),
-            cell(&status(e)),
+            cell(&status_cell(e)),
         );
     }
     out
@@ -128,5 +146,26 @@ mod tests {
     fn name_lists_skip_comments_and_blanks() {
         let names: Vec<&str> = name_list("# header\nacme\n\n  beta  # trailing\n#x\n").collect();
         assert_eq!(names, ["acme", "beta"]);
+    }
+
+    #[test]
+    fn entrusted_servers_are_marked_as_needing_gateway_support() {
+        let manifest = |tier: &str, inject: &str| -> Manifest {
+            serde_json::from_str(&format!(
+                r#"{{"schemaVersion":1,"name":"a-{tier}","version":"0.1.0","source":{{"repo":"github.com/gigmcp/a","tag":"v0.1.0"}},
+                "image":{{"ref":"ghcr.io/gigmcp/a-mcp","digest":"{}","entrypoint":"/app/server"}},"tier":"{tier}",
+                "entitlements":{{}},"credentials":[{{"id":"k","type":"api_key","provider":"a","inject":{inject}}}]}}"#,
+                crate::schema::manifest::PLANNED_DIGEST
+            ))
+            .unwrap()
+        };
+        let entrusted = manifest("entrusted", r#"{"env":"A_KEY"}"#);
+        let sealed = manifest("sealed", r#"{"header":"Authorization","format":"Bearer {token}"}"#);
+        assert!(needs_gateway_support(&entrusted) && !needs_gateway_support(&sealed));
+        let text = render_latest([&entrusted, &sealed], &HashSet::new());
+        assert!(text.contains("| entrusted |  | 0/0 | planned; needs gateway support |\n"), "{text}");
+        assert!(text.contains("| sealed |  | 0/0 | planned |\n"), "{text}");
+        // The summary counts statuses as before.
+        assert!(text.contains("| planned | 2 |\n"), "{text}");
     }
 }

@@ -273,8 +273,8 @@ rules! {
         "a relative path of [a-zA-Z0-9._/-] without `..` and not starting with /",
         bad: "package: ../../etc", good: "package: cmd/server";
     ImageRef => "image-ref", Error,
-        "image.ref is missing or not an OCI repository without tag or digest.",
-        "write registry/path in lowercase, e.g. ghcr.io/gigmcp/acme-mcp; the digest goes in image.digest",
+        "image.ref is missing or not an OCI repository without tag or digest; or, where the registry has policy/registry.yaml, not <imagePrefix>/<name>-mcp, the repository the image workflow pushes to (any other repository holds an image this registry never built).",
+        "write registry/path in lowercase, e.g. ghcr.io/gigmcp/acme-mcp (<imagePrefix>/<name>-mcp); the digest goes in image.digest",
         bad: "ref: ghcr.io/gigmcp/acme-mcp:latest", good: "ref: ghcr.io/gigmcp/acme-mcp";
     ImageDigest => "image-digest", Error,
         "image.digest is not sha256: followed by 64 lowercase hex digits.",
@@ -292,6 +292,14 @@ rules! {
         "The selected builder has no images/<builder>/Dockerfile in this registry.",
         "add images/<builder>/Dockerfile or choose a builder that has one",
         bad: "builder: python   # and no images/python/Dockerfile", good: "builder: go-static";
+    ToolpackSource => "toolpack-source", Error,
+        "A builder: toolpack manifest does not build the registry's toolpack engine at a release tag: source.repo is not toolpack.repo of policy/registry.yaml, or source.tag is not vMAJOR.MINOR.PATCH. build-args hands both to the builder, so a \"no-code\" server would otherwise run someone else's code, or whatever a branch holds when it is built. (The repository is checked where the registry has policy/registry.yaml; the tag always.)",
+        "source: {repo: <toolpack.repo from policy/registry.yaml>, tag: <an engine release, e.g. v0.1.0>}",
+        bad: "builder: toolpack\nsource: {repo: github.com/attacker/toolpack-fork, tag: main}", good: "builder: toolpack\nsource: {repo: github.com/gigmcp/toolpack, tag: v0.1.0}";
+    SourceTagBranch => "source-tag-branch", Warning,
+        "source.tag reads as a branch name (main, master, HEAD, develop, trunk, latest, stable, refs/heads/..., feature/..., ...): a branch moves after review, so the image built from it need not be the code that was reviewed.",
+        "pin a release tag; a reviewer who accepts a branch on purpose records why",
+        bad: "source: {repo: github.com/acme/acme-mcp, tag: main}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}";
 
     // ==== tier (a closed set: src/schema/closed.rs) ====
     Tier => "tier", Error,
@@ -361,10 +369,26 @@ rules! {
         "A scope is empty or contains whitespace or control characters.",
         "list each scope name as its own string",
         bad: "scopes: [\"read write\"]", good: "scopes: [read, write]";
+    CredentialScopeDuplicate => "credential-scope-duplicate", Error,
+        "A credential lists the same scope twice, or two scopes that differ only in case. Vendors' scope names are case-sensitive, so of two spellings at most one is the vendor's, and a consent screen would show the grant twice.",
+        "list each scope once, spelled exactly as the vendor's scope list spells it",
+        bad: "scopes: [tickets:read, Tickets:Read]", good: "scopes: [tickets:read]";
     OauthNoScopes => "oauth2-no-scopes", Warning,
         "An oauth2 credential lists no scopes, so consent screens cannot say what is granted.",
         "list the scope names the tools need",
         bad: "type: oauth2\nvendor: acme", good: "type: oauth2\nvendor: acme\nscopes: [tickets:read]";
+    CredentialOnlyFirstInjected => "credential-only-first-injected", Error,
+        "A manifest declares a second credential, but today's gateway enforces only the first credential's injection (gigmcp/gigmcp internal/gateway/resolver.go, CredResolver.Resolve: \"the FIRST credential's injection is enforced\", Injections[0]). An error for a sealed server, whose code never sees a secret and cannot send the second one itself; a warning for an entrusted one. Checked where the registry has policy/registry.yaml.",
+        "restructure to one credential (one header the API accepts alone), turn the tools that need the second credential off or remove them, or move the server to a builder and tier that can work with one; record the decision in catalog/sources.tsv",
+        bad: "tier: sealed\ncredentials:\n  - {id: api_key, ..., inject: {header: DD-API-KEY, format: \"{token}\"}}\n  - {id: app_key, ..., inject: {header: DD-APPLICATION-KEY, format: \"{token}\"}}", good: "tier: sealed\ncredentials:\n  - {id: oauth, type: oauth2, ..., inject: {header: Authorization, format: \"Bearer {token}\"}}";
+    CredentialEnvUndelivered => "credential-env-undelivered", Warning,
+        "An entrusted credential's inject.env is not delivered by today's gateway: it starts the sandbox with a fixed environment (HTTPS_PROXY, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS, GIG_PLACEHOLDER, PATH; gigmcp/gigmcp internal/gateway/spawn.go, SpawnEgressBackend), so the server starts without its key. CATALOG.md marks such servers \"needs gateway support\". Checked where the registry has policy/registry.yaml.",
+        "keep the entry only if the gateway will deliver entrusted credentials; a reviewer who accepts it records why. A service that takes its key in a header can be a sealed server instead",
+        bad: "tier: entrusted\ncredentials: [{id: key, type: api_key, provider: acme, inject: {env: ACME_API_KEY}}]", good: "tier: sealed\ncredentials: [{id: key, type: api_key, provider: acme, inject: {header: X-Api-Key, format: \"{token}\"}}]";
+    HeaderName => "header-name", Error,
+        "inject.header, a toolspec's auth.header and every in: header parameter obey one header rule: an RFC 9110 field name (token characters), and never a header that frames the message (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, Expect), routes it (Host, Forwarded, Via, Max-Forwards, X-Forwarded-*, X-Real-IP, X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, client-address headers such as True-Client-IP), addresses a proxy (Proxy-*), or belongs to a response (Set-Cookie, WWW-Authenticate). A header parameter may also not be Authorization or Cookie. A credential or argument in such a header reaches a hop rather than the service, is stripped on the way, or lets a tool argument pick the host, method or account a request acts for.",
+        "use the header the API documents for the value; the message says why this one is refused (`registryctl explain header-name` lists them)",
+        bad: "inject: {header: Proxy-Authorization, format: \"Bearer {token}\"}\nparams: [{name: X-Forwarded-Host, in: header, type: string}]", good: "inject: {header: Authorization, format: \"Bearer {token}\"}\nparams: [{name: Notion-Version, in: header, type: string}]";
 
     // ==== catalog presentation (a closed set: src/schema/closed.rs) ====
     Category => "category", Error,
@@ -399,6 +423,10 @@ rules! {
         "A policy exception matches no manifest egress entry.",
         "remove the stale exception",
         bad: "- {server: gone, egress: \"*.gone.example\", ...}", good: "(no entry)";
+    RegistryConfig => "registry-config", Error,
+        "policy/registry.yaml (read from the policy root) lacks a value or holds a malformed one: imagePrefix, the OCI repository every image is pushed under, or toolpack.repo, the toolpack engine's source repository. The rules that need a missing value are skipped, so the file is an error until it is whole.",
+        "imagePrefix: <registry>/<namespace> (lowercase, no tag or digest); toolpack: {repo: <host>/<owner>/<name>}",
+        bad: "imagePrefix: ghcr.io/gigmcp:latest\ntoolpack: {repo: https://github.com/gigmcp/toolpack}", good: "imagePrefix: ghcr.io/gigmcp\ntoolpack: {repo: github.com/gigmcp/toolpack}";
 
     // ==== toolspec (src/schema/rules/toolspec.rs; method, encoding, in, type: src/schema/closed.rs) ====
     ToolspecBaseUrl => "toolspec-base-url", Error,
@@ -487,12 +515,20 @@ rules! {
         "remove the entry: the toolpack engine calls only its base URLs, and every extra host widens where the credential may go",
         bad: "egress: [api.acme.com, uploads.acme.com]\nbaseUrl: https://api.acme.com   # no tool uses uploads.acme.com", good: "egress: [api.acme.com]\nbaseUrl: https://api.acme.com",
         details: "An entry is used when it reaches a baseUrl host as the gateway's proxy matches it (see `pairing-egress`). The finding is on the manifest's egress entry; `check` and `lint-toolspecs` report it, as they read both files.";
+    ToolDefaultWrite => "tool-default-write", Error,
+        "A tool whose toolspec method is DELETE, PUT or PATCH has default: true in the manifest. The toolspec says what a tool does, so a tool that deletes, replaces or edits is never exposed without the user opting in. POST is not covered: many read-only searches are POST, so it stays a reviewer's call.",
+        "set default: false for the tool in the manifest",
+        bad: "# manifest\n- {name: delete_item, default: true}\n# toolspec\n- {name: delete_item, method: DELETE, ...}", good: "# manifest\n- {name: delete_item, default: false}\n# toolspec\n- {name: delete_item, method: DELETE, ...}";
 
     // ==== index (src/registry.rs) ====
     IndexDuplicate => "index-duplicate", Error,
         "Two manifests declare the same name@version.",
         "each name@version exists once",
         bad: "manifests/acme/0.1.0.yaml and another file declaring acme 0.1.0", good: "one file per name@version";
+    ImageDigestDuplicate => "image-digest-duplicate", Error,
+        "Two different server versions pin the same real image digest (the planned placeholder sha256:000…0 excepted). The gateway resolves `sha256:<digest>` through a map, so it would install whichever entry it meets first, and `registryctl resolve` refuses the ambiguous ref.",
+        "pin the digest each version's own build printed: no two entries share an image",
+        bad: "# manifests/acme/0.1.0.yaml and manifests/other/0.1.0.yaml\ndigest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", good: "# each manifest pins the digest its own build printed\ndigest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
 
     // ==== repository freshness (src/registry.rs) ====
     CatalogStale => "catalog-stale", Error,
@@ -503,6 +539,36 @@ rules! {
         "A JSON Schema under schemas/ does not match the tool's types.",
         "run `registryctl schema manifest > schemas/manifest.schema.json` (and toolspec) and commit",
         bad: "(schemas/ from an older registryctl)", good: "(schemas/ regenerated)";
+
+    // ==== catalog sources (src/schema/sources.rs; read by src/registry.rs) ====
+    SourcesMissing => "sources-missing", Error,
+        "A server (a directory under manifests/) has no row in catalog/sources.tsv, or the file is missing in a registry that has toolspecs. Every row says where the server's API facts come from, so the next reader can check them again when the vendor changes its API.",
+        "add a row in name order: server, kind, where, checked, verified tools, unverifiable tools, notes (TAB-separated)",
+        bad: "# catalog/sources.tsv has no row for acme", good: "acme\topenapi\tacme/api-spec@<40-hex commit>:openapi.yaml\t2026-12-01\tlist_items,get_item\t-\tchecked method, path and params";
+    SourcesUnknownServer => "sources-unknown-server", Error,
+        "A row in catalog/sources.tsv names a server that has no manifests/<server>/ directory.",
+        "fix the server's name, or remove the row of a server that left the catalog",
+        bad: "acme-old\tdocs\thttps://docs.acme.com\t2026-12-01\t-\t-\tnotes", good: "acme\tdocs\thttps://docs.acme.com\t2026-12-01\tlist_items\t-\tnotes";
+    SourcesRow => "sources-row", Error,
+        "A line of catalog/sources.tsv is not one row: not seven TAB-separated fields, no server or no notes, a control character, or a second row for the same server. Lines starting with # are comments.",
+        "one line per server: server, kind, where, checked, verified, unverifiable, notes, separated by single TABs",
+        bad: "acme openapi https://acme.com/openapi.json   # spaces, not TABs", good: "acme\topenapi\thttps://acme.com/openapi.json\t2026-12-01\tlist_items\t-\tnotes";
+    SourcesKind => "sources-kind", Error,
+        "A row's kind is not openapi, sdk, docs or no-toolspec, or does not fit the server: a server with a toolspec cites the kind of source it was checked against, and only a server without one is no-toolspec.",
+        "openapi (the vendor's OpenAPI document), sdk (its official SDK's request code), docs (prose only), or no-toolspec for a server without a toolspec",
+        bad: "acme\tno-toolspec\t-\t...   # toolspecs/acme/ exists", good: "acme\topenapi\thttps://acme.com/openapi.json\t...";
+    SourcesWhere => "sources-where", Error,
+        "A row's where is not an https:// URL or owner/repo@<40-hex commit>:path, or a no-toolspec row's is not -.",
+        "a URL (https://host/path) or a file at a commit (owner/repo@<40 hex>:path); - for no-toolspec",
+        bad: "acme\topenapi\tacme/api-spec@main:openapi.yaml", good: "acme\topenapi\tacme/api-spec@0123456789abcdef0123456789abcdef01234567:openapi.yaml";
+    SourcesChecked => "sources-checked", Error,
+        "A row's checked date is not a real YYYY-MM-DD day, or is later than today (UTC).",
+        "the day the toolspec was last checked against the source, as YYYY-MM-DD",
+        bad: "acme\tdocs\thttps://docs.acme.com\t2026-13-01\t...", good: "acme\tdocs\thttps://docs.acme.com\t2026-12-01\t...";
+    SourcesTools => "sources-tools", Error,
+        "A row's verified and unverifiable columns do not list exactly the server's toolspec tools, each once: a tool in neither column or in both, a name that is not one of its tools, or tools for a server without a toolspec.",
+        "comma-separated tool names without spaces, or -; every tool of the (latest) toolspec in exactly one of the two columns",
+        bad: "acme\topenapi\t...\tlist_items,get_item\tget_item\tnotes", good: "acme\topenapi\t...\tlist_items\tget_item\tnotes";
 }
 
 /// One finding: which rule, where, and what to do about it.

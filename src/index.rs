@@ -64,6 +64,14 @@ pub enum IndexError {
     /// No manifest pins that digest.
     #[error("no manifest in the index pins image digest {0}")]
     NoDigest(String),
+    /// More than one manifest pins that digest, so the ref names none of them.
+    #[error("{digest} is pinned by {} entries ({}); resolve one of them as name@version", candidates.len(), candidates.join(", "))]
+    AmbiguousDigest {
+        /// The digest ref.
+        digest: String,
+        /// Every `name@version` that pins it, in index order.
+        candidates: Vec<String>,
+    },
     /// The bytes do not parse as an index.
     #[error("not an index: {0}")]
     NotAnIndex(String),
@@ -247,13 +255,14 @@ pub fn resolve<'a>(index: &'a Index, reference: &str) -> Result<&'a Manifest, In
         if hex.len() != 64 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return Err(IndexError::BadRef(reference.into()));
         }
-        return index
-            .servers
-            .values()
-            .flat_map(|s| s.versions.values())
-            .find(|m| m.image.digest == reference)
-            .map(|m| &**m)
-            .ok_or_else(|| IndexError::NoDigest(reference.into()));
+        let mut pinned = index.servers.values().flat_map(|s| s.versions.values()).filter(|m| m.image.digest == reference);
+        let first = pinned.next().ok_or_else(|| IndexError::NoDigest(reference.into()))?;
+        let rest: Vec<&Manifest> = pinned.map(|m| &**m).collect();
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let candidates = std::iter::once(&**first).chain(rest).map(|m| format!("{}@{}", m.name, m.version)).collect();
+        return Err(IndexError::AmbiguousDigest { digest: reference.into(), candidates });
     }
     let (name, version) = match reference.split_once('@') {
         Some((_, "")) | Some(("", _)) => return Err(IndexError::BadRef(reference.into())),
@@ -298,5 +307,24 @@ mod tests {
         assert_eq!(validate_bytes(pretty), Err(IndexError::NotCanonical));
         let v2 = br#"{"schemaVersion":2,"generated":"x","servers":{}}"#;
         assert_eq!(validate_bytes(v2), Err(IndexError::SchemaVersion(2)));
+    }
+
+    #[test]
+    fn a_digest_pinned_twice_resolves_to_neither() {
+        let m = |name: &str, version: &str, digest: &str| {
+            serde_json::from_value::<Manifest>(serde_json::json!({
+                "schemaVersion": 1, "name": name, "version": version,
+                "source": {"repo": "github.com/a/b", "tag": "v1.0.0"},
+                "image": {"ref": "ghcr.io/a/b", "digest": digest, "entrypoint": "/app/server"},
+                "tier": "sealed", "entitlements": {}
+            }))
+            .unwrap()
+        };
+        let (one, two) = (format!("sha256:{}", "1".repeat(64)), format!("sha256:{}", "2".repeat(64)));
+        let idx = build([m("a", "1.0.0", &one), m("b", "1.0.0", &two), m("c", "2.0.0", &two)], "t".into()).unwrap();
+        assert_eq!(resolve(&idx, &one).map(|m| m.name.as_str()), Ok("a"));
+        let err = resolve(&idx, &two).unwrap_err();
+        assert_eq!(err, IndexError::AmbiguousDigest { digest: two.clone(), candidates: vec!["b@1.0.0".into(), "c@2.0.0".into()] });
+        assert!(err.to_string().contains("pinned by 2 entries (b@1.0.0, c@2.0.0)"));
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`schema`] | the validator: manifest and toolspec types, their strict reading from YAML, closed sets, patterns, and every rule by subject (`schema::rules`); text in, typed value and findings out |
+//! | [`schema`] | the validator: manifest and toolspec types, their strict reading from YAML, closed sets, patterns, every rule by subject (`schema::rules`), the registry's `policy/registry.yaml` (`schema::repository`) and `catalog/sources.tsv` (`schema::sources`); text in, typed value and findings out |
 //! | [`registry`] | the pipeline over a checkout: [`registry::Registry::open`] (or `for_target`, which finds the checkout a path is in), then `lint`, `lint_toolspecs`, `check`, `build_index`, `catalog` |
 //! | [`diag`] | the rule table ([`diag::Rule`]), [`diag::Diagnostic`] and [`diag::Report`] |
 //! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |

@@ -4,7 +4,7 @@
 //! parallel, results in path order, so output never depends on thread count) and returns a
 //! [`Report`] of findings plus its typed results; nothing here prints.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,9 +17,11 @@ use crate::fs::{self, Entry, Found, Overwrite, Tree};
 use crate::index::{self, Index};
 use crate::scaffold;
 use crate::schema::closed::{Builder, Tier};
+use crate::schema::patterns::DIGEST;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
-use crate::schema::{self, Manifest, ManifestContext, SchemaKind};
+use crate::schema::sources::{self, Server};
+use crate::schema::{self, repository, Manifest, ManifestContext, RepositoryConfig, SchemaKind};
 use crate::yaml::MAX_FILE_BYTES;
 
 /// The denylist under the policy root.
@@ -62,8 +64,8 @@ pub struct Options {
     /// Which denylist to apply.
     pub denylist: DenylistChoice,
     /// Where every policy input comes from (the denylist, `policy/exceptions.yaml`,
-    /// `images/<builder>/Dockerfile`, `catalog/no-public-api.txt`); the registry root when
-    /// `None`. In CI, the base branch's checkout.
+    /// `policy/registry.yaml`, `images/<builder>/Dockerfile`, `catalog/no-public-api.txt`); the
+    /// registry root when `None`. In CI, the base branch's checkout.
     pub policy_root: Option<PathBuf>,
 }
 
@@ -99,6 +101,8 @@ pub struct Linted {
     pub manifests: Vec<CheckedManifest>,
     /// Notes for the user (which denylist is in use).
     pub notes: Vec<String>,
+    /// The policy root's `policy/registry.yaml`, when it has one.
+    pub repository: Option<RepositoryConfig>,
 }
 
 impl Linted {
@@ -179,6 +183,7 @@ struct Setup {
     builders_with_dockerfile: Option<Vec<Builder>>,
     /// `(name, file)` pairs of toolspecs present, when toolpack manifests must have one.
     toolspecs_present: Option<HashSet<(String, String)>>,
+    repository: Option<RepositoryConfig>,
 }
 
 /// `.` and the empty path both mean the current directory; use the empty path, so joined paths
@@ -401,6 +406,38 @@ impl Registry {
         Ok(Some(builders))
     }
 
+    /// `policy/registry.yaml` of the policy tree, its findings, and a note when there is none.
+    fn load_repository_config(
+        &self,
+        policy: Option<&Tree>,
+        notes: &mut Vec<String>,
+        report: &mut Report,
+    ) -> Result<Option<RepositoryConfig>> {
+        let rel = Path::new(repository::PATH);
+        let read = match policy {
+            Some(t) => t.read_text_opt(rel, MAX_FILE_BYTES)?.map(|r| (t.display(rel), r)),
+            None => None,
+        };
+        Ok(match read {
+            None => {
+                notes.push(format!(
+                    "no {}: image.ref, the toolpack engine and the gateway's runtime limits (first credential only, no entrusted env) are not checked",
+                    repository::PATH
+                ));
+                None
+            }
+            Some((name, Ok(text))) => {
+                let (config, diags) = repository::parse(&text);
+                report.add(&name, Some(text), diags);
+                config
+            }
+            Some((name, Err(d))) => {
+                report.add(&name, None, vec![d]);
+                None
+            }
+        })
+    }
+
     /// Names listed in `catalog/no-public-api.txt` of the policy tree.
     fn no_public_api(&self, policy: Option<&Tree>, report: &mut Vec<Diagnostic>) -> Result<HashSet<String>> {
         let Some(t) = policy else { return Ok(HashSet::new()) };
@@ -423,6 +460,15 @@ impl Registry {
             Some(Ok(text)) => {
                 let (_, diags) = policy::parse_exceptions(&text, &policy::today());
                 report.add(&tree.display(exceptions), Some(text), diags);
+            }
+            Some(Err(d)) => report.extend([d]),
+        }
+        let config = Path::new(repository::PATH);
+        match tree.read_text_opt(config, MAX_FILE_BYTES)? {
+            None => {}
+            Some(Ok(text)) => {
+                let (_, diags) = repository::parse(&text);
+                report.add(&tree.display(config), Some(text), diags);
             }
             Some(Err(d)) => report.extend([d]),
         }
@@ -495,6 +541,7 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
                     let ctx = ManifestContext {
                         builders_with_dockerfile: setup.builders_with_dockerfile.as_deref(),
                         toolspec_exists: setup.toolspecs_present.as_ref().map(|set| set.contains(&(f.dir.clone(), f.file.clone()))),
+                        repository: setup.repository.as_ref(),
                     };
                     let c = schema::check_manifest(text, Some(f.location()), &setup.policy, &ctx);
                     ((c.manifest, c.exceptions_used), c.diags)
@@ -513,20 +560,24 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
     Ok((out, used))
 }
 
-/// Checks toolspecs in parallel, each paired with its already-parsed manifest. The parsed
-/// toolspecs are not kept: nothing after the check needs them but the findings they make on
-/// their manifests (`egress-unused`), which are located in the manifest's text.
-fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+/// What checking one toolspec gives beyond its own findings: the manifest it pairs with and the
+/// findings it makes there (`egress-unused`), and its tool names (`None` where it did not parse).
+type ToolspecResult<'m> = (Option<&'m CheckedManifest>, Vec<Diagnostic>, Option<Vec<String>>);
+
+/// Checks toolspecs in parallel, each paired with its already-parsed manifest. Of the parsed
+/// toolspecs only each one's tool names are kept, for catalog/sources.tsv; the findings they
+/// make on their manifests (`egress-unused`) are located in the manifest's text.
+fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Vec<String>>>> {
     let by_key: HashMap<(&str, &str), &CheckedManifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref().map(|m| ((m.name.as_str(), m.version.as_str()), c))).collect();
     let find = |n: &str, v: &str| by_key.get(&(n, v)).and_then(|c| c.manifest.as_ref());
-    let results: Vec<FileResult<(Option<&CheckedManifest>, Vec<Diagnostic>)>> = files
+    let results: Vec<FileResult<ToolspecResult<'_>>> = files
         .par_iter()
         .map(|f| {
             read_and_check(
                 tree,
                 f,
-                || (None, Vec::new()),
+                || (None, Vec::new(), None),
                 |text| {
                     let (t, diags) = schema::check_toolspec(text, Some(f.location()), find);
                     let paired = t.as_ref().and_then(|t| by_key.get(&(t.name.as_str(), t.version.as_str())).copied());
@@ -534,14 +585,16 @@ fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], 
                         (Some(t), Some(m)) => schema::rules::pairing::egress_unused(t, m),
                         _ => Vec::new(),
                     };
-                    ((paired, on_manifest), diags)
+                    let tools = t.map(|t| t.tools.into_iter().map(|tool| tool.name).collect());
+                    ((paired, on_manifest, tools), diags)
                 },
             )
         })
         .collect::<Result<_>>()?;
+    let mut tools = Vec::with_capacity(files.len());
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
-        let (paired, mut on_manifest) = r.value;
+        let (paired, mut on_manifest, names) = r.value;
         if let Some(c) = paired.filter(|_| !on_manifest.is_empty()) {
             let text = tree.read_text(&c.found.path, MAX_FILE_BYTES)?.ok();
             if let Some(t) = &text {
@@ -549,8 +602,26 @@ fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], 
             }
             report.add(&c.found.display(), text, on_manifest);
         }
+        tools.push(names);
     }
-    Ok(())
+    Ok(tools)
+}
+
+/// What catalog/sources.tsv is held against: every server directory under `manifests/`, with
+/// the tools of its latest toolspec when it has one.
+fn source_servers(manifests: &[CheckedManifest], toolspecs: &[Found], tools: Vec<Option<Vec<String>>>) -> BTreeMap<String, Server> {
+    let mut servers: BTreeMap<String, Server> = manifests.iter().map(|c| (c.found.dir.clone(), Server::default())).collect();
+    let mut latest: HashMap<&str, &str> = HashMap::new();
+    for (f, tools) in toolspecs.iter().zip(tools) {
+        let Some(server) = servers.get_mut(&f.dir) else { continue };
+        let version = f.file.strip_suffix(".yaml").unwrap_or(&f.file);
+        if latest.get(f.dir.as_str()).is_some_and(|v| index::compare_versions(v, version).is_ge()) {
+            continue;
+        }
+        latest.insert(&f.dir, version);
+        server.toolspec = Some((f.display(), tools));
+    }
+    servers
 }
 
 /// Reports a second declaration of the same name@version.
@@ -571,6 +642,36 @@ fn report_duplicates(tree: &Tree, manifests: &[CheckedManifest], report: &mut Re
     Ok(())
 }
 
+/// Reports a real (not the planned placeholder) image digest that a second server version pins
+/// too, naming the first: `resolve sha256:<digest>` could not tell them apart.
+fn report_shared_digests(tree: &Tree, manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
+    let mut first: HashMap<&str, (&Manifest, &Found)> = HashMap::new();
+    for c in manifests {
+        let Some(m) = &c.manifest else { continue };
+        if m.is_planned() || !DIGEST.is_match(&m.image.digest) {
+            continue;
+        }
+        let (earlier, file) = *first.entry(&m.image.digest).or_insert((m, &c.found));
+        if (earlier.name.as_str(), earlier.version.as_str()) == (m.name.as_str(), m.version.as_str()) {
+            continue; // the same file, or a second declaration of it (index-duplicate)
+        }
+        let msg = format!(
+            "image digest {} is also pinned by {}@{} ({}): resolving the digest could not tell the two apart (a gateway takes whichever its map yields first)",
+            m.image.digest,
+            earlier.name,
+            earlier.version,
+            file.display(),
+        );
+        let mut d = vec![Diagnostic::new(Rule::ImageDigestDuplicate, FieldPath::field("image").key("digest"), msg)];
+        let text = tree.read_text(&c.found.path, MAX_FILE_BYTES)?.ok();
+        if let Some(t) = &text {
+            schema::locate_late(t, &mut d);
+        }
+        report.add(&c.found.display(), text, d);
+    }
+    Ok(())
+}
+
 /// The pipeline. Every path argument is a path as the user names it (relative to the working
 /// directory, or absolute) inside this registry; output names files relative to its root.
 impl Registry {
@@ -587,18 +688,20 @@ impl Registry {
     fn lint_manifests(&self, tree: &Tree, rel: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
         let (files, walk_findings) = fs::targets(tree, rel, self.checkout)?;
         let policy_tree = self.policy_tree()?;
-        let LoadedPolicy { policy, notes, mut report } = self.load_policy(policy_tree.as_ref())?;
+        let LoadedPolicy { policy, mut notes, mut report } = self.load_policy(policy_tree.as_ref())?;
         report.extend(walk_findings);
         let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
-        let setup = Setup { policy, builders_with_dockerfile, toolspecs_present };
+        let repository = self.load_repository_config(policy_tree.as_ref(), &mut notes, &mut report)?;
+        let setup = Setup { policy, builders_with_dockerfile, toolspecs_present, repository };
         let (manifests, used) = check_manifests(tree, &files, &setup, &mut report)?;
         report_duplicates(tree, &manifests, &mut report)?;
+        report_shared_digests(tree, &manifests, &mut report)?;
         // Only a run over the whole catalog knows an exception is unused.
         let whole = if self.checkout { rel == Path::new("manifests") } else { tree.entry(rel)? == Entry::Dir };
         if whole {
             self.report_unused_exceptions(policy_tree.as_ref(), &setup, &used, &mut report)?;
         }
-        Ok(Linted { report, manifests, notes })
+        Ok(Linted { report, manifests, notes, repository: setup.repository })
     }
 
     /// Lints a toolspecs directory or one toolspec file, each paired with its manifest from
@@ -642,7 +745,7 @@ impl Registry {
     }
 
     /// The whole registry in one pass, each file parsed once: manifests, toolspecs, pairing,
-    /// policy exceptions, CATALOG.md and `schemas/` freshness.
+    /// policy exceptions, `catalog/sources.tsv`, CATALOG.md and `schemas/` freshness.
     pub fn check(&self) -> Result<Checked> {
         self.require_checkout("check judges a whole registry checkout")?;
         let tree = self.tree()?;
@@ -657,7 +760,9 @@ impl Registry {
         if self.policy_root.is_some() {
             self.own_policy_findings(&tree, &mut linted.report)?;
         }
-        check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
+        let tools = check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
+        let servers = source_servers(&linted.manifests, &toolspec_files, tools);
+        self.check_sources(&tree, &servers, !toolspec_files.is_empty(), &mut linted.report)?;
         // The checked tree cannot drop a generated file the policy's checkout has.
         let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
         linted.report.extend(stale);
@@ -681,7 +786,8 @@ impl Registry {
     }
 
     /// Lints one manifest, or the latest version in a server's directory, and, when it passes,
-    /// the image build's `KEY=VALUE` pairs.
+    /// the image build's `KEY=VALUE` pairs. The image repository comes from the policy root's
+    /// `policy/registry.yaml`, which must exist.
     pub fn build_args(&self, target: &Path) -> Result<BuildArgs> {
         let tree = self.tree()?;
         let rel = self.rel(target)?;
@@ -689,7 +795,12 @@ impl Registry {
         let linted = self.lint(&self.root_path().join(&file))?;
         let args = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
             Some(m) if linted.report.errors() == 0 => {
-                Some(schema::build_args(m).map_err(|e| Error::Usage(format!("{}: {e}", tree.display(&file))))?)
+                let Some(image) = linted.repository.as_ref().and_then(|c| c.image_for(&m.name)) else {
+                    let config =
+                        self.policy_tree()?.map_or_else(|| repository::PATH.to_string(), |t| t.display(Path::new(repository::PATH)));
+                    return Err(Error::Usage(format!("build-args needs imagePrefix from {config} to name the image")));
+                };
+                Some(schema::build_args(m, &image).map_err(|e| Error::Usage(format!("{}: {e}", tree.display(&file))))?)
             }
             _ => None,
         };
@@ -748,6 +859,30 @@ impl Registry {
             findings.push(Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name));
         }
         Ok(findings)
+    }
+
+    /// `catalog/sources.tsv` of the checked tree (catalog data, not policy) against its servers.
+    /// A registry with toolspecs must have the file.
+    fn check_sources(&self, tree: &Tree, servers: &BTreeMap<String, Server>, has_toolspecs: bool, report: &mut Report) -> Result<()> {
+        let rel = Path::new(sources::PATH);
+        let name = tree.display(rel);
+        match tree.read_text_opt(rel, sources::MAX_BYTES)? {
+            None if has_toolspecs => {
+                let msg = format!(
+                    "{} does not exist, and the registry has toolspecs: every server needs a row saying where its API facts come from",
+                    sources::PATH
+                );
+                report.extend([Diagnostic::whole_file(Rule::SourcesMissing, msg).in_file(name)]);
+            }
+            None => {}
+            Some(Ok(text)) => {
+                let (rows, mut diags) = sources::parse(&text, &policy::today());
+                diags.extend(sources::check(&text, &rows, servers));
+                report.add(&name, Some(text), diags);
+            }
+            Some(Err(d)) => report.add(&name, None, vec![d]),
+        }
+        Ok(())
     }
 
     /// Stale JSON Schemas under `schemas/`, when the registry ships that directory.

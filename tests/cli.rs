@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bin, registry, write};
+use common::{bin, registry, sources_row, write};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -21,11 +21,16 @@ fn json_rules(output: &[u8]) -> Vec<String> {
 #[test]
 fn lint_reports_every_bad_file_in_one_run_with_counts_and_exit_1() {
     let r = registry();
-    write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("tier: sealed", "tier: open"));
+    // Each version pins its own image (a shared digest is image-digest-duplicate).
+    let beta = common::manifest("beta", "0.1.0").replace("sha256:1111", "sha256:2222");
+    write(r.path(), "manifests/beta/0.1.0.yaml", &beta.replace("tier: sealed", "tier: open"));
     write(
         r.path(),
         "manifests/gamma/0.1.0.yaml",
-        &common::manifest("gamma", "0.1.0").replace("category: productivity", "category: crm").replace("default: true", "default: false"),
+        &common::manifest("gamma", "0.1.0")
+            .replace("sha256:1111", "sha256:3333")
+            .replace("category: productivity", "category: crm")
+            .replace("default: true", "default: false"),
     );
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stdout("").stderr(
         contains("manifests/beta/0.1.0.yaml:15:7")
@@ -228,6 +233,81 @@ fn check_fails_on_stale_catalog_and_schemas() {
     assert_eq!(json_rules(&out), ["catalog-stale", "schema-stale"]);
 }
 
+// ---------- catalog/sources.tsv ----------
+
+/// The (rule, line, column) of each finding `check --format json` prints for catalog/sources.tsv.
+fn sources_findings(dir: &Path) -> Vec<(String, u64, u64)> {
+    let out = bin().current_dir(dir).args(["check", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "catalog/sources.tsv")
+        .map(|d| (d["rule"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_registry_with_toolspecs_needs_its_sources_file() {
+    let r = registry();
+    bin().current_dir(r.path()).args(["check"]).assert().success();
+    fs::remove_file(r.path().join("catalog/sources.tsv")).unwrap();
+    bin()
+        .current_dir(r.path())
+        .args(["check"])
+        .assert()
+        .code(1)
+        .stderr(contains("error[sources-missing]: catalog/sources.tsv does not exist, and the registry has toolspecs"));
+    // Without toolspecs there is nothing to source: no file, no finding.
+    fs::remove_dir_all(r.path().join("toolspecs")).unwrap();
+    write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("builder: toolpack", "builder: go-static"));
+    bin().current_dir(r.path()).args(["check"]).assert().success();
+}
+
+#[test]
+fn catalog_sources_hold_one_consistent_row_per_server() {
+    let r = registry();
+    let go_static = |name: &str, digest: &str| {
+        common::manifest(name, "0.1.0").replace("builder: toolpack", "builder: go-static").replace("sha256:1111", digest)
+    };
+    write(r.path(), "manifests/beta/0.1.0.yaml", &go_static("beta", "sha256:2222"));
+    write(r.path(), "manifests/delta/0.1.0.yaml", &go_static("delta", "sha256:3333"));
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let rows = [
+        "# broken rows".to_string(),
+        "acme\topenapi\tacme/api@main:openapi.yaml\t2999-01-01\tlist_widgets,delete_widget\t-\tnotes".into(),
+        format!("beta\tsdk\tbeta/sdk@{sha}:src/client.ts\t2026-01-01\t-\t-\tnotes"),
+        "gamma\tdocs\thttps://docs.gamma.dev/api\t2026-01-01\t-\t-\tnotes".into(),
+        "zz\tshort".into(),
+    ];
+    write(r.path(), "catalog/sources.tsv", &(rows.join("\n") + "\n"));
+    let want = [
+        ("sources-where", 2, 14),
+        ("sources-checked", 2, 41),
+        ("sources-tools", 2, 52),
+        ("sources-tools", 2, 65),
+        ("sources-kind", 3, 6),
+        ("sources-missing", 4, 1),
+        ("sources-unknown-server", 4, 1),
+        ("sources-row", 5, 1),
+    ];
+    assert_eq!(sources_findings(r.path()), want.map(|(rule, l, c)| (rule.to_string(), l, c)));
+    // Fixed, in name order, every server has its row and every toolspec tool one column.
+    let rows = [
+        sources_row("acme").trim_end().to_string(),
+        "beta\tno-toolspec\t-\t2026-01-01\t-\t-\tgo-static: the API signs each request".into(),
+        "delta\tno-toolspec\t-\t2026-01-01\t-\t-\tgo-static: per-tenant hosts".into(),
+    ];
+    write(r.path(), "catalog/sources.tsv", &(rows.join("\n") + "\n"));
+    assert_eq!(sources_findings(r.path()), []);
+    bin().current_dir(r.path()).args(["check"]).assert().success();
+}
+
+#[test]
+fn the_repositorys_catalog_has_a_consistent_source_for_every_server() {
+    assert_eq!(sources_findings(&common::repo()), []);
+}
+
 // ---------- build-index, sign, verify ----------
 
 fn conformance_copy() -> tempfile::TempDir {
@@ -314,6 +394,27 @@ fn conformance_index_signature_hashes_and_refs_are_reproduced_byte_for_byte() {
             a.success().stdout(format!("{want}\n"));
         }
     }
+}
+
+#[test]
+fn the_gateways_runtime_limits_apply_where_the_registry_has_its_configuration() {
+    // The Go conformance fixtures pin what the gateway's schema accepts: beta injects two
+    // credentials, which the schema takes and the gateway's resolver never uses.
+    let d = conformance_copy();
+    bin().current_dir(d.path()).args(["lint", "manifests"]).assert().success().stderr(contains("no policy/registry.yaml"));
+    write(d.path(), "policy/registry.yaml", common::REGISTRY_CONFIG);
+    let out = bin().current_dir(d.path()).args(["lint", "manifests", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().into(), d["severity"].as_str().unwrap().into(), d["file"].as_str().unwrap().into()))
+        .collect();
+    let has = |rule: &str, severity: &str, file: &str| found.contains(&(rule.into(), severity.into(), file.into()));
+    assert!(has("credential-only-first-injected", "error", "manifests/beta/1.0.0.yaml"), "{found:?}");
+    assert!(has("toolpack-source", "error", "manifests/beta/1.0.0.yaml"), "{found:?}");
+    assert!(has("credential-env-undelivered", "warning", "manifests/gamma/0.1.0.yaml"), "{found:?}");
 }
 
 #[test]
@@ -412,8 +513,7 @@ fn build_args_prints_the_latest_version_for_a_server_directory() {
         &common::manifest("acme", "0.10.0").replace("  tag: v0.1.0\n", "  tag: v0.10.0\n  package: cmd/acme\n"),
     );
     write(r.path(), "manifests/acme/0.9.0.yaml", &common::manifest("acme", "0.9.0"));
-    let want =
-        "SOURCE_REPO=github.com/gigmcp/toolpack\nSOURCE_TAG=v0.10.0\nPACKAGE=cmd/acme\nBUILDER=toolpack\nNAME=acme\nVERSION=0.10.0\n";
+    let want = "SOURCE_REPO=github.com/gigmcp/toolpack\nSOURCE_TAG=v0.10.0\nPACKAGE=cmd/acme\nBUILDER=toolpack\nNAME=acme\nVERSION=0.10.0\nIMAGE=ghcr.io/gigmcp/acme-mcp\n";
     bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().success().stdout(want);
     bin()
         .current_dir(r.path())
@@ -422,6 +522,46 @@ fn build_args_prints_the_latest_version_for_a_server_directory() {
         .success()
         .stdout(contains("PACKAGE=.\n").and(contains("VERSION=0.1.0\n")));
     bin().current_dir(r.path()).args(["build-args", "manifests"]).assert().code(2).stderr(contains("not one server's directory"));
+}
+
+#[test]
+fn the_image_repository_and_the_toolpack_engine_come_from_the_policy_root() {
+    let r = registry();
+    // The prefix is configured once: build-args prints the image the workflow pushes to.
+    write(r.path(), "policy/registry.yaml", "imagePrefix: registry.example.com/team\ntoolpack: {repo: github.com/gigmcp/toolpack}\n");
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(
+        contains("manifests/acme/0.1.0.yaml:11:8")
+            .and(contains("image.ref `ghcr.io/gigmcp/acme-mcp` is not `registry.example.com/team/acme-mcp`"))
+            .and(contains("error[image-ref]")),
+    );
+    write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("ghcr.io/gigmcp", "registry.example.com/team"));
+    bin()
+        .current_dir(r.path())
+        .args(["build-args", "manifests/acme"])
+        .assert()
+        .success()
+        .stdout(contains("\nIMAGE=registry.example.com/team/acme-mcp\n"));
+    // A fork of the engine, at a branch.
+    write(r.path(), "policy/registry.yaml", "imagePrefix: registry.example.com/team\ntoolpack: {repo: github.com/gigmcp/engine}\n");
+    let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    assert_eq!(json_rules(&out), ["toolpack-source"]);
+    // A malformed configuration is an error in that file, and the rules that need it are skipped.
+    write(
+        r.path(),
+        "policy/registry.yaml",
+        "imagePrefix: registry.example.com/team:latest\ntoolpack: {repo: github.com/gigmcp/toolpack}\n",
+    );
+    bin()
+        .current_dir(r.path())
+        .args(["lint", "manifests"])
+        .assert()
+        .code(1)
+        .stderr(contains("error[registry-config]").and(contains("policy/registry.yaml:1:14")).and(contains("image-ref").not()));
+    bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().code(1).stdout("");
+    // Without the file, lint says what it does not check, and build-args cannot name the image.
+    fs::remove_file(r.path().join("policy/registry.yaml")).unwrap();
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success().stderr(contains("no policy/registry.yaml"));
+    bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().code(2).stdout("").stderr(contains("imagePrefix"));
 }
 
 #[test]
@@ -449,6 +589,39 @@ fn hash_and_resolve_on_a_built_index() {
         .success()
         .stdout("acme@0.1.0\n");
     bin().current_dir(r.path()).args(["resolve", "acme@", "--index", "index.json"]).assert().code(1);
+}
+
+#[test]
+fn one_digest_one_entry() {
+    let r = registry();
+    // acme 0.1.0 and beta 0.1.0 pin the same real digest: an error naming both files.
+    write(r.path(), "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("builder: toolpack", "builder: go-static"));
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().code(1).stderr(
+        contains("error[image-digest-duplicate]")
+            .and(contains("manifests/beta/0.1.0.yaml:12:11"))
+            .and(contains("is also pinned by acme@0.1.0 (manifests/acme/0.1.0.yaml)")),
+    );
+    bin().current_dir(r.path()).args(["build-index", "manifests"]).assert().code(1);
+    // The planned placeholder may be shared, but then resolving it by digest is ambiguous.
+    let zeros = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    for name in ["acme", "beta"] {
+        let text = fs::read_to_string(r.path().join(format!("manifests/{name}/0.1.0.yaml"))).unwrap();
+        write(
+            r.path(),
+            &format!("manifests/{name}/0.1.0.yaml"),
+            &text.replace("sha256:1111111111111111111111111111111111111111111111111111111111111111", zeros),
+        );
+    }
+    bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success();
+    bin().current_dir(r.path()).args(["build-index", "manifests", "--include-planned"]).assert().success();
+    bin()
+        .current_dir(r.path())
+        .args(["resolve", zeros, "--index", "index.json"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("error: {zeros} is pinned by 2 entries (acme@0.1.0, beta@0.1.0); resolve one of them as name@version\n"));
+    bin().current_dir(r.path()).args(["resolve", "beta@0.1.0", "--index", "index.json"]).assert().success().stdout("beta@0.1.0\n");
 }
 
 #[test]
@@ -486,7 +659,10 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
         .success()
         .stdout(contains("manifests/zeta/0.1.0.yaml").and(contains("toolspecs/zeta/0.1.0.yaml")));
     let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
-    assert!(json_rules(&out).iter().all(|r| r == "scaffold-placeholder"), "{:?}", json_rules(&out));
+    // Every TODO, and the server's missing catalog/sources.tsv row.
+    let rules = json_rules(&out);
+    assert!(rules.iter().all(|r| r == "scaffold-placeholder" || r == "sources-missing"), "{rules:?}");
+    assert_eq!(rules.iter().filter(|r| *r == "sources-missing").count(), 1, "{rules:?}");
     // Filling in the marked fields makes it pass: each TODO and the rest of its line is replaced.
     let fill = |path: &Path, values: &[&str]| {
         let text = fs::read_to_string(path).unwrap();

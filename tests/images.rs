@@ -57,6 +57,9 @@ fn build_args_output() -> BTreeMap<String, String> {
     fs::create_dir_all(&manifest_dir).expect("create manifests/demo");
     let manifest = manifest_dir.join("0.1.0.yaml");
     fs::write(&manifest, DEMO_MANIFEST).expect("write demo manifest");
+    fs::create_dir_all(tmp.0.join("policy")).expect("create policy/");
+    let config = "imagePrefix: ghcr.io/gigmcp\ntoolpack: {repo: github.com/gigmcp/toolpack}\n";
+    fs::write(tmp.0.join("policy/registry.yaml"), config).expect("write policy/registry.yaml");
 
     let out = Command::new(env!("CARGO_BIN_EXE_registryctl"))
         .arg("build-args")

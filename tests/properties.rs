@@ -220,7 +220,7 @@ prop_compose! {
         builder in prop::sample::select(vec!["", "go-static", "toolpack", "node", "python"]),
         sealed in any::<bool>(),
         egress in prop::collection::btree_set(prop_oneof![host(), host().prop_map(|h| format!("*.{h}"))], 1..4),
-        creds in prop::collection::vec((prop::sample::select(vec!["api_key", "oauth2", "basic"]), prop::collection::vec("[a-z]{1,6}(:[a-z]{1,6})?", 1..3)), 0..3),
+        creds in prop::collection::vec((prop::sample::select(vec!["api_key", "oauth2", "basic"]), prop::collection::btree_set("[a-z]{1,6}(:[a-z]{1,6})?", 1..3)), 0..3),
         defaults in prop::collection::vec(any::<bool>(), 1..6),
         category in prop::sample::select([&[""][..], &Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()].concat()),
         display_name in text(), description in text(), icon in text(),
@@ -229,7 +229,7 @@ prop_compose! {
             id: format!("cred_{i}"),
             kind: CredentialType::from(*kind),
             provider: name.clone(),
-            scopes: if kind == &"oauth2" { scopes.clone() } else { Vec::new() },
+            scopes: if kind == &"oauth2" { scopes.iter().cloned().collect() } else { Vec::new() },
             inject: if sealed {
                 Inject { header: format!("X-Key-{i}"), format: "Bearer {token}".into(), env: String::new() }
             } else {

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 //! One accepting and one rejecting case for every in-file rule, with the exact line and column
-//! the rejection points at. File-level rules (layout, pairing across files, policy file,
-//! freshness) are covered by tests/cli.rs and tests/snapshots.rs; `every_rule_is_covered`
-//! keeps the two lists complete.
+//! the rejection points at. File-level rules (layout, pairing across files, policy files,
+//! freshness, catalog/sources.tsv) are covered by tests/cli.rs and tests/snapshots.rs (and
+//! the sources rules' positions by the unit tests in src/schema/sources.rs);
+//! `every_rule_is_covered` keeps the two lists complete.
 
 mod common;
 
 use registryctl::schema::rules::egress::Denylist;
 use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::{Exception, Policy};
-use registryctl::schema::{check_manifest, check_toolspec, locate_late, Diagnostic, Location, ManifestContext, Rule};
+use registryctl::schema::{check_manifest, check_toolspec, locate_late, Diagnostic, Location, ManifestContext, RepositoryConfig, Rule};
 
 #[derive(Clone, Copy)]
 enum Target {
@@ -35,6 +36,38 @@ const fn case(rule: Rule, target: Target, find: &'static str, good: &'static str
 }
 
 use Target::{Manifest as M, Pair as P, PairOnManifest as PM, Toolspec as T};
+
+/// The base manifest from its tier to its credential's injection, and the same as an entrusted
+/// server that reads its key from the environment.
+const SEALED_CREDENTIAL: &str = "tier: sealed
+entitlements:
+  egress:
+    - api.acme.com
+    - \"*.uploads.acme.com\"
+credentials:
+  - id: acme_token
+    type: oauth2
+    provider: acme
+    vendor: acme
+    scopes: [widgets.read, widgets.write]
+    inject:
+      header: Authorization
+      format: \"Bearer {token}\"
+";
+const ENTRUSTED_CREDENTIAL: &str = "tier: entrusted
+entitlements:
+  egress:
+    - api.acme.com
+    - \"*.uploads.acme.com\"
+credentials:
+  - id: acme_token
+    type: oauth2
+    provider: acme
+    vendor: acme
+    scopes: [widgets.read, widgets.write]
+    inject:
+      env: ACME_TOKEN
+";
 
 const CASES: &[Case] = &[
     case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (16, 13)),
@@ -91,9 +124,27 @@ const CASES: &[Case] = &[
         (10, 12),
     ),
     case(Rule::ImageRef, M, "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp:latest", (11, 8)),
+    case(Rule::ImageRef, M, "ref: ghcr.io/gigmcp/acme-mcp", "ref: ghcr.io/gigmcp/acme-mcp", "ref: docker.io/library/acme", (11, 8)),
     case(Rule::ImageDigest, M, "digest: sha256:1111", "digest: sha256:1111", "digest: sha256:abc1111", (12, 11)),
     case(Rule::ImageEntrypoint, M, "entrypoint: /app", "entrypoint: /app", "entrypoint: app", (13, 15)),
     case(Rule::ImageBuilder, M, "builder: toolpack", "builder: toolpack", "builder: rust", (14, 12)),
+    case(
+        Rule::ToolpackSource,
+        M,
+        "repo: github.com/gigmcp/toolpack",
+        "repo: github.com/gigmcp/toolpack",
+        "repo: github.com/attacker/toolpack-fork",
+        (8, 9),
+    ),
+    case(Rule::ToolpackSource, M, "tag: v0.1.0", "tag: v1.2.3", "tag: main", (9, 8)),
+    case(
+        Rule::SourceTagBranch,
+        M,
+        "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: toolpack\n",
+        "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        "  tag: HEAD\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        (9, 8),
+    ),
     case(Rule::Tier, M, "tier: sealed", "tier: sealed", "tier: trusted", (15, 7)),
     case(Rule::EgressHost, M, "- api.acme.com", "- api.acme.com", "- \"api.acme.com:443\"", (18, 7)),
     case(Rule::EgressWildcard, M, "- \"*.uploads.acme.com\"", "- \"*.uploads.acme.com\"", "- \"*.com\"", (19, 7)),
@@ -122,7 +173,26 @@ const CASES: &[Case] = &[
         "scopes: [\"widgets read\"]",
         (25, 14),
     ),
+    case(
+        Rule::CredentialScopeDuplicate,
+        M,
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: [widgets.read, Widgets.Read]",
+        (25, 28),
+    ),
     case(Rule::OauthNoScopes, M, "scopes: [widgets.read, widgets.write]", "scopes: [widgets.read]", "scopes: []", (25, 13)),
+    case(
+        Rule::CredentialOnlyFirstInjected,
+        M,
+        "tools:\n",
+        "tools:\n",
+        "  - {id: acme_key, type: api_key, provider: acme, inject: {header: X-Key, format: \"{token}\"}}\ntools:\n",
+        (29, 5),
+    ),
+    case(Rule::CredentialEnvUndelivered, M, SEALED_CREDENTIAL, SEALED_CREDENTIAL, ENTRUSTED_CREDENTIAL, (27, 12)),
+    case(Rule::HeaderName, M, "header: Authorization", "header: X-Api-Key", "header: Proxy-Authorization", (27, 15)),
+    case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: Notion-Version", "- name: X-Forwarded-Host", (30, 15)),
     case(Rule::Category, M, "category: productivity", "category: CRM", "category: crm", (6, 11)),
     case(Rule::ToolName, M, "- name: create_widget", "- name: create_widget", "- name: list_widgets", (32, 11)),
     case(Rule::ToolDefault, M, "    default: false\n", "    default: false\n", "", (32, 5)),
@@ -254,6 +324,7 @@ const CASES: &[Case] = &[
         "    - \"*.uploads.acme.com\"\n    - \"*.cdn.acme.com\"\n",
         (20, 7),
     ),
+    case(Rule::ToolDefaultWrite, T, "method: GET", "method: POST", "method: PATCH", (8, 13)),
 ];
 
 /// Rules exercised with real files by tests/cli.rs and tests/snapshots.rs instead.
@@ -269,9 +340,18 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::PolicyException,
     Rule::PolicyExceptionExpired,
     Rule::PolicyExceptionUnused,
+    Rule::RegistryConfig,
     Rule::IndexDuplicate,
+    Rule::ImageDigestDuplicate,
     Rule::CatalogStale,
     Rule::SchemaStale,
+    Rule::SourcesMissing,
+    Rule::SourcesUnknownServer,
+    Rule::SourcesRow,
+    Rule::SourcesKind,
+    Rule::SourcesWhere,
+    Rule::SourcesChecked,
+    Rule::SourcesTools,
 ];
 
 fn policy() -> Policy {
@@ -289,16 +369,23 @@ fn policy() -> Policy {
 
 const AT: Option<Location<'static>> = Some(Location { dir: "acme", file: "0.1.0.yaml" });
 
+/// The repository configuration every case is checked with (this repository's values).
+fn repository() -> RepositoryConfig {
+    RepositoryConfig { image_prefix: Some("ghcr.io/gigmcp".into()), toolpack_repo: Some("github.com/gigmcp/toolpack".into()) }
+}
+
 fn run(target: Target, edit: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
     let manifest_text = common::manifest("acme", "0.1.0");
     let toolspec_text = common::toolspec("acme", "0.1.0");
+    let repository = repository();
+    let ctx = ManifestContext { repository: Some(&repository), ..ManifestContext::default() };
     let (m_text, t_text) = match target {
-        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ManifestContext::default()).diags,
+        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ctx).diags,
         Target::Toolspec => (manifest_text, edit(&toolspec_text)),
         Target::Pair => (edit(&manifest_text), toolspec_text),
         Target::PairOnManifest => return on_manifest(&edit(&manifest_text), &toolspec_text),
     };
-    let checked = check_manifest(&m_text, AT, &policy(), &ManifestContext::default());
+    let checked = check_manifest(&m_text, AT, &policy(), &ctx);
     let m = checked.manifest.expect("the manifest parses");
     check_toolspec(&t_text, AT, |n, v| (n == m.name && v == m.version).then_some(&m)).1
 }

@@ -35,6 +35,23 @@ fn checkout(dir: &Path, leaky: bool) {
         "exceptions:\n  - server: acme\n    egress: \"*.myshopify.com\"\n    reason: per-shop API host\n    expires: 2999-01-01\n",
     );
     write(dir, "images/toolpack/Dockerfile", "FROM scratch\n");
+    write(dir, "policy/registry.yaml", common::REGISTRY_CONFIG);
+    write(dir, "catalog/sources.tsv", &common::sources_row("acme"));
+}
+
+/// `common::manifest` for a server beside `acme`, pinned to an image of its own (two servers
+/// never share a digest: image-digest-duplicate).
+fn other_manifest(name: &str) -> String {
+    let digest: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    common::manifest(name, "0.1.0").replace(&"1".repeat(64), &format!("{digest:0>64}"))
+}
+
+/// Adds a server's row to `dir`'s catalog/sources.tsv: [`common::sources_row`] for a server
+/// with a toolspec, else a `no-toolspec` row.
+fn add_source(dir: &Path, name: &str, toolspec: bool) {
+    let row = if toolspec { common::sources_row(name) } else { format!("{name}\tno-toolspec\t-\t2026-01-01\t-\t-\tno toolspec\n") };
+    let rows = fs::read_to_string(dir.join("catalog/sources.tsv")).unwrap();
+    write(dir, "catalog/sources.tsv", &format!("{rows}{row}"));
 }
 
 /// Where a command runs from, and how it names a path inside the checkout from there.
@@ -260,16 +277,13 @@ fn check(pr: &Path, policy_root: Option<&Path>) -> assert_cmd::assert::Assert {
 #[test]
 fn a_pull_request_cannot_allow_its_own_wildcard_with_an_exception() {
     let (_d, base, pr) = base_and_pr();
-    write(
-        &pr,
-        "manifests/shop/0.1.0.yaml",
-        &common::manifest("shop", "0.1.0").replace("- \"*.uploads.acme.com\"", "- \"*.myshopify.com\""),
-    );
+    write(&pr, "manifests/shop/0.1.0.yaml", &other_manifest("shop").replace("- \"*.uploads.acme.com\"", "- \"*.myshopify.com\""));
     write(
         &pr,
         "toolspecs/shop/0.1.0.yaml",
         &common::toolspec("shop", "0.1.0").replace("https://eu.uploads.acme.com", "https://a.myshopify.com"),
     );
+    add_source(&pr, "shop", true);
     let ex = fs::read_to_string(pr.join("policy/exceptions.yaml")).unwrap();
     write(
         &pr,
@@ -302,10 +316,11 @@ fn a_pull_requests_own_policy_files_must_still_be_well_formed() {
 fn a_pull_request_cannot_add_its_own_builder_or_unlist_its_host() {
     let (_d, base, pr) = base_and_pr();
     write(&pr, "images/python/Dockerfile", "FROM scratch\n");
-    let py = common::manifest("snake", "0.1.0")
+    let py = other_manifest("snake")
         .replace("builder: toolpack", "builder: python")
         .replace("repo: github.com/gigmcp/toolpack", "repo: github.com/acme/snake");
     write(&pr, "manifests/snake/0.1.0.yaml", &py);
+    add_source(&pr, "snake", false);
     check(&pr, None).success();
     check(&pr, Some(&base)).code(1).stderr(contains("error[builder-dockerfile]"));
     bin().current_dir(&pr).args(["lint-toolspecs", "toolspecs", "--policy-root"]).arg(&base).assert().success();
@@ -327,6 +342,7 @@ fn the_catalog_is_generated_with_the_base_branchs_list() {
     for dir in [&base, &pr] {
         write(dir, "manifests/later/0.1.0.yaml", &planned);
         write(dir, "toolspecs/later/0.1.0.yaml", &common::toolspec("later", "0.1.0"));
+        add_source(dir, "later", true);
         bin().current_dir(dir).arg("catalog").assert().success();
     }
     write(&pr, "catalog/no-public-api.txt", "later\n");
@@ -360,7 +376,8 @@ fn annotations_only_for_the_files_a_pull_request_changes() {
         "manifests/acme/0.1.0.yaml",
         &fs::read_to_string(pr.join("manifests/acme/0.1.0.yaml")).unwrap().replace("tier: sealed", "tier: open"),
     );
-    write(&pr, "manifests/beta/0.1.0.yaml", &common::manifest("beta", "0.1.0").replace("category: productivity", "category: crm"));
+    write(&pr, "manifests/beta/0.1.0.yaml", &other_manifest("beta").replace("category: productivity", "category: crm"));
+    add_source(&pr, "beta", false);
     let list = write(d.path(), "changed.txt", "./manifests/beta/0.1.0.yaml\n");
     let summary = d.path().join("summary.md");
     let out = bin()
@@ -401,7 +418,7 @@ fn the_lint_workflow_scripts_judge_a_pull_request_once_by_the_base_policy() {
         git(dir, &["add", "-A"]);
         git(dir, &["commit", "-q", "-m", "x"]);
     }
-    let mut m = common::manifest("shop", "0.1.0").replace("- \"*.uploads.acme.com\"", "- \"*.myshopify.com\"");
+    let mut m = other_manifest("shop").replace("- \"*.uploads.acme.com\"", "- \"*.myshopify.com\"");
     m.push_str("# a pull request\n");
     write(&pr, "manifests/shop/0.1.0.yaml", &m);
     write(
@@ -409,6 +426,7 @@ fn the_lint_workflow_scripts_judge_a_pull_request_once_by_the_base_policy() {
         "toolspecs/shop/0.1.0.yaml",
         &common::toolspec("shop", "0.1.0").replace("https://eu.uploads.acme.com", "https://a.myshopify.com"),
     );
+    add_source(&pr, "shop", true);
     let ex = fs::read_to_string(pr.join("policy/exceptions.yaml")).unwrap();
     write(
         &pr,
@@ -421,7 +439,7 @@ fn the_lint_workflow_scripts_judge_a_pull_request_once_by_the_base_policy() {
     let listed = std::process::Command::new("bash").arg(scripts.join("changed-files.sh")).arg(&base).arg(&pr).output().unwrap();
     assert!(listed.status.success());
     let listed = String::from_utf8(listed.stdout).unwrap();
-    assert_eq!(listed, "manifests/shop/0.1.0.yaml\npolicy/exceptions.yaml\ntoolspecs/shop/0.1.0.yaml\n");
+    assert_eq!(listed, "catalog/sources.tsv\nmanifests/shop/0.1.0.yaml\npolicy/exceptions.yaml\ntoolspecs/shop/0.1.0.yaml\n");
     let list = write(d.path(), "changed.txt", &listed);
     let out = std::process::Command::new("bash")
         .arg(scripts.join("lint-catalog.sh"))

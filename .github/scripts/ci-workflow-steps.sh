@@ -53,10 +53,11 @@ build_args_toolpack() {
   env_file="$tmp/github_env"
   : > "$env_file"
   GITHUB_ENV="$env_file" "$scripts/image-build-args.sh" "$bin" "$name" "$version" >/dev/null
-  for key in SOURCE_REPO SOURCE_TAG PACKAGE BUILDER NAME VERSION; do
+  for key in SOURCE_REPO SOURCE_TAG PACKAGE BUILDER NAME VERSION IMAGE; do
     grep -q "^$key=." "$env_file" || { echo "$env_file lacks $key" >&2; cat "$env_file" >&2; return 1; }
   done
   grep -qx "BUILDER=toolpack" "$env_file" || { echo "BUILDER is not toolpack" >&2; return 1; }
+  grep -qx "IMAGE=ghcr.io/gigmcp/$name-mcp" "$env_file" || { echo "IMAGE is not ghcr.io/gigmcp/$name-mcp" >&2; return 1; }
   grep -qx "NAME=$name" "$env_file" || { echo "NAME is not $name" >&2; return 1; }
   # The directory form picks the latest version.
   : > "$env_file"
@@ -290,7 +291,7 @@ image_env() {
   # shellcheck disable=SC1090,SC1091 # the KEY=VALUE lines image-build-args.sh wrote
   source "$tmp/github_env"
   set +a
-  export IMAGE_PREFIX=ghcr.io/gigmcp RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT="$tmp/image-output" GITHUB_STEP_SUMMARY="$tmp/image-summary"
+  export RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT="$tmp/image-output" GITHUB_STEP_SUMMARY="$tmp/image-summary"
   mkdir -p "$RUNNER_TEMP"
   : > "$GITHUB_OUTPUT"
   : > "$GITHUB_STEP_SUMMARY"

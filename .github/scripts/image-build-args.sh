@@ -4,7 +4,9 @@
 # NAME and VERSION are untrusted workflow inputs: they are checked against the
 # manifest schema's name and version patterns before they touch a path. The
 # KEY=VALUE lines registryctl prints are checked too, then appended to
-# $GITHUB_ENV (or printed when it is unset).
+# $GITHUB_ENV (or printed when it is unset). IMAGE, the repository to push to,
+# is <imagePrefix>/<name>-mcp from policy/registry.yaml: the one place the prefix
+# is configured.
 set -euo pipefail
 
 bin="${1:?usage: image-build-args.sh REGISTRYCTL NAME [VERSION]}"
@@ -36,14 +38,14 @@ out="$("$bin" build-args "$target")"
 declare -A got=()
 while IFS= read -r line; do
   [[ -z "$line" ]] && continue
-  if [[ ! "$line" =~ ^(SOURCE_REPO|SOURCE_TAG|PACKAGE|BUILDER|NAME|VERSION)=([A-Za-z0-9._/+@-]*)$ ]]; then
+  if [[ ! "$line" =~ ^(SOURCE_REPO|SOURCE_TAG|PACKAGE|BUILDER|NAME|VERSION|IMAGE)=([A-Za-z0-9._/+@-]*)$ ]]; then
     echo "::error::unexpected build-args line: ${line//[^a-zA-Z0-9._=\/-]/?}"
     exit 1
   fi
   got[${BASH_REMATCH[1]}]="${BASH_REMATCH[2]}"
 done <<<"$out"
 
-for key in SOURCE_REPO SOURCE_TAG PACKAGE BUILDER NAME VERSION; do
+for key in SOURCE_REPO SOURCE_TAG PACKAGE BUILDER NAME VERSION IMAGE; do
   if [[ -z "${got[$key]:-}" ]]; then
     echo "::error::build-args printed no $key for $target"
     exit 1
@@ -59,6 +61,11 @@ if [[ "${got[NAME]}" != "$name" ]]; then
 fi
 if [[ -n "$version" && "${got[VERSION]}" != "$version" ]]; then
   echo "::error::$target declares version ${got[VERSION]}, not $version"
+  exit 1
+fi
+image_re="^[a-z0-9.-]+(/[a-z0-9._-]+)*/$name-mcp\$"
+if [[ ! "${got[IMAGE]}" =~ $image_re ]]; then
+  echo "::error::build-args printed IMAGE=${got[IMAGE]}, not <imagePrefix>/$name-mcp"
   exit 1
 fi
 

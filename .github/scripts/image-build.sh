@@ -3,16 +3,16 @@
 # build-images.yml runs it, and prints the digest to pin into the manifest's
 # image.digest: the digest of the OCI image INDEX, which names both platforms'
 # images and the attestations BuildKit attached to them.
-# Reads SOURCE_REPO SOURCE_TAG PACKAGE BUILDER NAME VERSION from the environment
-# (written by image-build-args.sh) and IMAGE_PREFIX (default ghcr.io/gigmcp).
+# Reads SOURCE_REPO SOURCE_TAG PACKAGE BUILDER NAME VERSION IMAGE from the
+# environment (written by image-build-args.sh; IMAGE is <imagePrefix>/<name>-mcp
+# from policy/registry.yaml).
 # The build context is the repository root: the toolpack builder copies
 # manifests/ and toolspecs/ from it.
 # Writes `image=<repository>` and `digest=sha256:...` to $GITHUB_OUTPUT (when set)
 # for the workflow's attestation step, and the pin to $GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
-: "${SOURCE_REPO:?}" "${SOURCE_TAG:?}" "${PACKAGE:?}" "${BUILDER:?}" "${NAME:?}" "${VERSION:?}"
-prefix="${IMAGE_PREFIX:-ghcr.io/gigmcp}"
+: "${SOURCE_REPO:?}" "${SOURCE_TAG:?}" "${PACKAGE:?}" "${BUILDER:?}" "${NAME:?}" "${VERSION:?}" "${IMAGE:?}"
 dockerfile="images/$BUILDER/Dockerfile"
 [[ -f "$dockerfile" ]] || { echo "::error::no $dockerfile"; exit 2; }
 
@@ -20,7 +20,7 @@ dockerfile="images/$BUILDER/Dockerfile"
 # same pinned index digest and its runtime picks the matching image.
 platforms="linux/amd64,linux/arm64"
 
-repo="$prefix/$NAME-mcp"
+repo="$IMAGE"
 ref="$repo:$VERSION"
 scratch="${RUNNER_TEMP:-$(mktemp -d)}"
 metadata="$scratch/build-metadata.json"

@@ -19,7 +19,7 @@ use registryctl::schema::closed::Builder;
 use registryctl::schema::rules::egress::{self, Denylist, Entry};
 use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::Exception;
-use registryctl::schema::{self, Manifest, ManifestContext, Policy, Toolspec};
+use registryctl::schema::{self, Manifest, ManifestContext, Policy, RepositoryConfig, Toolspec};
 use registryctl::sign::PublicKey;
 use registryctl::yaml::{self, Kind, Node, Style};
 
@@ -81,6 +81,15 @@ pub fn policy() -> &'static Policy {
     })
 }
 
+/// The registry's configuration, as this repository's policy/registry.yaml sets it.
+pub fn repository() -> &'static RepositoryConfig {
+    static R: OnceLock<RepositoryConfig> = OnceLock::new();
+    R.get_or_init(|| RepositoryConfig {
+        image_prefix: Some("ghcr.io/gigmcp".into()),
+        toolpack_repo: Some("github.com/gigmcp/toolpack".into()),
+    })
+}
+
 pub fn paired_manifest() -> &'static Manifest {
     static M: OnceLock<Manifest> = OnceLock::new();
     M.get_or_init(|| {
@@ -109,7 +118,7 @@ pub fn manifest(data: &[u8]) -> Outcome {
             return Outcome { errors: 1 };
         }
     };
-    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true) };
+    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true), repository: Some(repository()) };
     let check = schema::check_manifest(text, None, policy(), &ctx);
     assert_spans(text, &check.diags);
     render_all(text, &check.diags);
@@ -120,7 +129,7 @@ pub fn manifest(data: &[u8]) -> Outcome {
     if let Some(m) = &check.manifest {
         let _ = index::hash(m);
         let _ = index::runtime_hash(m);
-        let _ = schema::build_args(m);
+        let _ = schema::build_args(m, &repository().image_for(&m.name).unwrap_or_default());
         let mut late = check.diags.clone();
         schema::locate_late(text, &mut late);
         assert_spans(text, &late);
@@ -290,7 +299,7 @@ pub fn resolve(data: &[u8]) -> Outcome {
 /// value. Returns how many of the two readings had errors.
 pub fn yaml_differential(data: &[u8]) -> Outcome {
     let Ok(text) = schema::decode(data) else { return Outcome { errors: 2 } };
-    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true) };
+    let ctx = ManifestContext { builders_with_dockerfile: Some(Builder::ALL), toolspec_exists: Some(true), repository: None };
     let check = schema::check_manifest(text, None, policy(), &ctx);
     let mut rejected = 0;
     match &check.manifest {

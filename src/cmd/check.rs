@@ -8,7 +8,7 @@ use registryctl::Result;
 
 use super::{render_report, DenylistArgs, OutputArgs};
 
-/// Check the whole registry in one pass: manifests, toolspecs, pairing, policy exceptions, CATALOG.md and schemas/ freshness.
+/// Check the whole registry in one pass: manifests, toolspecs, pairing, policy exceptions, catalog/sources.tsv, CATALOG.md and schemas/ freshness.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  registryctl check\n  registryctl check path/to/registry --format github --deny-warnings")]
 pub struct Args {

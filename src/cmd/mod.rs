@@ -238,8 +238,9 @@ impl OutputArgs {
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
     /// Take every policy input from this checkout instead of the checked one: the denylist,
-    /// policy/exceptions.yaml, images/<builder>/Dockerfile and catalog/no-public-api.txt (in CI,
-    /// the base branch's checkout, so a pull request is judged by the policy it would change).
+    /// policy/exceptions.yaml, policy/registry.yaml, images/<builder>/Dockerfile and
+    /// catalog/no-public-api.txt (in CI, the base branch's checkout, so a pull request is judged
+    /// by the policy it would change).
     #[arg(long, value_name = "DIR")]
     pub policy_root: Option<PathBuf>,
 }

@@ -282,6 +282,22 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What a server's row in catalog/sources.tsv cites: the kind of source its API facts come from.
+    SourceKind, rule: SourcesKind,
+    unknown: |raw| format!("kind `{raw}` is not one of {}", comma_list::<SourceKind>()),
+    {
+        /// The vendor's OpenAPI or Swagger document.
+        Openapi = "openapi",
+        /// The vendor's official SDK or client request code.
+        Sdk = "sdk",
+        /// Prose documentation only.
+        Docs = "docs",
+        /// A server without a toolspec; the notes say why it is not a toolpack server.
+        NoToolspec = "no-toolspec",
+    }
+}
+
 /// A closed-set field as the file wrote it: a known value, or the text of an unknown one.
 ///
 /// The reader reports an unknown value (with its rule id) when it reads it; the text is kept so

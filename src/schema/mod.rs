@@ -6,18 +6,22 @@
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
 //! in `read`, the compiled-in public-suffix list in `public_suffix`, and the rules, by subject,
-//! in `rules`.
+//! in `rules`. The registry's own files have theirs: `policy/registry.yaml` in `repository`,
+//! `catalog/sources.tsv` in `sources`.
 
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
 pub mod public_suffix;
 pub mod read;
+pub mod repository;
 pub mod rules;
+pub mod sources;
 pub mod toolspec;
 
 pub use crate::diag::{Diagnostic, Rule, Severity};
 pub use manifest::Manifest;
+pub use repository::RepositoryConfig;
 pub use rules::policy::Policy;
 pub use toolspec::Toolspec;
 
@@ -43,6 +47,10 @@ pub struct ManifestContext<'a> {
     pub builders_with_dockerfile: Option<&'a [Builder]>,
     /// Whether the paired toolspec file exists; `None` when toolspecs are not being checked.
     pub toolspec_exists: Option<bool>,
+    /// The registry's `policy/registry.yaml`; `None` where there is none. Its rules, and the
+    /// rules for what today's gateway does at runtime (a tree with this file is a catalog the
+    /// gateway serves; the Go conformance fixtures are not), are then skipped.
+    pub repository: Option<&'a RepositoryConfig>,
 }
 
 /// The result of checking one manifest.
@@ -101,6 +109,10 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     }
     if ctx.toolspec_exists == Some(false) {
         findings.extend(rules::pairing::toolspec_missing(&m));
+    }
+    if let Some(config) = ctx.repository {
+        rules::source::repository(&m, config, &mut findings);
+        rules::credentials::gateway_runtime(&m, &mut findings);
     }
     let mut diags = r.with_rule_findings(findings);
     root.locate_all(&mut diags);
@@ -189,9 +201,10 @@ pub fn toolspec_json_schema() -> String {
     SchemaKind::Toolspec.generate()
 }
 
-/// The `KEY=VALUE` pairs `build-args` prints for `$GITHUB_ENV`. Refuses any value holding a
-/// control character, which could define extra variables in the build job.
-pub fn build_args(m: &Manifest) -> Result<Vec<(&'static str, String)>, String> {
+/// The `KEY=VALUE` pairs `build-args` prints for `$GITHUB_ENV`; `image` is the repository to
+/// push to (`<imagePrefix>/<name>-mcp`). Refuses any value holding a control character, which
+/// could define extra variables in the build job.
+pub fn build_args(m: &Manifest, image: &str) -> Result<Vec<(&'static str, String)>, String> {
     let package = if m.source.package.is_empty() { ".".to_string() } else { m.source.package.clone() };
     let args = vec![
         ("SOURCE_REPO", m.source.repo.clone()),
@@ -200,6 +213,7 @@ pub fn build_args(m: &Manifest) -> Result<Vec<(&'static str, String)>, String> {
         ("BUILDER", m.builder_name().to_string()),
         ("NAME", m.name.clone()),
         ("VERSION", m.version.clone()),
+        ("IMAGE", image.to_string()),
     ];
     match args.iter().find(|(_, v)| v.chars().any(char::is_control) || v.is_empty()) {
         Some((k, _)) => Err(format!("{k} is empty or holds a control character")),

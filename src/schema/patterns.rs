@@ -76,6 +76,8 @@ patterns! {
     BASE_URL = r"^https://[a-z0-9.-]+$";
     /// A YYYY-MM-DD date.
     DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+    /// A file in a public repository at a commit, as catalog/sources.tsv cites it: `owner/repo@<40 hex>:path`.
+    SOURCE_IN_REPO = r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+@[0-9a-f]{40}:[^/\x00-\x1f\x7f][^\x00-\x1f\x7f]*$";
 }
 
 #[cfg(test)]

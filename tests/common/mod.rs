@@ -123,9 +123,20 @@ tools:
     )
 }
 
-/// A scratch registry with one valid server, `acme` 0.1.0.
+/// This repository's `policy/registry.yaml` values.
+pub const REGISTRY_CONFIG: &str = "imagePrefix: ghcr.io/gigmcp\ntoolpack:\n  repo: github.com/gigmcp/toolpack\n";
+
+/// The catalog/sources.tsv row of [`toolspec`]'s server `name`.
+pub fn sources_row(name: &str) -> String {
+    format!("{name}\topenapi\thttps://developer.acme.com/openapi.json\t2026-01-01\tlist_widgets\tcreate_widget\tchecked against the spec\n")
+}
+
+/// A scratch registry with one valid server, `acme` 0.1.0, the repository configuration and
+/// the server's catalog/sources.tsv row.
 pub fn registry() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policy/registry.yaml", REGISTRY_CONFIG);
+    write(dir.path(), "catalog/sources.tsv", &format!("# where each server's API facts come from\n{}", sources_row("acme")));
     write(dir.path(), "manifests/acme/0.1.0.yaml", &manifest("acme", "0.1.0"));
     write(dir.path(), "toolspecs/acme/0.1.0.yaml", &toolspec("acme", "0.1.0"));
     dir

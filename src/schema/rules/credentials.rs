@@ -1,19 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Credentials: ids, types, providers, scopes, vendors, and how each is injected for its tier.
-//! Injection decides where a secret goes, so headers that frame the request and environment
-//! variables that change how a process runs are refused.
+//! Injection decides where a secret goes, so headers that frame, route or address a hop rather
+//! than the service, and environment variables that change how a process runs, are refused.
+//! The one header rule ([`check_header`]) also holds a toolspec's `auth.header` and its header
+//! parameters.
 
 use std::collections::HashSet;
 
 use super::has_control;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Severity};
 use crate::field::FieldPath;
-use crate::schema::closed::Tier;
+use crate::schema::closed::{ParamIn, Tier};
 use crate::schema::manifest::{Credential, Manifest};
 use crate::schema::patterns::{CREDENTIAL_ID, CREDENTIAL_TYPE, ENV, HEADER, NAME};
+use crate::schema::Toolspec;
 
-/// Headers a credential may not be injected into: they frame the request itself.
-const FORBIDDEN_HEADERS: &[&str] = &["host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer"];
+/// Headers that frame the message or the connection: a hop consumes, rewrites or strips them.
+const FRAMING_HEADERS: &[&str] =
+    &["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "http2-settings"];
+/// Headers a hop reads to choose the host, path, method or client address of the request.
+const ROUTING_HEADERS: &[&str] = &[
+    "host",
+    "forwarded",
+    "via",
+    "max-forwards",
+    "x-real-ip",
+    "x-original-url",
+    "x-rewrite-url",
+    "x-original-host",
+    "x-host",
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+    "x-client-ip",
+    "client-ip",
+    "true-client-ip",
+    "x-cluster-client-ip",
+    "cf-connecting-ip",
+    "fastly-client-ip",
+    "x-originating-ip",
+    "x-remote-ip",
+    "x-remote-addr",
+];
+/// Prefixes of routing headers (`X-Forwarded-For`, `-Host`, `-Proto`, `-Prefix`, ...).
+const ROUTING_PREFIXES: &[&str] = &["x-forwarded-"];
+/// Headers only a response carries.
+const RESPONSE_HEADERS: &[&str] = &["set-cookie", "set-cookie2", "www-authenticate", "authentication-info"];
+/// Headers that carry a credential to the service: a credential may go there, a tool argument may not.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "cookie"];
 /// Environment variables an entrusted credential may not overwrite: they change how the process runs.
 const FORBIDDEN_ENV: &[&str] =
     &["PATH", "HOME", "SHELL", "USER", "PWD", "IFS", "ENV", "BASH_ENV", "NODE_OPTIONS", "PYTHONPATH", "PYTHONSTARTUP"];
@@ -40,6 +74,54 @@ pub fn credentials(m: &Manifest, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The sandbox environment today's gateway starts a server with (gigmcp/gigmcp,
+/// internal/gateway/spawn.go, `SpawnEgressBackend`): nothing else reaches the server.
+pub const SANDBOX_ENV: &[&str] = &["HTTPS_PROXY", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "GIG_PLACEHOLDER", "PATH"];
+
+/// What today's gateway does with a manifest's credentials at runtime, beyond what its schema
+/// accepts: only the first credential's injection is enforced (gigmcp/gigmcp,
+/// internal/gateway/resolver.go, `CredResolver.Resolve` reads `Injections[0]`), and an entrusted
+/// server's `inject.env` is not delivered ([`SANDBOX_ENV`]). A second credential is an error for
+/// a sealed server, whose code never sees a secret and cannot add the header itself, and a
+/// warning for an entrusted one; every entrusted `inject.env` is a warning.
+pub fn gateway_runtime(m: &Manifest, out: &mut Vec<Diagnostic>) {
+    let tier = m.tier.known();
+    for (i, c) in m.credentials.iter().enumerate().skip(1) {
+        let at = FieldPath::field("credentials").index(i);
+        let first = &m.credentials[0].id;
+        let d = match tier {
+            Some(Tier::Sealed) => {
+                let header = if c.inject.header.is_empty() { "its header".to_string() } else { format!("`{}`", c.inject.header) };
+                let msg = format!(
+                    "credential `{}` is never injected: the gateway enforces only the first credential's injection (`{first}`), and a sealed server never sees a secret, so {header} is never sent",
+                    c.id
+                );
+                Diagnostic::new(Rule::CredentialOnlyFirstInjected, at, msg)
+            }
+            Some(Tier::Entrusted) => {
+                let msg =
+                    format!("credential `{}` is not the first (`{first}`): the gateway handles only a server's first credential", c.id);
+                let mut d = Diagnostic::new(Rule::CredentialOnlyFirstInjected, at, msg);
+                d.severity = Severity::Warning;
+                d
+            }
+            None => continue,
+        };
+        out.push(d);
+    }
+    if tier != Some(Tier::Entrusted) {
+        return;
+    }
+    for (i, c) in m.credentials.iter().enumerate().filter(|(_, c)| !c.inject.env.is_empty()) {
+        let msg = format!(
+            "inject.env `{}` is not delivered today: the gateway starts the sandbox with a fixed environment ({}), so the server starts without this credential",
+            c.inject.env,
+            SANDBOX_ENV.join(", ")
+        );
+        out.push(Diagnostic::new(Rule::CredentialEnvUndelivered, FieldPath::field("credentials").index(i).key("inject").key("env"), msg));
+    }
+}
+
 /// Type, provider, scopes and vendor.
 fn identity(c: &Credential, at: &dyn Fn(&'static str) -> FieldPath, out: &mut Vec<Diagnostic>) {
     if !CREDENTIAL_TYPE.is_match(c.kind.as_str()) {
@@ -56,6 +138,15 @@ fn identity(c: &Credential, at: &dyn Fn(&'static str) -> FieldPath, out: &mut Ve
     for (j, s) in c.scopes.iter().enumerate() {
         if s.is_empty() || s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             out.push(Diagnostic::new(Rule::CredentialScope, at("scopes").index(j), format!("scope `{s}` is empty or contains whitespace")));
+        } else if let Some(earlier) = c.scopes[..j].iter().find(|e| e.eq_ignore_ascii_case(s)) {
+            let msg = if earlier == s {
+                format!("scope `{s}` is listed twice")
+            } else {
+                format!(
+                    "scope `{s}` differs from `{earlier}` only in case: a vendor's scope names are case-sensitive, so at most one is right"
+                )
+            };
+            out.push(Diagnostic::new(Rule::CredentialScopeDuplicate, at("scopes").index(j), msg));
         }
     }
     if c.kind.is_oauth2() && c.vendor.is_empty() {
@@ -79,9 +170,8 @@ fn inject_sealed(c: &Credential, at: &dyn Fn(&'static str) -> FieldPath, out: &m
     }
     if header.is_empty() {
         out.push(Diagnostic::new(Rule::CredentialInject, inject(), "sealed tier: inject.header is required"));
-    } else if !HEADER.is_match(header) || FORBIDDEN_HEADERS.contains(&header.to_ascii_lowercase().as_str()) {
-        let msg = format!("`{header}` is not a header a credential can be injected into");
-        out.push(Diagnostic::new(Rule::CredentialInject, inject().key("header"), msg));
+    } else if let Err(why) = check_header(header, HeaderUse::Credential) {
+        out.push(Diagnostic::new(Rule::HeaderName, inject().key("header"), why.message(header)));
     }
     if !format.contains("{token}") {
         let field = if format.is_empty() { inject() } else { inject().key("format") };
@@ -103,6 +193,98 @@ fn inject_entrusted(c: &Credential, at: &dyn Fn(&'static str) -> FieldPath, out:
     } else if !ENV.is_match(env) || FORBIDDEN_ENV.contains(&env.as_str()) || env.starts_with("LD_") {
         let msg = format!("`{env}` is not an UPPER_SNAKE variable a credential may set");
         out.push(Diagnostic::new(Rule::CredentialInject, at("inject").key("env"), msg));
+    }
+}
+
+/// What a header name carries, which decides what it may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderUse {
+    /// A credential: a manifest's `inject.header` or a toolspec's `auth.header`.
+    Credential,
+    /// A tool argument: a toolspec parameter with `in: header`.
+    Argument,
+}
+
+/// Why a header name is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderRefusal {
+    /// Not an RFC 9110 field name.
+    NotToken,
+    /// Frames the message or the connection.
+    Frames,
+    /// Routes the request.
+    Routes,
+    /// Addresses or authenticates to a proxy.
+    Proxy,
+    /// Only a response carries it.
+    Response,
+    /// Carries a credential, and the value would come from a tool argument.
+    Credential,
+}
+
+impl HeaderRefusal {
+    /// The finding's message for `header`, with the reason.
+    pub fn message(self, header: &str) -> String {
+        let why = match self {
+            HeaderRefusal::NotToken => "is not an HTTP field name (RFC 9110 token: letters, digits and !#$%&'*+.^_`|~-)",
+            HeaderRefusal::Frames => {
+                "frames the message or the connection: the HTTP client or a proxy sets, consumes or strips it, so a value here is lost or splits the request"
+            }
+            HeaderRefusal::Routes => {
+                "routes the request: a proxy or load balancer reads it to choose the host, path, method or client address, so it could send the request elsewhere"
+            }
+            HeaderRefusal::Proxy => "addresses a proxy, not the service: a hop reads (or strips) it, so the value never reaches the API",
+            HeaderRefusal::Response => "is a response header: it means nothing in a request",
+            HeaderRefusal::Credential => {
+                "carries a credential: a tool argument would choose whose account the request acts as (the gateway injects credentials)"
+            }
+        };
+        format!("header `{header}` {why}")
+    }
+}
+
+/// The one header rule: `inject.header`, a toolspec's `auth.header` and every `in: header`
+/// parameter are RFC 9110 tokens and never a header that frames, routes or addresses a hop
+/// rather than the service. A tool argument may also not set a credential header.
+pub fn check_header(name: &str, used_as: HeaderUse) -> Result<(), HeaderRefusal> {
+    if !HEADER.is_match(name) {
+        return Err(HeaderRefusal::NotToken);
+    }
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.as_str();
+    if FRAMING_HEADERS.contains(&lower) {
+        Err(HeaderRefusal::Frames)
+    } else if lower.starts_with("proxy-") {
+        Err(HeaderRefusal::Proxy)
+    } else if ROUTING_HEADERS.contains(&lower) || ROUTING_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        Err(HeaderRefusal::Routes)
+    } else if RESPONSE_HEADERS.contains(&lower) {
+        Err(HeaderRefusal::Response)
+    } else if used_as == HeaderUse::Argument && CREDENTIAL_HEADERS.contains(&lower) {
+        Err(HeaderRefusal::Credential)
+    } else {
+        Ok(())
+    }
+}
+
+/// A toolspec's `auth.header` and header parameters under [`check_header`]. Names with control
+/// characters are left to the toolspec rules, which already report them.
+pub fn toolspec_headers(t: &Toolspec, out: &mut Vec<Diagnostic>) {
+    if let Some(a) = t.auth.as_ref().filter(|a| !a.header.is_empty() && !has_control(&a.header)) {
+        if let Err(why) = check_header(&a.header, HeaderUse::Credential) {
+            out.push(Diagnostic::new(Rule::HeaderName, FieldPath::field("auth").key("header"), why.message(&a.header)));
+        }
+    }
+    for (i, tool) in t.tools.iter().enumerate() {
+        for (j, p) in tool.params.iter().enumerate() {
+            if !p.location.is(ParamIn::Header) || p.name.is_empty() || has_control(&p.name) {
+                continue;
+            }
+            if let Err(why) = check_header(&p.name, HeaderUse::Argument) {
+                let field = FieldPath::field("tools").index(i).key("params").index(j).key("name");
+                out.push(Diagnostic::new(Rule::HeaderName, field, why.message(&p.name)));
+            }
+        }
     }
 }
 
@@ -145,10 +327,87 @@ mod tests {
     #[test]
     fn injection_fits_the_tier() {
         let framing = credential("api_key", Inject { header: "Host".into(), format: "{token}".into(), env: String::new() });
-        assert_eq!(rules(&framing, true), [(Rule::CredentialInject, "credentials[0].inject.header".into())]);
+        assert_eq!(rules(&framing, true), [(Rule::HeaderName, "credentials[0].inject.header".into())]);
         let hijack = credential("api_key", Inject { env: "LD_PRELOAD".into(), ..Inject::default() });
         assert_eq!(rules(&hijack, false), [(Rule::CredentialInject, "credentials[0].inject.env".into())]);
         let ok = credential("api_key", Inject { env: "ACME_KEY".into(), ..Inject::default() });
         assert!(rules(&ok, false).is_empty());
+    }
+
+    #[test]
+    fn one_header_rule_with_its_reason() {
+        use HeaderRefusal as R;
+        let cases: &[(&str, HeaderUse, Result<(), R>)] = &[
+            ("Authorization", HeaderUse::Credential, Ok(())),
+            ("X-Api-Key", HeaderUse::Credential, Ok(())),
+            ("Cookie", HeaderUse::Credential, Ok(())),
+            ("Notion-Version", HeaderUse::Argument, Ok(())),
+            ("From", HeaderUse::Argument, Ok(())),
+            ("Bad Header", HeaderUse::Credential, Err(R::NotToken)),
+            (":authority", HeaderUse::Argument, Err(R::NotToken)),
+            ("Host", HeaderUse::Credential, Err(R::Routes)),
+            ("content-length", HeaderUse::Argument, Err(R::Frames)),
+            ("Transfer-Encoding", HeaderUse::Credential, Err(R::Frames)),
+            ("Keep-Alive", HeaderUse::Credential, Err(R::Frames)),
+            ("Expect", HeaderUse::Argument, Err(R::Frames)),
+            ("Proxy-Authorization", HeaderUse::Credential, Err(R::Proxy)),
+            ("proxy-connection", HeaderUse::Argument, Err(R::Proxy)),
+            ("Forwarded", HeaderUse::Credential, Err(R::Routes)),
+            ("X-Forwarded-Host", HeaderUse::Credential, Err(R::Routes)),
+            ("x-forwarded-for", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Real-IP", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Original-URL", HeaderUse::Argument, Err(R::Routes)),
+            ("X-HTTP-Method-Override", HeaderUse::Argument, Err(R::Routes)),
+            ("Via", HeaderUse::Credential, Err(R::Routes)),
+            ("Max-Forwards", HeaderUse::Argument, Err(R::Routes)),
+            ("Set-Cookie", HeaderUse::Credential, Err(R::Response)),
+            ("Authorization", HeaderUse::Argument, Err(R::Credential)),
+            ("cookie", HeaderUse::Argument, Err(R::Credential)),
+        ];
+        for (name, used_as, want) in cases {
+            assert_eq!(check_header(name, *used_as), *want, "{name} as {used_as:?}");
+        }
+        assert!(R::Proxy.message("Proxy-Authorization").contains("addresses a proxy"));
+    }
+
+    #[test]
+    fn only_the_first_credential_reaches_the_server() {
+        use crate::schema::closed::Closed;
+        let sealed = |header: &str| credential("api_key", Inject { header: header.into(), format: "{token}".into(), env: String::new() });
+        let entrusted = |env: &str| credential("api_key", Inject { env: env.into(), ..Inject::default() });
+        let mut m: Manifest = serde_json::from_str(
+            r#"{"schemaVersion":1,"name":"acme","version":"0.1.0","source":{"repo":"github.com/a/b","tag":"v1.0.0"},
+            "image":{"ref":"ghcr.io/gigmcp/acme-mcp","digest":"","entrypoint":"/app/server"},"tier":"sealed","entitlements":{}}"#,
+        )
+        .unwrap();
+        let got = |m: &Manifest| {
+            let mut out = Vec::new();
+            gateway_runtime(m, &mut out);
+            out.into_iter().map(|d| (d.rule, d.severity, d.field.to_string())).collect::<Vec<_>>()
+        };
+        m.credentials = vec![sealed("Authorization")];
+        assert!(got(&m).is_empty());
+        m.credentials.push(sealed("X-Key"));
+        assert_eq!(got(&m), [(Rule::CredentialOnlyFirstInjected, Severity::Error, "credentials[1]".to_string())]);
+        m.tier = Closed::from(Tier::Entrusted);
+        m.credentials = vec![entrusted("A_KEY"), entrusted("B_KEY")];
+        assert_eq!(
+            got(&m),
+            [
+                (Rule::CredentialOnlyFirstInjected, Severity::Warning, "credentials[1]".to_string()),
+                (Rule::CredentialEnvUndelivered, Severity::Warning, "credentials[0].inject.env".to_string()),
+                (Rule::CredentialEnvUndelivered, Severity::Warning, "credentials[1].inject.env".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn scopes_are_listed_once_in_one_spelling() {
+        let mut c = credential("oauth2", Inject { header: "Authorization".into(), format: "Bearer {token}".into(), env: String::new() });
+        c.vendor = "acme".into();
+        c.scopes = vec!["read".into(), "Read".into(), "write".into(), "read".into()];
+        let got = rules(&c, true);
+        let dup = |j: usize| (Rule::CredentialScopeDuplicate, format!("credentials[0].scopes[{j}]"));
+        assert_eq!(got, [dup(1), dup(3)]);
     }
 }

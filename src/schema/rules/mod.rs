@@ -27,6 +27,7 @@ pub fn manifest_rules(m: &Manifest) -> Vec<Diagnostic> {
     identity::header(m.schema_version, &m.name, &m.version, &mut out);
     source::source(&m.source, &mut out);
     source::image(&m.image, &mut out);
+    source::tag_by_builder(m, &mut out);
     egress::manifest_entries(m, &mut out);
     credentials::credentials(m, &mut out);
     tools::tools(&m.tools, &mut out);
@@ -40,6 +41,7 @@ pub fn toolspec_rules(t: &Toolspec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     identity::header(t.schema_version, &t.name, &t.version, &mut out);
     toolspec::toolspec(t, &mut out);
+    credentials::toolspec_headers(t, &mut out);
     placeholder::toolspec(t, &mut out);
     out
 }

@@ -10,7 +10,7 @@ use super::egress::{self, allows, entry_path};
 use super::toolspec::{base_url_host, tool_path};
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
-use crate::schema::closed::{Builder, ParamIn, Tier};
+use crate::schema::closed::{Builder, Method, ParamIn, Tier};
 use crate::schema::{Manifest, Toolspec};
 
 /// A toolpack manifest whose toolspec does not exist (reported on the manifest).
@@ -50,6 +50,7 @@ pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
         out.push(Diagnostic::whole_file(Rule::PairingBuilder, msg));
     }
     tools(t, m, &mut out);
+    write_tools_off_by_default(t, m, &mut out);
     egress(t, m, &mut out);
     auth(t, m, &mut out);
     out
@@ -72,6 +73,22 @@ fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
     if !missing.is_empty() {
         let msg = format!("the manifest's tools {} have no mapping here", missing.join(", "));
         out.push(Diagnostic::new(Rule::PairingTools, FieldPath::field("tools"), msg));
+    }
+}
+
+/// A tool whose call is DELETE, PUT or PATCH changes or removes data: the toolspec decides that,
+/// so the manifest may not expose it by default. (POST stays a reviewer's call: many searches
+/// are POST.)
+fn write_tools_off_by_default(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
+    for (i, tool) in t.tools.iter().enumerate() {
+        let Some(method @ (Method::Delete | Method::Put | Method::Patch)) = tool.method.known() else { continue };
+        if m.tools.iter().any(|x| x.name == tool.name && x.default) {
+            let msg = format!(
+                "tool `{}` is a {method} call and manifests/{}/{}.yaml exposes it with default: true; a tool that deletes, replaces or edits is exposed only when the user opts in",
+                tool.name, m.name, m.version
+            );
+            out.push(Diagnostic::new(Rule::ToolDefaultWrite, tool_path(i, "method"), msg));
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Source and image: where the code is and the digest-pinned image that runs it. build-args
 //! writes these values into `$GITHUB_ENV` of a job holding a publishing token, so each is held
-//! to a shape that cannot smuggle a second variable or an option.
+//! to a shape that cannot smuggle a second variable or an option. With the registry's
+//! configuration (`policy/registry.yaml`), the image repository is the one the image workflow
+//! pushes to and a toolpack server builds the registry's own engine at a release tag.
 
 use super::egress::check_host;
 use super::has_control;
@@ -9,7 +11,59 @@ use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
 use crate::schema::closed::Builder;
 use crate::schema::manifest::{Image, Manifest, Source};
-use crate::schema::patterns::{DIGEST, OCI_PATH, PACKAGE, REPO_SEGMENT, TAG};
+use crate::schema::patterns::{DIGEST, OCI_PATH, PACKAGE, REPO_SEGMENT, TAG, VERSION};
+use crate::schema::repository::{self, RepositoryConfig};
+
+/// Tags that name a branch (compared without case): a branch moves after review, so the image
+/// built from it is not the code that was reviewed.
+const BRANCH_NAMES: &[&str] = &[
+    "main",
+    "master",
+    "head",
+    "develop",
+    "development",
+    "devel",
+    "dev",
+    "trunk",
+    "release",
+    "releases",
+    "latest",
+    "stable",
+    "next",
+    "canary",
+    "nightly",
+    "edge",
+    "staging",
+    "production",
+    "prod",
+    "default",
+    "gh-pages",
+    "unstable",
+    "testing",
+    "snapshot",
+    "current",
+    "tip",
+    "mainline",
+];
+/// Prefixes of branch names: refs and the usual branch families.
+const BRANCH_PREFIXES: &[&str] = &[
+    "refs/heads/",
+    "refs/remotes/",
+    "heads/",
+    "remotes/",
+    "origin/",
+    "feature/",
+    "features/",
+    "feat/",
+    "fix/",
+    "bugfix/",
+    "hotfix/",
+    "release/",
+    "releases/",
+    "dependabot/",
+    "renovate/",
+    "wip/",
+];
 
 fn at(section: &'static str, key: &'static str) -> FieldPath {
     FieldPath::field(section).key(key)
@@ -54,6 +108,62 @@ pub fn builder_dockerfile(m: &Manifest, available: &[Builder]) -> Option<Diagnos
             format!("builder `{b}` has no images/{b}/Dockerfile in this registry"),
         )
     })
+}
+
+/// source.tag by builder: a toolpack manifest builds the engine at a release tag
+/// (`vMAJOR.MINOR.PATCH`); any other builder's tag that reads as a branch name is a warning a
+/// reviewer must accept. Tags that are not safe git tags at all are [`source`]'s.
+pub fn tag_by_builder(m: &Manifest, out: &mut Vec<Diagnostic>) {
+    let tag = &m.source.tag;
+    if check_tag(tag).is_err() {
+        return;
+    }
+    if m.builder() == Some(Builder::Toolpack) {
+        if !is_release_tag(tag) {
+            let msg = format!(
+                "builder toolpack builds the engine at `{tag}`, which is not a release tag vMAJOR.MINOR.PATCH: only a released engine is reviewed"
+            );
+            out.push(Diagnostic::new(Rule::ToolpackSource, at("source", "tag"), msg));
+        }
+    } else if looks_like_branch(tag) {
+        let msg = format!("source.tag `{tag}` looks like a branch name: a branch moves, so a later build need not be the code reviewed");
+        out.push(Diagnostic::new(Rule::SourceTagBranch, at("source", "tag"), msg));
+    }
+}
+
+/// A release tag: `v` and MAJOR.MINOR.PATCH without leading zeros.
+pub fn is_release_tag(tag: &str) -> bool {
+    tag.strip_prefix('v').is_some_and(|v| VERSION.is_match(v))
+}
+
+/// Whether a tag reads as a branch name (`main`, `HEAD`, `develop`, `refs/heads/x`, `feature/x`, ...).
+pub fn looks_like_branch(tag: &str) -> bool {
+    let t = tag.to_ascii_lowercase();
+    BRANCH_NAMES.contains(&t.as_str()) || BRANCH_PREFIXES.iter().any(|p| t.starts_with(p))
+}
+
+/// The rules that need the registry's configuration: image.ref is `<imagePrefix>/<name>-mcp`,
+/// and a toolpack manifest's source is the registry's toolpack engine. Values the file leaves
+/// out are not checked (the file's own finding says so).
+pub fn repository(m: &Manifest, config: &RepositoryConfig, out: &mut Vec<Diagnostic>) {
+    let reference = &m.image.reference;
+    if let Some(want) = config.image_for(&m.name).filter(|want| check_image_ref(reference).is_ok() && reference != want) {
+        let msg = format!(
+            "image.ref `{reference}` is not `{want}`: the image workflow pushes every server's image to <imagePrefix>/<name>-mcp (imagePrefix in {}), so any other repository holds an image this registry never built",
+            repository::PATH
+        );
+        out.push(Diagnostic::new(Rule::ImageRef, at("image", "ref"), msg));
+    }
+    let repo = &m.source.repo;
+    if let Some(engine) =
+        config.toolpack_repo.as_deref().filter(|e| m.builder() == Some(Builder::Toolpack) && check_repo(repo).is_ok() && repo != e)
+    {
+        let msg = format!(
+            "builder toolpack builds `{repo}`, not the registry's toolpack engine `{engine}` ({}): a no-code server would run that repository's code",
+            repository::PATH
+        );
+        out.push(Diagnostic::new(Rule::ToolpackSource, at("source", "repo"), msg));
+    }
 }
 
 fn package_ok(p: &str) -> bool {
@@ -146,6 +256,20 @@ mod tests {
         assert!(package_ok("."));
         for bad in ["/abs", "../up", "a/../b", "a b", "a;b"] {
             assert!(!package_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn branch_names_and_release_tags() {
+        for branch in ["main", "MASTER", "HEAD", "develop", "trunk", "latest", "refs/heads/v1.0.0", "feature/x", "origin/main"] {
+            assert!(looks_like_branch(branch), "{branch}");
+        }
+        for tag in ["v1.0.0", "1.2.3", "v2024.01.01", "mainframe-1.0", "release-1.0"] {
+            assert!(!looks_like_branch(tag), "{tag}");
+        }
+        assert!(is_release_tag("v0.1.0") && is_release_tag("v10.20.30"));
+        for tag in ["0.1.0", "v1.0", "v01.0.0", "v1.0.0-rc1", "main"] {
+            assert!(!is_release_tag(tag), "{tag}");
         }
     }
 }
