@@ -26,6 +26,8 @@ fn scene() -> (tempfile::TempDir, std::path::PathBuf) {
     write(&reg, "toolspecs/acme/0.1.0.yaml", &common::toolspec("acme", "0.1.0"));
     write(&reg, "denylist/exfil-domains.txt", "capture-it.net\n");
     write(&reg, "catalog/no-public-api.txt", "# none\n");
+    write(&reg, "catalog/sources.tsv", &common::sources_row("acme"));
+    write(&reg, "policy/registry.yaml", common::REGISTRY_CONFIG);
     bin().current_dir(&reg).arg("catalog").assert().success();
     write(d.path(), "secrets/credentials", SECRET);
     (d, reg)
@@ -63,8 +65,7 @@ fn exceptions_linked_to_a_secret_are_refused_and_never_printed() {
     assert!(text.contains("file-symlink") && text.contains("policy/exceptions.yaml"), "{text}");
     assert_no_secret(&text);
     // A linked policy directory is refused the same way.
-    fs::remove_file(reg.join("policy/exceptions.yaml")).unwrap();
-    fs::remove_dir(reg.join("policy")).unwrap();
+    fs::remove_dir_all(reg.join("policy")).unwrap();
     write(d.path(), "secrets/policy/exceptions.yaml", SECRET);
     symlink(d.path().join("secrets/policy"), reg.join("policy")).unwrap();
     let (codes, text) = all_outputs(&reg, &[]);
@@ -133,7 +134,15 @@ fn quickly(dir: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn zero_devices_and_fifos_in_place_of_generated_files_finish_quickly() {
-    for rel in ["CATALOG.md", "catalog/no-public-api.txt", "schemas/manifest.schema.json", "denylist/exfil-domains.txt"] {
+    let files = [
+        "CATALOG.md",
+        "catalog/no-public-api.txt",
+        "catalog/sources.tsv",
+        "policy/registry.yaml",
+        "schemas/manifest.schema.json",
+        "denylist/exfil-domains.txt",
+    ];
+    for rel in files {
         for kind in ["zero", "fifo"] {
             let (_d, reg) = scene();
             fs::create_dir_all(reg.join("schemas")).unwrap();
@@ -144,8 +153,8 @@ fn zero_devices_and_fifos_in_place_of_generated_files_finish_quickly() {
                 assert!(Command::new("mkfifo").arg(reg.join(rel)).status().unwrap().success());
             }
             let rule = if kind == "zero" { "file-symlink" } else { "file-not-regular" };
-            let commands: &[&[&str]] =
-                if rel.starts_with("schemas") { &[&["check"]] } else { &[&["check"], &["catalog"], &["catalog", "--check"]] };
+            let only_check = rel.starts_with("schemas") || rel == "catalog/sources.tsv";
+            let commands: &[&[&str]] = if only_check { &[&["check"]] } else { &[&["check"], &["catalog"], &["catalog", "--check"]] };
             for args in commands {
                 let out = quickly(&reg, args);
                 let stderr = String::from_utf8_lossy(&out.stderr);
@@ -210,9 +219,15 @@ fn policy_inputs_that_are_links_are_findings() {
     symlink(d.path().join("outside/deny.txt"), reg.join("denylist/exfil-domains.txt")).unwrap();
     fs::remove_file(reg.join("images/toolpack/Dockerfile")).unwrap();
     symlink(d.path().join("outside/deny.txt"), reg.join("images/toolpack/Dockerfile")).unwrap();
+    for rel in ["policy/registry.yaml", "catalog/sources.tsv"] {
+        fs::remove_file(reg.join(rel)).unwrap();
+        symlink(d.path().join("outside/deny.txt"), reg.join(rel)).unwrap();
+    }
     let (codes, text) = all_outputs(&reg, &[]);
     assert!(codes.iter().all(|c| *c == Some(1)), "{codes:?}");
-    assert!(text.contains("denylist/exfil-domains.txt") && text.contains("images/toolpack/Dockerfile"), "{text}");
+    for rel in ["denylist/exfil-domains.txt", "images/toolpack/Dockerfile", "policy/registry.yaml", "catalog/sources.tsv"] {
+        assert!(text.contains(rel), "{rel}: {text}");
+    }
     assert_no_secret(&text);
 }
 

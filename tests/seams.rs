@@ -336,6 +336,19 @@ fn a_pull_request_cannot_add_its_own_builder_or_unlist_its_host() {
 }
 
 #[test]
+fn a_pull_request_cannot_move_its_own_images_with_policy_registry_yaml() {
+    let (_d, base, pr) = base_and_pr();
+    write(&pr, "policy/registry.yaml", &common::REGISTRY_CONFIG.replace("ghcr.io/gigmcp", "ghcr.io/elsewhere"));
+    check(&pr, None).code(1).stderr(contains("error[image-ref]").and(contains("ghcr.io/elsewhere/acme-mcp")));
+    check(&pr, Some(&base)).success();
+    let args = bin().current_dir(&pr).args(["build-args", "manifests/acme", "--policy-root"]).arg(&base).assert().success();
+    assert!(String::from_utf8_lossy(&args.get_output().stdout).contains("IMAGE=ghcr.io/gigmcp/acme-mcp\n"));
+    // The pull request's own configuration decides nothing then, but must still be well-formed.
+    write(&pr, "policy/registry.yaml", "imagePrefix: ghcr.io/gigmcp:latest\n");
+    check(&pr, Some(&base)).code(1).stderr(contains("error[registry-config]").and(contains("┌─ policy/registry.yaml:1:")));
+}
+
+#[test]
 fn the_catalog_is_generated_with_the_base_branchs_list() {
     let (_d, base, pr) = base_and_pr();
     let planned = common::manifest("later", "0.1.0").replace(&format!("sha256:{}", "1".repeat(64)), &format!("sha256:{}", "0".repeat(64)));
