@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::Counts;
 use crate::index::IndexError;
 use crate::sign::KeyError;
+use crate::trust::TrustError;
 
 /// Every way a library call can fail.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +77,22 @@ pub enum Rejected {
     /// A ref the index does not resolve.
     #[error(transparent)]
     Ref(IndexError),
+    /// An index `verify` refuses: signature, freshness, or against the previous index.
+    #[error("{}: {source}", file.display())]
+    Trust {
+        /// The index or signature file the refusal is about.
+        file: PathBuf,
+        /// Why.
+        source: TrustError,
+    },
+    /// An index `build-index` refuses to write (it would be over the gateway's size limit).
+    #[error("{} not written: {source}", file.display())]
+    Build {
+        /// The index file.
+        file: PathBuf,
+        /// Why.
+        source: IndexError,
+    },
 }
 
 /// A library result.

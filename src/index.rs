@@ -6,6 +6,11 @@
 //! encoding/json byte for byte: struct field order, sorted map keys, no whitespace, and Go's
 //! string escaping (`<`, `>`, `&`, U+2028 and U+2029 escaped; control characters as `\n` or
 //! `\u00XX`; DEL and other non-ASCII written raw).
+//!
+//! Two optional keys follow Go's three, `serial` and `expires` ([`crate::trust`] stamps and
+//! checks them). The gateway's decoder ignores keys it does not know but matches known ones
+//! case-insensitively, so no added key may fold to `schemaVersion`, `generated` or `servers`.
+//! The gateway reads at most [`GATEWAY_INDEX_LIMIT`] bytes of index.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -28,6 +33,50 @@ pub struct Index {
     pub generated: String,
     /// Servers by name.
     pub servers: BTreeMap<String, Server>,
+    /// Counts publishes: each signed index has a greater serial than the one before, so an
+    /// older index cannot be replayed to a reader that remembers the last one. Written only
+    /// when set (`build-index --serial`); 1 to [`MAX_SERIAL`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<u64>,
+    /// RFC 3339, UTC, whole seconds: readers refuse the index after this time, so a stale
+    /// copy cannot be served forever. Written only when set (`build-index --expires`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// The top-level keys the gateway's Go struct decodes. Its decoder matches keys
+/// case-insensitively, so an added key must differ from each of these in more than case.
+pub const GO_INDEX_KEYS: [&str; 3] = ["schemaVersion", "generated", "servers"];
+
+/// The largest serial: 2^53 − 1, so every JSON reader (JavaScript's numbers, jq's doubles)
+/// reads it exactly.
+pub const MAX_SERIAL: u64 = (1 << 53) - 1;
+
+/// The most index bytes a gateway reads: it wraps the download in `io.LimitReader(…, 32<<20)`
+/// and verifies what it read, so a larger index is cut short and fails verification on every
+/// gateway, silently. About 25,000 server versions fit.
+pub const GATEWAY_INDEX_LIMIT: u64 = 32 << 20;
+
+/// How an index's size compares with [`GATEWAY_INDEX_LIMIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexSize {
+    /// At most three quarters of the limit.
+    Fits,
+    /// Over three quarters of the limit: still read whole, but close to being cut.
+    NearLimit,
+    /// Over the limit: every gateway would cut it and fail to verify it.
+    OverLimit,
+}
+
+/// Where `len` bytes of index stand against the gateway's limit.
+pub fn index_size(len: u64) -> IndexSize {
+    if len > GATEWAY_INDEX_LIMIT {
+        IndexSize::OverLimit
+    } else if len > GATEWAY_INDEX_LIMIT / 4 * 3 {
+        IndexSize::NearLimit
+    } else {
+        IndexSize::Fits
+    }
 }
 
 /// One server's versions.
@@ -111,6 +160,35 @@ pub enum IndexError {
     /// Valid content in other bytes than `build-index` writes.
     #[error("the bytes are not the canonical encoding build-index writes")]
     NotCanonical,
+    /// A serial outside 1 ..= [`MAX_SERIAL`].
+    #[error("serial {0} is not between 1 and {MAX_SERIAL} (2^53 - 1)")]
+    BadSerial(u64),
+    /// A timestamp that is not RFC 3339 UTC in whole seconds.
+    #[error("{field} `{value}` is not an RFC 3339 UTC time in whole seconds, like 2026-01-16T03:04:05Z")]
+    BadTime {
+        /// `generated` or `expires`.
+        field: &'static str,
+        /// What the index says.
+        value: String,
+    },
+    /// An expiry that is not after the index was generated.
+    #[error("expires {expires} is not after generated {generated}")]
+    ExpiresTooEarly {
+        /// When the index would expire.
+        expires: String,
+        /// When it was generated.
+        generated: String,
+    },
+    /// An index larger than a gateway reads.
+    #[error(
+        "the index is {size} bytes, over the gateway's limit of {limit} bytes (32 MiB): every gateway would read it cut short and fail to verify it"
+    )]
+    TooLarge {
+        /// The index's size in bytes.
+        size: u64,
+        /// [`GATEWAY_INDEX_LIMIT`].
+        limit: u64,
+    },
 }
 
 /// Compares two MAJOR.MINOR.PATCH versions numerically, at any length of digits.
@@ -140,7 +218,7 @@ pub fn build(manifests: impl IntoIterator<Item = Manifest>, generated: String) -
     for server in servers.values_mut() {
         server.latest = latest_version(server.versions.keys().map(String::as_str)).unwrap_or_default().to_string();
     }
-    Ok(Index { schema_version: 1, generated, servers })
+    Ok(Index { schema_version: 1, generated, servers, serial: None, expires: None })
 }
 
 /// The `generated` timestamp: `SOURCE_DATE_EPOCH` seconds when given, else now.
@@ -160,10 +238,14 @@ pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
 /// Checks that `bytes` are an index this tool would have written: strict shape, valid
 /// manifests under the right keys, the right latest versions, and Go's exact encoding.
 pub fn validate_bytes(bytes: &[u8]) -> Result<Index, IndexError> {
+    if index_size(bytes.len() as u64) == IndexSize::OverLimit {
+        return Err(IndexError::TooLarge { size: bytes.len() as u64, limit: GATEWAY_INDEX_LIMIT });
+    }
     let idx = parse(bytes)?;
     if idx.schema_version != 1 {
         return Err(IndexError::SchemaVersion(idx.schema_version));
     }
+    crate::trust::check_stamp(&idx)?;
     for (name, server) in &idx.servers {
         for (version, m) in &server.versions {
             if &m.name != name || &m.version != version {
@@ -215,6 +297,35 @@ impl serde_json::ser::Formatter for GoFormatter {
 pub fn write_go_json<T: Serialize, W: io::Write>(value: &T, writer: W) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(writer, GoFormatter);
     value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// [`write_go_json`] that passes at most `cap` bytes to `writer` and counts the rest, so an
+/// index over the gateway's limit is measured without being written whole. Returns the
+/// encoding's full length.
+pub fn write_go_json_capped<T: Serialize, W: io::Write>(value: &T, writer: W, cap: u64) -> io::Result<u64> {
+    let mut capped = Capped { inner: writer, cap, count: 0 };
+    write_go_json(value, &mut capped)?;
+    Ok(capped.count)
+}
+
+/// A writer that forwards the first `cap` bytes and only counts the rest.
+struct Capped<W> {
+    inner: W,
+    cap: u64,
+    count: u64,
+}
+
+impl<W: io::Write> io::Write for Capped<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let room = usize::try_from(self.cap.saturating_sub(self.count)).unwrap_or(usize::MAX).min(buf.len());
+        self.inner.write_all(&buf[..room])?;
+        self.count += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Serializes a value exactly as Go's `json.Marshal` would.
@@ -326,5 +437,52 @@ mod tests {
         let err = resolve(&idx, &two).unwrap_err();
         assert_eq!(err, IndexError::AmbiguousDigest { digest: two.clone(), candidates: vec!["b@1.0.0".into(), "c@2.0.0".into()] });
         assert!(err.to_string().contains("pinned by 2 entries (b@1.0.0, c@2.0.0)"));
+    }
+
+    #[test]
+    fn serial_and_expires_come_after_gos_keys_and_only_when_set() {
+        let mut idx = build([], "2026-01-02T03:04:05Z".into()).unwrap();
+        let plain = br#"{"schemaVersion":1,"generated":"2026-01-02T03:04:05Z","servers":{}}"#;
+        assert_eq!(to_go_json(&idx), plain);
+        idx.serial = Some(7);
+        idx.expires = Some("2026-01-16T03:04:05Z".into());
+        let stamped = br#"{"schemaVersion":1,"generated":"2026-01-02T03:04:05Z","servers":{},"serial":7,"expires":"2026-01-16T03:04:05Z"}"#;
+        assert_eq!(to_go_json(&idx), stamped);
+        assert_eq!(validate_bytes(stamped), Ok(idx));
+    }
+
+    #[test]
+    fn no_added_key_folds_to_a_key_the_gateway_decodes() {
+        // Go's encoding/json matches object keys to struct fields case-insensitively
+        // (bytes.EqualFold): an added key equal to a Go key in any letter case would be decoded
+        // into that field. Both sides are ASCII, where EqualFold is ASCII case folding.
+        let mut idx = build([], "2026-01-02T03:04:05Z".into()).unwrap();
+        idx.serial = Some(1);
+        idx.expires = Some("2026-01-16T03:04:05Z".into());
+        let value: serde_json::Value = serde_json::from_slice(&to_go_json(&idx)).unwrap();
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), GO_INDEX_KEYS.len() + 2, "{keys:?}");
+        for key in keys.iter().filter(|k| !GO_INDEX_KEYS.contains(&k.as_str())) {
+            assert!(key.is_ascii(), "{key} is not ASCII");
+            for go in GO_INDEX_KEYS {
+                assert!(!key.eq_ignore_ascii_case(go), "`{key}` folds to the gateway's `{go}`");
+            }
+        }
+    }
+
+    #[test]
+    fn the_gateway_size_limit() {
+        assert_eq!(GATEWAY_INDEX_LIMIT, 33_554_432);
+        assert_eq!(index_size(0), IndexSize::Fits);
+        assert_eq!(index_size(25_165_824), IndexSize::Fits);
+        assert_eq!(index_size(25_165_825), IndexSize::NearLimit);
+        assert_eq!(index_size(33_554_432), IndexSize::NearLimit);
+        assert_eq!(index_size(33_554_433), IndexSize::OverLimit);
+        let mut out = Vec::new();
+        let idx = build([], "2026-01-02T03:04:05Z".into()).unwrap();
+        assert_eq!(write_go_json_capped(&idx, &mut out, 10).unwrap(), to_go_json(&idx).len() as u64);
+        assert_eq!(out, &to_go_json(&idx)[..10]);
+        let big = vec![b' '; GATEWAY_INDEX_LIMIT as usize + 1];
+        assert_eq!(validate_bytes(&big), Err(IndexError::TooLarge { size: GATEWAY_INDEX_LIMIT + 1, limit: GATEWAY_INDEX_LIMIT }));
     }
 }

@@ -11,7 +11,8 @@
 //! | [`diag`] | the rule table ([`diag::Rule`]), [`diag::Diagnostic`] and [`diag::Report`] |
 //! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |
 //! | [`index`] | the index, its Go-exact JSON bytes, hashes, refs, the latest-version rule, and [`index::validate_bytes`] |
-//! | [`sign`] | Ed25519 keys and signatures |
+//! | [`sign`] | Ed25519 keys, their ids, and signatures |
+//! | [`trust`] | the verification policy a gateway or mirror applies: [`trust::verify_index`] (signature under any trusted key, expiry, maximum age, rollback, mix-and-match, removals) and the `serial`/`expires` stamp |
 //! | [`catalog`] | CATALOG.md and the name-list file format |
 //! | [`fs`] | all file-system access: finding a path's checkout, reads and writes inside it with no link on the way, walking, `--out` writes |
 //! | [`yaml`] | the strict YAML tree with positions |
@@ -37,6 +38,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod sign;
 pub mod span;
+pub mod trust;
 pub mod yaml;
 
 pub use error::{Error, Rejected, Result};

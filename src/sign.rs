@@ -3,9 +3,12 @@
 //!
 //! The text forms (hex in files and environment variables) are parsed into keys with errors,
 //! never panics. A secret key is checked against its own public half before it signs, and its
-//! bytes are wiped when it is dropped.
+//! bytes are wiped when it is dropped. A public key is named by its [`KeyId`].
+
+use std::fmt;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 /// Why a key or signature was refused.
@@ -91,6 +94,25 @@ impl SecretKey {
     }
 }
 
+/// A key's short name: the first 8 bytes of SHA-256 over the 32-byte public key, written as
+/// 16 lowercase hex characters. It names key files (`index-signing-<id>.pub`) and second
+/// signatures (`index.json.sig.<id>`), and `verify` says which key verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeyId([u8; 8]);
+
+impl KeyId {
+    /// The id's bytes.
+    pub fn as_bytes(&self) -> &[u8; 8] {
+        &self.0
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
 /// A public key, the gateway's trust anchor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
@@ -110,6 +132,14 @@ impl PublicKey {
     /// The 64-hex text form.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.as_bytes())
+    }
+
+    /// The key's id: the first 8 bytes of SHA-256 over its 32 bytes.
+    pub fn key_id(&self) -> KeyId {
+        let digest = Sha256::digest(self.0.as_bytes());
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&digest[..8]);
+        KeyId(id)
     }
 
     /// Strict verification (no non-canonical or small-order encodings) of a `.sig` file's text
@@ -147,6 +177,19 @@ mod tests {
         assert_eq!(public.verify(b"data", &format!("{sig}{sig}")), Err(KeyError::SignatureFormat));
         assert_eq!(public.verify_file(b"data", b"\xff"), Err(KeyError::SignatureFormat));
         assert_eq!(PublicKey::from_hex(&format!("  {}\n", public.to_hex())), Ok(public));
+    }
+
+    #[test]
+    fn key_ids_are_the_first_8_bytes_of_sha256_over_the_public_key() {
+        // RFC 8032, section 7.1, test 1: the seed and its public key; the id computed
+        // independently (Python hashlib) over those 32 bytes.
+        let seed: [u8; 32] = hex::decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60").unwrap().try_into().unwrap();
+        let public = SecretKey::from_seed(&seed).public();
+        assert_eq!(public.to_hex(), "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        assert_eq!(public.key_id().to_string(), "21fe31dfa154a261");
+        // The conformance fixtures' throwaway key.
+        let test_key = PublicKey::from_hex("fa871f1b79711276568a1022c73f9056412f3aa276df1c707d7247cf40dff17a").unwrap();
+        assert_eq!(test_key.key_id().to_string(), "3f169dbc1dfaede6");
     }
 
     #[test]

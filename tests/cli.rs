@@ -320,8 +320,10 @@ fn conformance_copy() -> tempfile::TempDir {
 fn lint_build_sign_verify_round_trip_and_tamper() {
     let r = registry();
     let key_dir = r.path().join("keys");
-    bin().current_dir(r.path()).args(["keygen", "--out-dir", "keys"]).assert().success().stdout(predicate::str::starts_with("public:  "));
-    let key = fs::read_to_string(key_dir.join("index-signing.key")).unwrap();
+    let out = bin().current_dir(r.path()).args(["keygen", "--out-dir", "keys"]).assert().success().get_output().stdout.clone();
+    let id = String::from_utf8(out).unwrap().lines().find_map(|l| l.strip_prefix("key id:  ").map(str::to_string)).unwrap();
+    let key = fs::read_to_string(key_dir.join(format!("index-signing-{id}.key"))).unwrap();
+    fs::rename(key_dir.join(format!("index-signing-{id}.pub")), key_dir.join("index-signing.pub")).unwrap();
     bin().current_dir(r.path()).args(["lint", "manifests"]).assert().success();
     bin()
         .current_dir(r.path())
@@ -330,7 +332,12 @@ fn lint_build_sign_verify_round_trip_and_tamper() {
         .success()
         .stdout(contains("1 server(s), 1 version(s)"));
     bin().current_dir(r.path()).env("GIG_SIGNING_KEY", key.trim()).args(["sign"]).assert().success();
-    bin().current_dir(r.path()).args(["verify", "--pub-file", "keys/index-signing.pub"]).assert().success().stdout("signature OK\n");
+    bin()
+        .current_dir(r.path())
+        .args(["verify", "--pub-file", "keys/index-signing.pub"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!("signature OK: key {id}\n")));
     let public = fs::read_to_string(key_dir.join("index-signing.pub")).unwrap();
     // One flipped byte anywhere in the index or the signature fails verification.
     let index = fs::read(r.path().join("index.json")).unwrap();
@@ -486,20 +493,15 @@ fn sign_refuses_bad_keys_and_invalid_indexes() {
 }
 
 #[test]
-fn keygen_refuses_to_overwrite_and_warns_nothing_when_piped() {
-    let d = tempfile::tempdir().unwrap();
-    bin().current_dir(d.path()).args(["keygen", "--out-dir", "k"]).assert().success();
-    use std::os::unix::fs::PermissionsExt;
-    assert_eq!(fs::metadata(d.path().join("k/index-signing.key")).unwrap().permissions().mode() & 0o777, 0o600);
-    let before = fs::read(d.path().join("k/index-signing.key")).unwrap();
-    bin().current_dir(d.path()).args(["keygen", "--out-dir", "k"]).assert().code(2).stderr(contains("refusing to overwrite"));
-    assert_eq!(fs::read(d.path().join("k/index-signing.key")).unwrap(), before);
+fn keygen_warns_nothing_when_piped() {
+    // Key files, their id names and 0600 mode: tests/trust.rs.
     let out = bin().args(["keygen"]).assert().success().stderr("").get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("public:  ") && lines[0].len() == 9 + 64);
-    assert!(lines[1].starts_with("private: ") && lines[1].len() == 9 + 128);
-    assert!(lines[1].ends_with(&lines[0][9..]), "the private key ends with its public key");
+    assert!(lines[0].starts_with("key id:  ") && lines[0].len() == 9 + 16);
+    assert!(lines[1].starts_with("public:  ") && lines[1].len() == 9 + 64);
+    assert!(lines[2].starts_with("private: ") && lines[2].len() == 9 + 128);
+    assert!(lines[2].ends_with(&lines[1][9..]), "the private key ends with its public key");
 }
 
 // ---------- build-args, hash, resolve, explain, schema, new, completions ----------

@@ -265,7 +265,14 @@ fn control_characters_are_escaped_in_terminal_and_annotation_output() {
 #[test]
 fn keys_and_indexes_named_inside_a_checkout_follow_the_same_rules() {
     let (d, reg) = scene();
-    bin().current_dir(&reg).args(["keygen", "--out-dir"]).arg(d.path().join("private")).assert().success();
+    let keygen = bin().current_dir(&reg).args(["keygen", "--out-dir"]).arg(d.path().join("private")).assert().success();
+    let stdout = String::from_utf8_lossy(&keygen.get_output().stdout).into_owned();
+    let id = stdout.lines().find_map(|l| l.strip_prefix("key id:  ")).unwrap();
+    // The pair under the names the rest of this test uses.
+    for ext in ["key", "pub"] {
+        let private = d.path().join("private");
+        fs::rename(private.join(format!("index-signing-{id}.{ext}")), private.join(format!("index-signing.{ext}"))).unwrap();
+    }
     let key = fs::read_to_string(d.path().join("private/index-signing.key")).unwrap();
     bin().current_dir(&reg).args(["build-index", "manifests"]).assert().success();
     bin().current_dir(&reg).env("GIG_SIGNING_KEY", key.trim()).arg("sign").assert().success();

@@ -151,6 +151,14 @@ fn with_umask(umask: &str, dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The key id of the one key pair `keygen --out-dir` wrote into `dir` (`index-signing-<id>.key`).
+fn key_id_in(dir: &Path) -> String {
+    let names: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let ids: Vec<&str> = names.iter().filter_map(|n| n.strip_prefix("index-signing-")?.strip_suffix(".key")).collect();
+    assert_eq!(ids.len(), 1, "{names:?}");
+    ids[0].to_string()
+}
+
 fn mode(p: &Path) -> u32 {
     fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
@@ -173,6 +181,7 @@ fn public_artifacts_get_0666_less_the_umask_and_private_keys_0600() {
         run(&["schema", "manifest", "--out", "schemas/manifest.schema.json"]);
         run(&["new", "zeta"]);
         run(&["keygen", "--out-dir", "keys"]);
+        let id = key_id_in(&p.join("keys"));
         for f in [
             "index.json",
             "out/index.json",
@@ -181,11 +190,11 @@ fn public_artifacts_get_0666_less_the_umask_and_private_keys_0600() {
             "schemas/manifest.schema.json",
             "manifests/zeta/0.1.0.yaml",
             "toolspecs/zeta/0.1.0.yaml",
-            "keys/index-signing.pub",
+            &format!("keys/index-signing-{id}.pub"),
         ] {
             assert_eq!(mode(&p.join(f)), public, "{f} under umask {umask}");
         }
-        assert_eq!(mode(&p.join("keys/index-signing.key")), 0o600, "the private key under umask {umask}");
+        assert_eq!(mode(&p.join(format!("keys/index-signing-{id}.key"))), 0o600, "the private key under umask {umask}");
     }
 }
 

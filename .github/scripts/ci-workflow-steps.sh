@@ -103,21 +103,38 @@ build_index_planned() {
   [[ -s "$tmp/index-planned.json" ]]
 }
 
-keygen_throwaway() {
-  mkdir -p "$tmp/keys"
-  "$bin" keygen --out-dir "$tmp/keys" >/dev/null
-  [[ -s "$tmp/keys/index-signing.key" && -s "$tmp/keys/index-signing.pub" ]]
+# keygen --out-dir: files named by the printed key id; the pair is also copied to NAME.key,
+# NAME.pub and NAME.id for the steps below.
+throwaway_key() {
+  local name="$1" id
+  id="$("$bin" keygen --out-dir "$tmp/keys" 2>/dev/null | sed -n 's/^key id:  //p')"
+  [[ "$id" =~ ^[0-9a-f]{16}$ ]] || { echo "keygen printed no key id" >&2; return 1; }
+  [[ -s "$tmp/keys/index-signing-$id.key" && -s "$tmp/keys/index-signing-$id.pub" ]]
+  cp "$tmp/keys/index-signing-$id.key" "$tmp/keys/$name.key"
+  cp "$tmp/keys/index-signing-$id.pub" "$tmp/keys/$name.pub"
+  echo "$id" > "$tmp/keys/$name.id"
 }
 
+# Three throwaway keys: a signs first, b is the next key of a rotation, c replaces b after a
+# simulated compromise.
+keygen_throwaway() {
+  mkdir -p "$tmp/keys"
+  throwaway_key a
+  throwaway_key b
+  throwaway_key c
+}
+
+secret() { tr -d '[:space:]' < "$tmp/keys/$1.key"; }
+
 sign_and_verify() {
-  GIG_SIGNING_KEY="$(tr -d '[:space:]' < "$tmp/keys/index-signing.key")" \
+  GIG_SIGNING_KEY="$(secret a)" \
     "$bin" sign --in "$tmp/index-planned.json" --out "$tmp/index-planned.json.sig"
   "$bin" verify --in "$tmp/index-planned.json" --sig "$tmp/index-planned.json.sig" \
-    --pub-file "$tmp/keys/index-signing.pub"
+    --pub-file "$tmp/keys/a.pub"
   # A changed index must not verify.
   printf ' ' >> "$tmp/index-planned.json"
   if "$bin" verify --in "$tmp/index-planned.json" --sig "$tmp/index-planned.json.sig" \
-    --pub-file "$tmp/keys/index-signing.pub" 2>/dev/null; then
+    --pub-file "$tmp/keys/a.pub" 2>/dev/null; then
     echo "a tampered index verified" >&2
     return 1
   fi
@@ -130,7 +147,7 @@ make_site() {
   local site="$1"
   mkdir -p "$site"
   git -C "$root" ls-files -z --cached --others --exclude-standard | tar -C "$root" --null -T - -cf - | tar -C "$site" -xf -
-  rm -f "$site/keys/index-signing.pub"
+  rm -f "$site/keys/"*.pub
 }
 
 publish_refuses_missing_pub() {
@@ -140,14 +157,15 @@ publish_refuses_missing_pub() {
   grep -q "keys/index-signing.pub is missing" <<<"$out"
 }
 
-# publish-index.yml's script, with the throwaway public key committed.
+# publish-index.yml's script, with the throwaway public key committed and nothing published.
+# SOURCE_DATE_EPOCH is unset, as in the workflow: the index's 14 days count from now.
 publish_sign() {
   local site="$tmp/site"
   make_site "$site"
   mkdir -p "$site/keys"
-  cp "$tmp/keys/index-signing.pub" "$site/keys/index-signing.pub"
-  (cd "$site" && GIG_SIGNING_KEY="$(tr -d '[:space:]' < "$tmp/keys/index-signing.key")" \
-    "$scripts/publish-sign.sh" "$bin" out)
+  cp "$tmp/keys/a.pub" "$site/keys/index-signing.pub"
+  (cd "$site" && env -u SOURCE_DATE_EPOCH GIG_SIGNING_KEY="$(secret a)" \
+    PUBLISHED_INDEX_URL="file://$tmp/nothing-published/index.json" "$scripts/publish-sign.sh" "$bin" out)
   [[ -s "$site/out/index.json" && -s "$site/out/index.json.sig" ]]
 }
 
@@ -434,6 +452,176 @@ publish_release_refuses_a_missing_signature() {
   [[ ! -s "$tmp/gh-nosig.log" ]] || { echo "gh was called" >&2; return 1; }
 }
 
+# --- publish-index.yml end to end: successive publishes through the fake gh -----------------
+# Each publish runs publish-sign.sh (the sign job) against what the fake gh's latest release
+# serves, through fetch-published-index.sh with PUBLISHED_INDEX_URL pointing at that release's
+# assets, then publish-release.sh (the release job). SOURCE_DATE_EPOCH is unset, as in the
+# workflow, so each index expires 14 days from now.
+chain_site="$tmp/chain-site"
+chain_latest="$tmp/chain-latest"
+chain_env() {
+  export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake GITHUB_SHA=0123456789abcdef0123456789abcdef01234567
+  export FAKE_GH_STATE="$tmp/gh-state-chain" KEEP_RELEASES=90 PUBLISHED_INDEX_URL="file://$chain_latest/index.json"
+  unset SOURCE_DATE_EPOCH
+}
+
+# chain_sign N [VAR=value...]: the sign job with the given environment; its log in $tmp/chain-N.log.
+chain_sign() {
+  local n="$1"
+  shift
+  chain_env
+  rm -rf "$chain_site/out"
+  (cd "$chain_site" && env "$@" "$scripts/publish-sign.sh" "$bin" out) > "$tmp/chain-$n.log" 2>&1
+}
+
+# chain_release N: the release job for publish N; the stable URL then serves its assets.
+chain_release() {
+  local n="$1"
+  chain_env
+  PUBLISH_EPOCH=$((1767323045 + n * 86400)) with_fakes "$tmp/gh-chain-$n.log" \
+    "$scripts/publish-release.sh" "$chain_site/out" > /dev/null
+  ln -sfn "$FAKE_GH_STATE/releases/$(cat "$FAKE_GH_STATE/latest")/assets" "$chain_latest"
+}
+
+# Fails with the log when publish N's sign job does not pass.
+chain_publish() {
+  local n="$1"
+  if ! chain_sign "$@"; then
+    cat "$tmp/chain-$n.log" >&2
+    return 1
+  fi
+  chain_release "$n"
+}
+
+# Fails unless the published index has this serial.
+published_serial_is() {
+  local got
+  got="$(jq -r .serial "$chain_latest/index.json")"
+  [[ "$got" == "$1" ]] || { echo "published serial $got, not $1" >&2; return 1; }
+}
+
+chain_first_publish() {
+  rm -rf "$chain_site" "$chain_latest" "$tmp/gh-state-chain"
+  make_site "$chain_site"
+  cp "$tmp/keys/a.pub" "$chain_site/keys/index-signing.pub"
+  # The catalog's entries are all planned (placeholder digest), so the published index would be
+  # empty: give asana an image, so there is a version to compare and to remove.
+  sed -i "s/sha256:0\{64\}/sha256:$(printf '1%.0s' {1..64})/" "$chain_site/manifests/asana/0.1.0.yaml"
+  chain_publish 1 GIG_SIGNING_KEY="$(secret a)"
+  grep -q "first publish: nothing is published yet" "$tmp/chain-1.log"
+  published_serial_is 1
+  jq -e '.servers.asana.versions["0.1.0"]' "$chain_latest/index.json" > /dev/null
+  jq -e '.expires | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' "$chain_latest/index.json" > /dev/null
+  "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig" --pub-file "$tmp/keys/a.pub" --max-age 1h > /dev/null
+}
+
+# The second publish, or the weekly re-sign of an unchanged catalog: serial 2, verify --previous
+# against the first passes and finds nothing changed.
+chain_second_publish() {
+  chain_publish 2 GIG_SIGNING_KEY="$(secret a)"
+  grep -q "published index: serial 1, verified with keys/index-signing.pub (key $(cat "$tmp/keys/a.id"), index.json.sig)" "$tmp/chain-2.log"
+  grep -q "previous: serial 1" "$tmp/chain-2.log"
+  grep -q "changes from serial 1 to 2: none" "$tmp/chain-2.log"
+  published_serial_is 2
+}
+
+# A replayed older index (the first publish's pair, served again) fails verify --previous
+# against the one trusted now.
+chain_replay_fails() {
+  local first out rc=0
+  first="$(find "$tmp/gh-state-chain/releases" -path '*/assets/index.json' -exec grep -l '"serial":1,' {} + | head -n 1)"
+  [[ -n "$first" ]] || { echo "the first release is gone" >&2; return 1; }
+  out="$("$bin" verify --in "$first" --sig "$first.sig" --pub-file "$tmp/keys/a.pub" \
+    --previous "$chain_latest/index.json" 2>&1)" || rc=$?
+  [[ "$rc" == 1 ]] || { echo "a replayed index gave exit $rc, not 1: $out" >&2; return 1; }
+  grep -q "serial 1 is not greater than the previous index's 2" <<<"$out"
+}
+
+# The sign job stops when the published index does not verify with the committed key, or
+# when versions disappeared (unless allowed); nothing reaches the release job.
+chain_refusals() {
+  local tampered="$tmp/chain-tampered" saved
+  mkdir -p "$tampered"
+  cp "$chain_latest"/* "$tampered/"
+  printf ' ' >> "$tampered/index.json"
+  if chain_sign 3 GIG_SIGNING_KEY="$(secret a)" PUBLISHED_INDEX_URL="file://$tampered/index.json"; then
+    echo "built on a published index that does not verify" >&2
+    return 1
+  fi
+  grep -q "the published index does not verify with keys/index-signing.pub" "$tmp/chain-3.log"
+  [[ ! -e "$chain_site/out/index.json" ]] || { echo "an index was built anyway" >&2; return 1; }
+  # A published version removed from manifests/: refused, unless allow_removals.
+  saved="$(mktemp -d)"
+  mv "$chain_site/manifests/asana" "$saved/"
+  if chain_sign 3 GIG_SIGNING_KEY="$(secret a)"; then
+    mv "$saved/asana" "$chain_site/manifests/"
+    echo "published a removal without allow_removals" >&2
+    return 1
+  fi
+  grep -q "asana@0.1.0 is in the previous index but not in this one" "$tmp/chain-3.log"
+  chain_sign 3 GIG_SIGNING_KEY="$(secret a)" ALLOW_REMOVALS=true || { mv "$saved/asana" "$chain_site/manifests/"; cat "$tmp/chain-3.log" >&2; return 1; }
+  mv "$saved/asana" "$chain_site/manifests/"
+  grep -q "removals allowed for this publish" "$tmp/chain-3.log"
+  grep -q -- "- asana@0.1.0 (removed)" "$tmp/chain-3.log"
+}
+
+# keys/README.md's planned rotation: publish the next key (b) and dual-sign, switch to it,
+# retire a. Every publish passes verify --previous; the switch verifies the last dual-signed
+# index through its second signature.
+chain_rotation() {
+  local a_id b_id
+  a_id="$(cat "$tmp/keys/a.id")"
+  b_id="$(cat "$tmp/keys/b.id")"
+  cp "$tmp/keys/b.pub" "$chain_site/keys/index-signing.next.pub"
+  # The next key committed without its secret: refused.
+  if chain_sign 3 GIG_SIGNING_KEY="$(secret a)"; then echo "dual-signed without the next key's secret" >&2; return 1; fi
+  grep -q "GIG_INDEX_SIGNING_KEY_NEXT is not set" "$tmp/chain-3.log"
+  # Dual-sign: index.json.sig by a (gateways), index.json.sig.<b> by b, both released.
+  chain_publish 3 GIG_SIGNING_KEY="$(secret a)" GIG_SIGNING_KEY_NEXT="$(secret b)"
+  [[ -s "$chain_latest/index.json.sig.$b_id" ]] || { echo "index.json.sig.$b_id was not released" >&2; return 1; }
+  "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig" --pub-file "$tmp/keys/a.pub" > /dev/null
+  "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig.$b_id" --pub-file "$tmp/keys/b.pub" > /dev/null
+  # Switch: b is the key, signing alone.
+  mv "$chain_site/keys/index-signing.next.pub" "$chain_site/keys/index-signing.pub"
+  chain_publish 4 GIG_SIGNING_KEY="$(secret b)"
+  grep -q "published index: serial 3, verified with keys/index-signing.pub (key $b_id, index.json.sig.$b_id)" "$tmp/chain-4.log"
+  published_serial_is 4
+  [[ ! -e "$chain_latest/index.json.sig.$b_id" && ! -e "$chain_latest/index.json.sig.$a_id" ]]
+  "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig" --pub-file "$tmp/keys/b.pub" > /dev/null
+  if "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig" --pub-file "$tmp/keys/a.pub" 2>/dev/null; then
+    echo "the retired key still verifies" >&2
+    return 1
+  fi
+}
+
+# keys/README.md's compromise: b leaked. c replaces it at once; without b in keys/revoked.pub
+# the published index (signed by b) stops the publish; with it, the chain continues, logged.
+chain_compromise() {
+  cp "$tmp/keys/c.pub" "$chain_site/keys/index-signing.pub"
+  if chain_sign 5 GIG_SIGNING_KEY="$(secret c)"; then echo "built on an index signed by an unlisted key" >&2; return 1; fi
+  grep -q "the published index does not verify with keys/index-signing.pub" "$tmp/chain-5.log"
+  { echo "# b: compromised (simulated), replaced by c"; cat "$tmp/keys/b.pub"; } > "$chain_site/keys/revoked.pub"
+  chain_publish 5 GIG_SIGNING_KEY="$(secret c)"
+  grep -q "is signed by a revoked key (keys/revoked.pub): it is not trusted and not compared" "$tmp/chain-5.log"
+  published_serial_is 5
+  "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig" --pub-file "$tmp/keys/c.pub" > /dev/null
+}
+
+# fetch-published-index.sh alone: a 404 is exit 3, a missing signature and a bad URL are errors.
+fetch_published_index() {
+  local rc=0 empty="$tmp/fetch-empty"
+  mkdir -p "$empty"
+  PUBLISHED_INDEX_URL="file://$empty/index.json" "$scripts/fetch-published-index.sh" "$tmp/fetch-out" > /dev/null || rc=$?
+  [[ "$rc" == 3 ]] || { echo "nothing published gave exit $rc, not 3" >&2; return 1; }
+  echo '{}' > "$empty/index.json"
+  rc=0
+  PUBLISHED_INDEX_URL="$empty/index.json" "$scripts/fetch-published-index.sh" "$tmp/fetch-out" > /dev/null 2>&1 || rc=$?
+  [[ "$rc" == 1 ]] || { echo "an index without its signature gave exit $rc, not 1" >&2; return 1; }
+  rc=0
+  PUBLISHED_INDEX_URL="http://example.com/index.json" "$scripts/fetch-published-index.sh" "$tmp/fetch-out" > /dev/null 2>&1 || rc=$?
+  [[ "$rc" == 1 ]] || { echo "a plain http URL gave exit $rc, not 1" >&2; return 1; }
+}
+
 # psl-freshness.yml: psl-age.sh against a stand-in PyPI JSON entry of publicsuffixlist.
 # pypi_entry VERSION [SDIST SHA256]: the entry's latest release is VERSION.
 pypi_entry() {
@@ -614,6 +802,13 @@ step "lint: aggregator policy refuses each kind of file outside its allowlist" a
 step "publish-index: a new release with both files, published, then latest; pruned to 90 (fake gh)" publish_release_new_release_then_latest
 step "publish-index: latest stays put when an asset fails to upload" publish_release_keeps_latest_when_an_upload_fails
 step "publish-index: no release without a signature" publish_release_refuses_a_missing_signature
+step "publish-index: fetch-published-index.sh tells a 404 from an error" fetch_published_index
+step "publish-index: the first publish (404) starts at serial 1 and says so" chain_first_publish
+step "publish-index: the second publish (or the weekly re-sign) passes verify --previous" chain_second_publish
+step "publish-index: a replayed older index fails verify --previous" chain_replay_fails
+step "publish-index: a published index the key does not verify, or a removal, stops the publish" chain_refusals
+step "publish-index: planned key rotation (next key, dual-sign, switch, retire)" chain_rotation
+step "publish-index: a compromised key replaced, the old one revoked" chain_compromise
 step "psl-freshness: age limits from the recorded list version, newest release from PyPI" psl_age_limits
 step "psl-freshness: the update pull request touches the list and its record alone (stand-in PyPI, fake gh)" psl_update_pr
 

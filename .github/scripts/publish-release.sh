@@ -16,7 +16,8 @@
 # A failure before step 4 leaves `latest` where it was.
 #
 # Usage: publish-release.sh DIR [ATTESTATION_DIR]
-#   DIR              holds index.json and index.json.sig
+#   DIR              holds index.json and index.json.sig (and during a key rotation
+#                    index.json.sig.<next key id>, published beside them)
 #   ATTESTATION_DIR  holds the Sigstore bundle of the index's build-provenance
 #                    attestation (one *.json or *.jsonl file), published as
 #                    index.json.sigstore.json
@@ -43,6 +44,17 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$dir/index.json" "$dir/index.json.sig" "$work/"
 assets=("$work/index.json" "$work/index.json.sig")
+# During a key rotation, the next key's signature index.json.sig.<key id> (keys/README.md).
+shopt -s nullglob
+for f in "$dir"/index.json.sig.*; do
+  if [[ ! "$(basename "$f")" =~ ^index\.json\.sig\.[0-9a-f]{16}$ ]]; then
+    echo "::error::$f is not a second signature index.json.sig.<16-hex key id>"
+    exit 1
+  fi
+  cp "$f" "$work/"
+  assets+=("$work/$(basename "$f")")
+done
+shopt -u nullglob
 if [[ -n "$attestation_dir" ]]; then
   shopt -s nullglob
   bundles=("$attestation_dir"/*.json "$attestation_dir"/*.jsonl)
@@ -69,7 +81,7 @@ notes="Signed index of the catalog, built from ${GITHUB_SHA} on ${stamp}.
 Gateways read the newest one at https://github.com/${repo}/releases/latest/download/index.json
 (signature: index.json.sig at the same place). Verify it with the committed key:
 registryctl verify --in index.json --sig index.json.sig --pub-file keys/index-signing.pub"
-if (( ${#assets[@]} == 3 )); then
+if [[ -n "$attestation_dir" ]]; then
   notes+="
 and its build provenance:
 gh attestation verify index.json --repo ${repo} --signer-workflow ${repo}/.github/workflows/publish-index.yml --source-ref refs/heads/main"

@@ -21,6 +21,7 @@ use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::Exception;
 use registryctl::schema::{self, Manifest, ManifestContext, Policy, RepositoryConfig, Toolspec};
 use registryctl::sign::PublicKey;
+use registryctl::trust;
 use registryctl::yaml::{self, Kind, Node, Style};
 
 /// The manifest every fuzzed toolspec is paired with (a toolpack manifest from the registry).
@@ -209,7 +210,15 @@ pub fn verify_index(data: &[u8]) -> Outcome {
         assert_eq!(back, idx, "Go JSON round trip changed the index");
         assert_eq!(index::to_go_json(&back), json, "Go JSON is not stable");
         resolve_refs(&idx);
+        // Any parsed index against the conformance one as the previous: the comparison is total.
+        let conformance = index::parse(CONFORMANCE_INDEX).expect("the conformance index parses");
+        let changes = trust::compare(&conformance, &idx);
+        let _ = changes.problems(false);
     }
+    // The whole input through the policy a gateway or mirror applies: only the signed bytes pass.
+    let policy = trust::Policy::at(std::time::UNIX_EPOCH);
+    let verified = trust::verify_index(data, CONFORMANCE_SIG.as_bytes(), &[key], &policy);
+    assert_eq!(verified.is_ok(), data == CONFORMANCE_INDEX, "verify_index accepted other bytes: {verified:?}");
     Outcome::default()
 }
 

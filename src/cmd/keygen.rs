@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `registryctl keygen`: the one-time signing-key bootstrap.
+//! `registryctl keygen`: a new signing key pair, named by its key id.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,31 +11,31 @@ use registryctl::{Error, Result};
 
 use super::{note, out};
 
-/// Generate an Ed25519 signing key pair.
+/// Generate an Ed25519 signing key pair and print its key id (the first 8 bytes of SHA-256 over the public key, in hex).
 ///
-/// With --out-dir, writes index-signing.key (mode 0600, never overwritten) and index-signing.pub
-/// and prints only the public key. Without it, prints both, as the Go tool did: the private key
-/// goes to the repository secret GIG_INDEX_SIGNING_KEY, the public key to the gateway's
-/// GIG_REGISTRY_PUBKEY and to keys/index-signing.pub.
+/// With --out-dir, writes index-signing-<keyid>.key (mode 0600, never overwritten) and
+/// index-signing-<keyid>.pub and prints only the key id and the public key. Without it, prints
+/// the private key too, as the Go tool did. keys/README.md says where each goes: the private key
+/// to a repository secret, the public key to keys/ and to the gateways' GIG_REGISTRY_PUBKEY.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  registryctl keygen --out-dir ~/registry-key\n  registryctl keygen")]
 pub struct Args {
-    /// Write index-signing.key and index-signing.pub into this directory.
+    /// Write index-signing-<keyid>.key and index-signing-<keyid>.pub into this directory.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> Result<()> {
     let key = SecretKey::generate()?;
-    let public = key.public().to_hex();
+    let (public, id) = (key.public().to_hex(), key.public().key_id());
     let Some(dir) = &a.out_dir else {
         if std::io::stdout().is_terminal() {
             note("warning: printing a private key to a terminal; prefer --out-dir DIR so it never reaches scrollback or logs");
         }
-        return out(&format!("public:  {public}\nprivate: {}\n", key.to_hex().as_str()));
+        return out(&format!("key id:  {id}\npublic:  {public}\nprivate: {}\n", key.to_hex().as_str()));
     };
-    let secret_path = dir.join("index-signing.key");
-    let public_path = dir.join("index-signing.pub");
+    let secret_path = dir.join(format!("index-signing-{id}.key"));
+    let public_path = dir.join(format!("index-signing-{id}.pub"));
     fs::write::create_dir_all(dir)?;
     if let Some(existing) = fs::first_existing(&[&secret_path, &public_path]) {
         return Err(Error::Usage(format!("{} exists; refusing to overwrite a key", existing.display())));
@@ -45,5 +45,5 @@ pub fn run(a: &Args) -> Result<()> {
     fs::write_atomic(&secret_path, secret.as_bytes(), Some(PRIVATE_MODE), Overwrite::Refuse)?;
     fs::write_atomic(&public_path, format!("{public}\n").as_bytes(), None, Overwrite::Refuse)?;
     note(&format!("wrote {} (secret, mode 0600) and {}", secret_path.display(), public_path.display()));
-    out(&format!("public:  {public}\n"))
+    out(&format!("key id:  {id}\npublic:  {public}\n"))
 }

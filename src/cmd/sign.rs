@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `registryctl sign`: the ed25519 signature over index.json's exact bytes.
+//! `registryctl sign`: the ed25519 signature over index.json's exact bytes, and during a key
+//! rotation a second one by the next key.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
 use registryctl::index;
@@ -13,14 +14,19 @@ use super::{input, input_text, note, out, out_path_parser, shown, OutPath};
 
 /// The environment variable holding the signing key (128 hex: seed then public key).
 pub const KEY_ENV: &str = "GIG_SIGNING_KEY";
+/// The environment variable holding the next key during a rotation (`--next`).
+pub const NEXT_KEY_ENV: &str = "GIG_SIGNING_KEY_NEXT";
 
 /// Sign index.json: lowercase hex signature and a newline. The key comes from GIG_SIGNING_KEY or --key-file, never an argument.
 ///
 /// Refuses a key whose second half is not the public key of its first half, and a file that is
-/// not a valid index (strict JSON shape, every manifest valid, Go's exact encoding).
+/// not a valid index (strict JSON shape, every manifest valid, Go's exact encoding, at most the
+/// gateway's 32 MiB). With --next (key rotation) it also signs with the next key, from
+/// GIG_SIGNING_KEY_NEXT or --next-key-file, into OUT.<keyid> beside OUT: gateways keep reading
+/// OUT, and the next key's signature is there to check before the switch.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  GIG_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n  registryctl sign --key-file keys/index-signing.key"
+    after_help = "Examples:\n  GIG_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n  registryctl sign --key-file ~/registry-key/index-signing-3f169dbc1dfaede6.key\n  GIG_SIGNING_KEY=\"$KEY\" GIG_SIGNING_KEY_NEXT=\"$NEXT\" registryctl sign --next   # also writes index.json.sig.<next key id>"
 )]
 pub struct Args {
     /// The index to sign.
@@ -33,28 +39,67 @@ pub struct Args {
     /// Read the key from this file instead of GIG_SIGNING_KEY.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// Also sign with the next key (GIG_SIGNING_KEY_NEXT), into OUT.<next key id>.
+    #[arg(long)]
+    pub next: bool,
+    /// Read the next key from this file instead of GIG_SIGNING_KEY_NEXT; implies --next.
+    #[arg(long, value_name = "FILE")]
+    pub next_key_file: Option<PathBuf>,
 }
 
-fn load_key(a: &Args) -> Result<SecretKey> {
-    let text = match &a.key_file {
+fn load_key(file: Option<&Path>, env: &str, flag: &str) -> Result<SecretKey> {
+    let text = match file {
         Some(p) => Zeroizing::new(input_text(p, "cannot read the key file", MAX_KEY_BYTES)?),
-        None => {
-            Zeroizing::new(std::env::var(KEY_ENV).map_err(|_| Error::Usage(format!("no signing key: set {KEY_ENV} or pass --key-file")))?)
-        }
+        None => Zeroizing::new(std::env::var(env).map_err(|_| Error::Usage(format!("no signing key: set {env} or pass {flag}")))?),
     };
     Ok(SecretKey::from_hex(&text)?)
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let key = load_key(a)?;
+    let key = load_key(a.key_file.as_deref(), KEY_ENV, "--key-file")?;
+    let next = match (a.next, &a.next_key_file) {
+        (false, None) => None,
+        (_, file) => Some(load_key(file.as_deref(), NEXT_KEY_ENV, "--next-key-file")?),
+    };
+    let (id, next_id) = (key.public().key_id(), next.as_ref().map(|k| k.public().key_id()));
+    if next_id == Some(id) {
+        return Err(Error::Usage(format!(
+            "the next key is the current key ({id}); a rotation needs a new key pair from `registryctl keygen`"
+        )));
+    }
+    // The next key's signature goes beside the main one: it needs a file to go beside.
+    let next_out = match (&a.out, next_id) {
+        (_, None) => None,
+        (OutPath::Stdout, Some(_)) => return Err(Error::Usage("--next writes OUT.<key id> beside --out FILE: name a file, not -".into())),
+        (OutPath::File(p), Some(next_id)) => {
+            let mut path = p.clone().into_os_string();
+            path.push(format!(".{next_id}"));
+            Some(OutPath::File(PathBuf::from(path)))
+        }
+    };
     let bytes = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
     index::validate_bytes(&bytes).map_err(|source| Rejected::Index { file: a.input.clone(), source })?;
+    let signed = |what: &str, k: &SecretKey, to: &OutPath| {
+        let public = k.public();
+        format!(
+            "signed {} with {what} {} (public key {}): {}\n",
+            shown(&a.input.display().to_string()),
+            public.key_id(),
+            public.to_hex(),
+            to.shown()
+        )
+    };
+    let mut report = String::new();
+    if let (Some(next), Some(next_out)) = (&next, &next_out) {
+        next_out.write(|w| w.write_all(next.sign(&bytes).as_bytes()))?;
+        report = signed("next key", next, next_out);
+    }
     a.out.write(|w| w.write_all(key.sign(&bytes).as_bytes()))?;
-    let line = format!("signed {} for public key {}", shown(&a.input.display().to_string()), key.public().to_hex());
+    let lines = format!("{}{report}", signed("key", &key, &a.out));
     // With the signature on standard output, the summary goes to stderr.
     if a.out == OutPath::Stdout {
-        note(&line);
+        lines.lines().for_each(note);
         return Ok(());
     }
-    out(&format!("{line}\n"))
+    out(&lines)
 }

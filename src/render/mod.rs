@@ -9,6 +9,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+pub mod trust;
 
 pub use github::step_summary;
 
