@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //! One accepting and one rejecting case for every in-file rule, with the exact line and column
 //! the rejection points at. File-level rules (layout, pairing across files, policy file,
-//! freshness) are covered by tests/cli.rs and tests/snapshots.rs; `every_rule_is_covered`
-//! keeps the two lists complete.
+//! freshness) are covered by tests/cli.rs and tests/snapshots.rs, the published-version rules by
+//! tests/diff.rs; `every_rule_is_covered` keeps the two lists complete.
 
 mod common;
 
@@ -166,6 +166,10 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::IndexDuplicate,
     Rule::CatalogStale,
     Rule::SchemaStale,
+    // Two trees compared by `registryctl diff`: tests/diff.rs.
+    Rule::PublishedVersionChanged,
+    Rule::PublishedDigestChanged,
+    Rule::PublishedVersionRemoved,
 ];
 
 fn policy() -> Policy {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-//! All file-system access: walking `manifests/` and `toolspecs/`, bounded reads of text, and
-//! atomic writes. Nothing else in the crate, and nothing in the binary, touches `std::fs`.
+//! All file-system access: walking `manifests/` and `toolspecs/`, bounded reads of text,
+//! atomic writes, and reading a tree from git without a checkout. Nothing else in the crate,
+//! and nothing in the binary, touches `std::fs`.
 
+pub mod git;
 pub mod read;
 pub mod walk;
 pub mod write;

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+//! [`Registry::diff`]: reads the base tree (a directory, or a git revision without a checkout)
+//! and this registry as the head, parses only the servers whose files differ byte for byte, and
+//! hands both to the pure comparison in [`crate::diff`]. Identical files cannot differ once
+//! parsed, so a pull request touching a few servers costs a read of the files, not a parse.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::Registry;
+use crate::diag::{Diagnostic, Severity};
+use crate::diff::{self, Diff, FileKind, Finding, Tree};
+use crate::error::Result;
+use crate::fs::{self, git::GitTree};
+use crate::schema::{self, ManifestContext, Policy};
+
+/// Where the base tree of a diff comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// A registry root on disk (a checkout of the base branch).
+    Dir(PathBuf),
+    /// A git revision of the repository the head registry is in, read without a checkout.
+    GitRef(String),
+}
+
+/// One side's files: (kind, server directory, version) → text, or why there is none.
+type Texts = BTreeMap<(FileKind, String, String), std::result::Result<String, Diagnostic>>;
+
+const KINDS: [FileKind; 2] = [FileKind::Manifest, FileKind::Toolspec];
+
+fn version_of(file: &str) -> String {
+    file.strip_suffix(".yaml").unwrap_or(file).to_string()
+}
+
+/// Every `<kind>/<server>/<version>.yaml` under a root, read in parallel. Anything else there
+/// (links, other extensions, wrong depth) is `check`'s to report, not a change.
+fn read_dir(registry: &Registry) -> Result<Texts> {
+    let mut texts = Texts::new();
+    for kind in KINDS {
+        let dir = registry.root().join(kind.dir());
+        if !fs::is_dir(&dir) {
+            continue;
+        }
+        let (found, _) = fs::walk(&dir)?;
+        let read: Vec<_> = found.par_iter().map(|f| fs::read_text(&f.path)).collect::<Result<_>>()?;
+        for (f, text) in found.into_iter().zip(read) {
+            texts.insert((kind, f.dir, version_of(&f.file)), text);
+        }
+    }
+    Ok(texts)
+}
+
+/// The same from a git revision of the repository `registry` is in.
+fn read_git(registry: &Registry, rev: &str) -> Result<Texts> {
+    let tree = GitTree::open(registry.root(), rev)?;
+    let mut texts = Texts::new();
+    for kind in KINDS {
+        for f in tree.files(kind.dir())? {
+            texts.insert((kind, f.dir, version_of(&f.file)), f.text);
+        }
+    }
+    Ok(texts)
+}
+
+/// Servers with any file added, removed or different.
+fn touched(base: &Texts, head: &Texts) -> BTreeSet<String> {
+    let differs = |(key, text): (&(FileKind, String, String), &std::result::Result<String, Diagnostic>), other: &Texts| {
+        (other.get(key) != Some(text)).then(|| key.1.clone())
+    };
+    base.iter().filter_map(|e| differs(e, head)).chain(head.iter().filter_map(|e| differs(e, base))).collect()
+}
+
+/// What parsing one file gave: the value into the tree, or the finding that it has none.
+enum Parsed {
+    Manifest(Box<schema::Manifest>),
+    Toolspec(Box<schema::Toolspec>),
+    Failed(Finding),
+}
+
+fn parse_one(kind: FileKind, server: &str, version: &str, text: &std::result::Result<String, Diagnostic>, side: &str) -> Parsed {
+    let (value, diags) = match text {
+        Ok(text) => match kind {
+            FileKind::Manifest => {
+                let c = schema::check_manifest(text, None, &Policy::default(), &ManifestContext::default());
+                (c.manifest.map(|m| Parsed::Manifest(Box::new(m))), c.diags)
+            }
+            FileKind::Toolspec => {
+                let (t, diags) = schema::check_toolspec(text, None, |_, _| None);
+                (t.map(|t| Parsed::Toolspec(Box::new(t))), diags)
+            }
+        },
+        Err(d) => (None, vec![d.clone()]),
+    };
+    value.unwrap_or_else(|| {
+        let d = diags.iter().find(|d| d.severity == Severity::Error).or(diags.first());
+        let (rule, field, message) = d.map_or((crate::diag::Rule::YamlSyntax, Vec::new(), "the file could not be read".to_string()), |d| {
+            let field = if d.field.is_root() { Vec::new() } else { vec![d.field.to_string()] };
+            (d.rule, field, d.message.clone())
+        });
+        let message = format!("{side} tree: cannot compare this file, it does not parse: {message}");
+        let mut f = Finding::new(rule, server, version, kind, field, message);
+        f.severity = Severity::Error;
+        Parsed::Failed(f)
+    })
+}
+
+/// Parses the touched servers' files into a tree; versions with a file that does not parse are
+/// returned apart, with their findings.
+fn parse(texts: &Texts, touched: &BTreeSet<String>, side: &str) -> (Tree, BTreeSet<(String, String)>, Vec<Finding>) {
+    let todo: Vec<_> = texts.iter().filter(|((_, server, _), _)| touched.contains(server)).collect();
+    let parsed: Vec<Parsed> =
+        todo.par_iter().map(|((kind, server, version), text)| parse_one(*kind, server, version, text, side)).collect();
+    let (mut tree, mut failed, mut findings) = (Tree::default(), BTreeSet::new(), Vec::new());
+    for (((_, server, version), _), p) in todo.into_iter().zip(parsed) {
+        match p {
+            Parsed::Manifest(m) => tree.entry(server, version).manifest = Some(*m),
+            Parsed::Toolspec(t) => tree.entry(server, version).toolspec = Some(*t),
+            Parsed::Failed(f) => {
+                failed.insert((server.clone(), version.clone()));
+                findings.push(f);
+            }
+        }
+    }
+    (tree, failed, findings)
+}
+
+impl Registry {
+    /// Compares a base tree with this registry (the head): every server and version added,
+    /// removed or changed, each change classified, and the published-version findings. A file
+    /// that does not parse on either side is an error finding, and its version is left out of the
+    /// comparison rather than shown as removed or added.
+    pub fn diff(&self, base: &Base) -> Result<Diff> {
+        let base_texts = match base {
+            Base::Dir(root) => read_dir(&Registry::open(root, super::Options::default()))?,
+            Base::GitRef(rev) => read_git(self, rev)?,
+        };
+        let head_texts = read_dir(self)?;
+        let touched = touched(&base_texts, &head_texts);
+        let (mut base_tree, base_failed, mut findings) = parse(&base_texts, &touched, "base");
+        let (mut head_tree, head_failed, head_findings) = parse(&head_texts, &touched, "head");
+        findings.extend(head_findings);
+        for (server, version) in base_failed.iter().chain(&head_failed) {
+            for tree in [&mut base_tree, &mut head_tree] {
+                if let Some(versions) = tree.servers.get_mut(server) {
+                    versions.remove(version);
+                }
+            }
+        }
+        let mut d = diff::diff(&base_tree, &head_tree);
+        d.add_findings(findings);
+        Ok(d)
+    }
+}
