@@ -346,8 +346,9 @@ fn every_kind_in_markdown_golden_with_the_data_inert() {
 fn pair(base_manifest: &str, head_manifest: Option<&str>) -> (tempfile::TempDir, tempfile::TempDir) {
     let (base, head) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     server(base.path(), "acme", "0.1.0", base_manifest, &common::toolspec("acme", "0.1.0"));
-    if let Some(m) = head_manifest {
-        server(head.path(), "acme", "0.1.0", m, &common::toolspec("acme", "0.1.0"));
+    match head_manifest {
+        Some(m) => server(head.path(), "acme", "0.1.0", m, &common::toolspec("acme", "0.1.0")),
+        None => std::fs::create_dir_all(head.path().join("manifests")).unwrap(),
     }
     (base, head)
 }
@@ -528,6 +529,7 @@ fn bad_revisions_and_usage_exit_2() {
     bin().current_dir(repo.path()).args(["diff", "."]).assert().code(2).stderr(contains("give two roots"));
     bin().current_dir(repo.path()).args(["diff", "--base-ref", "main", "a", "b"]).assert().code(2).stderr(contains("at most one root"));
     bin().current_dir(repo.path()).args(["diff", "missing", "."]).assert().code(2).stderr(contains("missing is not a directory"));
+    bin().current_dir(repo.path()).args(["diff", "manifests", "."]).assert().code(2).stderr(contains("manifests is not a registry"));
 }
 
 // ---------- a realistic pull request, read as its comment ----------

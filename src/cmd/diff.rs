@@ -48,6 +48,10 @@ pub fn run(a: &Args) -> Result<()> {
         if !registryctl::fs::is_dir(root) {
             return Err(Error::Usage(format!("{} is not a directory", root.display())));
         }
+        // A typo'd root would otherwise read as a registry with no servers.
+        if !registryctl::fs::is_dir(&root.join("manifests")) {
+            return Err(Error::Usage(format!("{} is not a registry: it has no manifests/ directory", root.display())));
+        }
     }
     let diff = Registry::open(&head, Options::default()).diff(&base)?;
     out(&render_diff(a.format, &diff))?;

@@ -4,6 +4,7 @@
 //! hands both to the pure comparison in [`crate::diff`]. Identical files cannot differ once
 //! parsed, so a pull request touching a few servers costs a read of the files, not a parse.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -25,8 +26,14 @@ pub enum Base {
     GitRef(String),
 }
 
-/// One side's files: (kind, server directory, version) → text, or why there is none.
-type Texts = BTreeMap<(FileKind, String, String), std::result::Result<String, Diagnostic>>;
+/// A file's place: (kind, server directory, version).
+type Key = (FileKind, String, String);
+
+/// A file's text, or the finding that it has none (too large, not UTF-8).
+type Text = std::result::Result<String, Diagnostic>;
+
+/// Texts by place.
+type Texts = BTreeMap<Key, Text>;
 
 const KINDS: [FileKind; 2] = [FileKind::Manifest, FileKind::Toolspec];
 
@@ -34,42 +41,78 @@ fn version_of(file: &str) -> String {
     file.strip_suffix(".yaml").unwrap_or(file).to_string()
 }
 
-/// Every `<kind>/<server>/<version>.yaml` under a root, read in parallel. Anything else there
-/// (links, other extensions, wrong depth) is `check`'s to report, not a change.
-fn read_dir(registry: &Registry) -> Result<Texts> {
-    let mut texts = Texts::new();
-    for kind in KINDS {
-        let dir = registry.root().join(kind.dir());
-        if !fs::is_dir(&dir) {
-            continue;
-        }
-        let (found, _) = fs::walk(&dir)?;
-        let read: Vec<_> = found.par_iter().map(|f| fs::read_text(&f.path)).collect::<Result<_>>()?;
-        for (f, text) in found.into_iter().zip(read) {
-            texts.insert((kind, f.dir, version_of(&f.file)), text);
-        }
-    }
-    Ok(texts)
+/// One side's files: a directory's, read when compared (so only the changed servers' texts are
+/// ever held), or a git revision's, read in one pass.
+enum Side {
+    Dir(BTreeMap<Key, PathBuf>),
+    Read(Texts),
 }
 
-/// The same from a git revision of the repository `registry` is in.
-fn read_git(registry: &Registry, rev: &str) -> Result<Texts> {
-    let tree = GitTree::open(registry.root(), rev)?;
-    let mut texts = Texts::new();
-    for kind in KINDS {
-        for f in tree.files(kind.dir())? {
-            texts.insert((kind, f.dir, version_of(&f.file)), f.text);
+impl Side {
+    /// Every `<kind>/<server>/<version>.yaml` under a registry root. Anything else there (links,
+    /// other extensions, wrong depth) is `check`'s to report, not a change.
+    fn dir(registry: &Registry) -> Result<Side> {
+        let mut paths = BTreeMap::new();
+        for kind in KINDS {
+            let dir = registry.root().join(kind.dir());
+            if fs::is_dir(&dir) {
+                for f in fs::walk(&dir)?.0 {
+                    paths.insert((kind, f.dir, version_of(&f.file)), f.path);
+                }
+            }
+        }
+        Ok(Side::Dir(paths))
+    }
+
+    /// The same from a git revision of the repository `registry` is in.
+    fn git(registry: &Registry, rev: &str) -> Result<Side> {
+        let tree = GitTree::open(registry.root(), rev)?;
+        let mut texts = Texts::new();
+        for kind in KINDS {
+            for f in tree.files(kind.dir())? {
+                texts.insert((kind, f.dir, version_of(&f.file)), f.text);
+            }
+        }
+        Ok(Side::Read(texts))
+    }
+
+    fn keys(&self) -> Box<dyn Iterator<Item = &Key> + '_> {
+        match self {
+            Side::Dir(paths) => Box::new(paths.keys()),
+            Side::Read(texts) => Box::new(texts.keys()),
         }
     }
-    Ok(texts)
+
+    /// The text at `key`; `None` when this side has no such file.
+    fn read(&self, key: &Key) -> Result<Option<Cow<'_, Text>>> {
+        Ok(match self {
+            Side::Dir(paths) => match paths.get(key) {
+                Some(p) => Some(Cow::Owned(fs::read_text(p)?)),
+                None => None,
+            },
+            Side::Read(texts) => texts.get(key).map(Cow::Borrowed),
+        })
+    }
+
+    /// The texts of the files of `servers`.
+    fn texts(&self, servers: &BTreeSet<String>) -> Result<Texts> {
+        match self {
+            Side::Read(texts) => Ok(texts.iter().filter(|(k, _)| servers.contains(&k.1)).map(|(k, t)| (k.clone(), t.clone())).collect()),
+            Side::Dir(paths) => {
+                let wanted: Vec<(&Key, &PathBuf)> = paths.iter().filter(|(k, _)| servers.contains(&k.1)).collect();
+                let texts: Vec<Text> = wanted.par_iter().map(|(_, p)| fs::read_text(p)).collect::<Result<_>>()?;
+                Ok(wanted.into_iter().map(|(k, _)| k.clone()).zip(texts).collect())
+            }
+        }
+    }
 }
 
-/// Servers with any file added, removed or different.
-fn touched(base: &Texts, head: &Texts) -> BTreeSet<String> {
-    let differs = |(key, text): (&(FileKind, String, String), &std::result::Result<String, Diagnostic>), other: &Texts| {
-        (other.get(key) != Some(text)).then(|| key.1.clone())
-    };
-    base.iter().filter_map(|e| differs(e, head)).chain(head.iter().filter_map(|e| differs(e, base))).collect()
+/// Servers with any file added, removed or different, compared file by file in parallel.
+fn touched(base: &Side, head: &Side) -> Result<BTreeSet<String>> {
+    let keys: Vec<&Key> = base.keys().chain(head.keys()).collect::<BTreeSet<_>>().into_iter().collect();
+    let differ: Vec<Option<&String>> =
+        keys.par_iter().map(|k| Ok((base.read(k)? != head.read(k)?).then_some(&k.1))).collect::<Result<_>>()?;
+    Ok(differ.into_iter().flatten().cloned().collect())
 }
 
 /// What parsing one file gave: the value into the tree, or the finding that it has none.
@@ -132,12 +175,17 @@ impl Registry {
     /// that does not parse on either side is an error finding, and its version is left out of the
     /// comparison rather than shown as removed or added.
     pub fn diff(&self, base: &Base) -> Result<Diff> {
-        let base_texts = match base {
-            Base::Dir(root) => read_dir(&Registry::open(root, super::Options::default()))?,
-            Base::GitRef(rev) => read_git(self, rev)?,
-        };
-        let head_texts = read_dir(self)?;
-        let touched = touched(&base_texts, &head_texts);
+        // Both trees at once: walking a directory is sequential, so two walks keep two cores busy.
+        let (base_side, head_side) = rayon::join(
+            || match base {
+                Base::Dir(root) => Side::dir(&Registry::open(root, super::Options::default())),
+                Base::GitRef(rev) => Side::git(self, rev),
+            },
+            || Side::dir(self),
+        );
+        let (base_side, head_side) = (base_side?, head_side?);
+        let touched = touched(&base_side, &head_side)?;
+        let (base_texts, head_texts) = (base_side.texts(&touched)?, head_side.texts(&touched)?);
         let (mut base_tree, base_failed, mut findings) = parse(&base_texts, &touched, "base");
         let (mut head_tree, head_failed, head_findings) = parse(&head_texts, &touched, "head");
         findings.extend(head_findings);
