@@ -201,6 +201,47 @@ run_registry() { # run_registry N [extra flags...]
     done
 }
 
+# The head side of `diff`: a copy of the registry with a pull request's worth of changes (one
+# server's tools switched on by default, one more egress host, a description reworded, a
+# server removed, one added). Reused like the registries.
+make_head() { # make_head DIR HEAD_DIR
+    local dir=$1 head=$2
+    [[ -f $head.complete && -d $head/manifests ]] && return 0
+    rm -rf "$head" "$head.complete"
+    cp -a "$dir" "$head"
+    sed -i 's/default: false/default: true/' "$head"/manifests/svc-00042/*.yaml
+    sed -i '0,/^  egress:$/s//  egress:\n    - files.bench-change.example/' "$head/manifests/svc-00100/0.1.0.yaml"
+    sed -i 's/^description: /description: Reworded: /' "$head/manifests/svc-00200/0.1.0.yaml"
+    rm -rf "$head/manifests/svc-00300" "$head/toolspecs/svc-00300"
+    local kind
+    for kind in manifests toolspecs; do
+        cp -a "$head/$kind/svc-00001" "$head/$kind/svc-added"
+        sed -i 's/^name: svc-00001$/name: svc-added/' "$head/$kind/svc-added"/*.yaml
+    done
+    touch "$head.complete"
+}
+
+# diff BASE HEAD over two copies of the N-server registry (sizes up to 10k: the copy doubles
+# the disk a registry takes).
+run_diff() { # run_diff N
+    local n=$1 dir=${dirs[$1]} head="$scratch/reg-$1-head" ybytes
+    if ((n > 10000)); then return 0; fi
+    if (($(df -Pk "$scratch" | awk 'NR == 2 { print $4 }') < $(need_kb "$n"))); then
+        log "== SKIPPING diff at $n servers: not enough disk for the head copy"
+        return 0
+    fi
+    log "== $n servers: the head tree for diff ($head)"
+    make_head "$dir" "$head"
+    find "$head" -type f -exec cat {} + >/dev/null
+    ybytes=$(($(yaml_bytes "$dir") + $(yaml_bytes "$head")))
+    measure "$n-diff" "synthetic $(size_label "$n") ×2" "diff reg-$n reg-$n-head" "$ybytes" "$scratch" "$bin" diff "reg-$n" "reg-$n-head"
+    if ((n == 10000)); then
+        row "$n-diff" "< 0.5 s (well under a second)" "$(lt "${wall[$n-diff]}" 0.5)"
+    else
+        row "$n-diff" "—" "—"
+    fi
+}
+
 for n in "${ready_sizes[@]}"; do
     log "== $n servers (${dirs[$n]}): warming the page cache"
     find "${dirs[$n]}" -type f -exec cat {} + >/dev/null
@@ -208,6 +249,7 @@ for n in "${ready_sizes[@]}"; do
     if ((n == 10000)) && [[ $threads1 == 1 ]]; then
         run_registry "$n" --threads 1
     fi
+    run_diff "$n"
 done
 
 # --- report ----------------------------------------------------------------------------------
@@ -230,7 +272,9 @@ printf '%s\n' "${rows[@]}"
 cat <<EOF
 
 YAML MB is what the command reads: manifests only for \`lint\` and \`build-index\`, manifests and
-toolspecs for \`lint-toolspecs\` (it parses every manifest to pair with) and \`check\`. Wall time
+toolspecs for \`lint-toolspecs\` (it parses every manifest to pair with) and \`check\`, both trees
+for \`diff\` (which parses only the servers whose files differ; exit 1 there means the changed
+server's version is published, as every synthetic version is). Wall time
 is measured around \`/usr/bin/time -v\` with the shell's microsecond clock, so it includes about
 a millisecond of process start-up; exit 1 on the own catalog means findings, not a crash.
 EOF

@@ -530,6 +530,20 @@ rules! {
         "pin the digest each version's own build printed: no two entries share an image",
         bad: "# manifests/acme/0.1.0.yaml and manifests/other/0.1.0.yaml\ndigest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", good: "# each manifest pins the digest its own build printed\ndigest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
 
+    // ==== review gate: published versions are immutable (src/diff/immutable.rs; only `registryctl diff` compares two trees) ====
+    PublishedVersionChanged => "published-version-changed", Error,
+        "A published version's runtime contract changed: anything in its manifest or toolspec but the presentation fields (displayName, description, category, icon, a credential's vendor). A version is published once image.digest is real, not the placeholder.",
+        "publish a new version instead: copy the manifest (and toolspec) to the next version, change the copy, and leave the published one as it was reviewed; planned versions (placeholder digest) may change freely",
+        bad: "# manifests/acme/0.1.0.yaml, published (a real image.digest), in the pull request:\nentitlements:\n  egress: [api.acme.com, files.acme.com]   # files.acme.com added", good: "# manifests/acme/0.1.0.yaml unchanged; manifests/acme/0.2.0.yaml:\nentitlements:\n  egress: [api.acme.com, files.acme.com]";
+    PublishedDigestChanged => "published-digest-changed", Error,
+        "A published version's image.digest changed (or went back to the placeholder).",
+        "publish a new version instead: the gateway's installer skips the pull when a version and its runtime hash are unchanged, and the runtime hash leaves out the digest, so a re-pinned digest reaches new installs only and the fleet silently runs two images under one version",
+        bad: "# manifests/acme/0.1.0.yaml, published, in the pull request:\nimage:\n  digest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae   # was sha256:fcde2b2e…", good: "# manifests/acme/0.1.1.yaml, a new version:\nimage:\n  digest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    PublishedVersionRemoved => "published-version-removed", Warning,
+        "A published version was removed.",
+        "keep published versions unless one must go (a security problem, a dead image): gateways pinned to name@version or to its digest can no longer install it",
+        bad: "# the pull request deletes manifests/acme/0.1.0.yaml, published", good: "# manifests/acme/0.1.0.yaml kept; manifests/acme/0.2.0.yaml added";
+
     // ==== repository freshness (src/registry.rs) ====
     CatalogStale => "catalog-stale", Error,
         "CATALOG.md does not match the manifests.",

@@ -9,6 +9,7 @@
 //! | [`schema`] | the validator: manifest and toolspec types, their strict reading from YAML, closed sets, patterns, every rule by subject (`schema::rules`), the registry's `policy/registry.yaml` (`schema::repository`) and `catalog/sources.tsv` (`schema::sources`); text in, typed value and findings out |
 //! | [`registry`] | the pipeline over a checkout: [`registry::Registry::open`] (or `for_target`, which finds the checkout a path is in), then `lint`, `lint_toolspecs`, `check`, `build_index`, `catalog` |
 //! | [`diag`] | the rule table ([`diag::Rule`]), [`diag::Diagnostic`] and [`diag::Report`] |
+//! | [`diff`] | the review gate: two parsed trees in, every server's added, removed and changed versions out, each change classified (widens, narrows, neutral, presentation), and the published-version rules |
 //! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |
 //! | [`index`] | the index, its Go-exact JSON bytes, hashes, refs, the latest-version rule, and [`index::validate_bytes`] |
 //! | [`sign`] | Ed25519 keys, their ids, and signatures |
@@ -28,6 +29,7 @@
 
 pub mod catalog;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod field;
 pub mod fs;

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //! The pipeline a gateway, mirror or bot embeds: open a registry checkout, then lint it, check
-//! it whole, build its index or its catalog. Each call reads the files it needs once (in
-//! parallel, results in path order, so output never depends on thread count) and returns a
-//! [`Report`] of findings plus its typed results; nothing here prints.
+//! it whole, build its index or its catalog, or compare it with a base tree (`diff`). Each call
+//! reads the files it needs once (in parallel, results in path order, so output never depends on
+//! thread count) and returns a [`Report`] of findings plus its typed results; nothing here prints.
+
+mod diff;
+
+pub use diff::Base;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

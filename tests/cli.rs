@@ -224,6 +224,7 @@ fn check_fails_on_stale_catalog_and_schemas() {
     fs::create_dir_all(r.path().join("schemas")).unwrap();
     bin().current_dir(r.path()).args(["schema", "manifest", "--out", "schemas/manifest.schema.json"]).assert().success();
     bin().current_dir(r.path()).args(["schema", "toolspec", "--out", "schemas/toolspec.schema.json"]).assert().success();
+    bin().current_dir(r.path()).args(["schema", "diff", "--out", "schemas/diff.schema.json"]).assert().success();
     bin().current_dir(r.path()).args(["check"]).assert().success();
     bin().current_dir(r.path()).args(["catalog", "--check"]).assert().success().stdout("catalog OK: CATALOG.md is current\n");
     write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("Acme Tools", "Acme Widgets"));

@@ -59,6 +59,8 @@ fn the_shipped_schemas_are_the_generated_ones() {
         fs::read_to_string(common::repo().join("schemas/toolspec.schema.json")).unwrap(),
         registryctl::schema::toolspec_json_schema()
     );
+    let diff = registryctl::schema::SchemaKind::Diff;
+    assert_eq!(fs::read_to_string(common::repo().join(diff.path())).unwrap(), diff.generate());
 }
 
 #[test]

@@ -278,7 +278,7 @@ fn every_job_has_least_privilege_permissions() {
                         "id-token" | "attestations" => attests,
                         "packages" => steps.iter().any(|s| s.contains("image-build.sh") || s.contains("attest-build-provenance")),
                         "contents" => steps.iter().any(|s| s.contains("publish-release.sh") || s.contains("psl-update-pr.sh")),
-                        "pull-requests" => steps.iter().any(|s| s.contains("psl-update-pr.sh")),
+                        "pull-requests" => steps.iter().any(|s| s.contains("psl-update-pr.sh") || s.contains("post-review-comment.sh")),
                         _ => false,
                     };
                     if !allowed {

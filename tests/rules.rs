@@ -2,8 +2,8 @@
 //! One accepting and one rejecting case for every in-file rule, with the exact line and column
 //! the rejection points at. File-level rules (layout, pairing across files, policy files,
 //! freshness, catalog/sources.tsv) are covered by tests/cli.rs and tests/snapshots.rs (and
-//! the sources rules' positions by the unit tests in src/schema/sources.rs);
-//! `every_rule_is_covered` keeps the two lists complete.
+//! the sources rules' positions by the unit tests in src/schema/sources.rs), the
+//! published-version rules by tests/diff.rs; `every_rule_is_covered` keeps the two lists complete.
 
 mod common;
 
@@ -352,6 +352,10 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::SourcesWhere,
     Rule::SourcesChecked,
     Rule::SourcesTools,
+    // Two trees compared by `registryctl diff`: tests/diff.rs.
+    Rule::PublishedVersionChanged,
+    Rule::PublishedDigestChanged,
+    Rule::PublishedVersionRemoved,
 ];
 
 fn policy() -> Policy {

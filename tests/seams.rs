@@ -368,7 +368,7 @@ fn the_catalog_is_generated_with_the_base_branchs_list() {
     for dir in [&base, &pr] {
         bin().current_dir(dir).arg("catalog").assert().success();
         fs::create_dir_all(dir.join("schemas")).unwrap();
-        for kind in ["manifest", "toolspec"] {
+        for kind in ["manifest", "toolspec", "diff"] {
             bin().current_dir(dir).args(["schema", kind, "--out", &format!("schemas/{kind}.schema.json")]).assert().success();
         }
     }
@@ -378,7 +378,7 @@ fn the_catalog_is_generated_with_the_base_branchs_list() {
     let out = bin().current_dir(&pr).args(["check", "--format", "json", "--policy-root"]).arg(&base).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules: Vec<&str> = v.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
-    assert_eq!(rules, ["catalog-stale", "schema-stale", "schema-stale"]);
+    assert_eq!(rules, ["catalog-stale", "schema-stale", "schema-stale", "schema-stale"]);
 }
 
 #[test]

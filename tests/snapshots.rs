@@ -40,7 +40,9 @@ fn every_rule_id_fires_on_the_broken_registry() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let fired: std::collections::BTreeSet<&str> = v.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
-    let missing: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).filter(|id| !fired.contains(id)).collect();
+    // The published-version rules compare two trees: `diff` checks them (tests/diff.rs), not `check`.
+    let checked = Rule::ALL.iter().filter(|r| !registryctl::diff::RULES.contains(r));
+    let missing: Vec<&str> = checked.map(|r| r.id()).filter(|id| !fired.contains(id)).collect();
     assert!(missing.is_empty(), "rules that never fired: {missing:?}");
     for d in v.as_array().unwrap() {
         assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1, "{d}");

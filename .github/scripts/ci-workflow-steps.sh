@@ -223,6 +223,43 @@ set -euo pipefail
 { printf '%q ' gh "$@"; printf '\n'; } >> "${FAKE_LOG:?}"
 state="${FAKE_GH_STATE:?}"
 mkdir -p "$state/releases"
+# `gh api` for pr-comment.yml: a pull request whose head is $FAKE_GH_PR_HEAD, and issue comments
+# kept as $FAKE_GH_STATE/comments/<id>.json ({id, user: {login}, body}); --jq filters run in jq.
+if [[ "${1:-}" == api ]]; then
+  shift
+  method=GET filter=. input="" path=""
+  while (($#)); do
+    case "$1" in
+      --method) method="$2"; shift ;;
+      --paginate) ;;
+      --jq) filter="$2"; shift ;;
+      --input) input="$2"; shift ;;
+      -*) echo "fake gh api: unknown flag $1" >&2; exit 3 ;;
+      *) path="$1" ;;
+    esac
+    shift
+  done
+  comments="$state/comments"
+  mkdir -p "$comments"
+  case "$method $path" in
+    "GET repos/"*/pulls/*)
+      jq -n --arg sha "${FAKE_GH_PR_HEAD:?}" --argjson n "${path##*/}" '{number: $n, head: {sha: $sha}}' | jq -r "$filter" ;;
+    "GET repos/"*/issues/*/comments)
+      find "$comments" -name '*.json' | sort -V | xargs -r cat | jq -s . | jq -r "$filter" ;;
+    "POST repos/"*/issues/*/comments)
+      id=$(( $(find "$comments" -name '*.json' | wc -l) + 1 ))
+      jq --argjson id "$id" '{id: $id, user: {login: "github-actions[bot]"}, body: .body}' "${input:?}" > "$comments/$id.json"
+      cat "$comments/$id.json" ;;
+    "PATCH repos/"*/issues/comments/*)
+      file="$comments/${path##*/}.json"
+      [[ -f "$file" ]] || { echo "fake gh: no comment ${path##*/}" >&2; exit 1; }
+      [[ "$(jq -r .user.login "$file")" == "github-actions[bot]" ]] || { echo "fake gh: not our comment" >&2; exit 1; }
+      jq --slurpfile new "${input:?}" '.body = $new[0].body' "$file" > "$file.new" && mv "$file.new" "$file"
+      cat "$file" ;;
+    *) echo "fake gh api: unexpected $method $path" >&2; exit 3 ;;
+  esac
+  exit 0
+fi
 area="${1:-}" verb="${2:-}"
 shift 2 || true
 case "$area $verb" in
@@ -786,6 +823,102 @@ aggregator_refuses_forbidden_files() {
   grep -q "Allowed: manifests/<name>/<version>.yaml" <<<"$out"
 }
 
+# lint.yml's review job: review-diff.sh on a copy of the catalog and a changed copy.
+review_sites() {
+  local base="$tmp/review-base" pr="$tmp/review-pr" manifest
+  rm -rf "$base" "$pr"
+  make_site "$base"
+  make_site "$pr"
+  manifest="$(cd "$pr" && grep -l -m1 '^  egress:$' manifests/*/*.yaml | head -n 1)"
+  [[ -n "$manifest" ]] || { echo "no manifest with an egress list" >&2; return 1; }
+  sed -i 's/^  egress:$/  egress:\n    - files.review-gate.example/' "$pr/$manifest"
+  printf '%s\n' "$manifest"
+}
+
+review_diff_comments_and_summarizes() {
+  local manifest out="$tmp/review-out" rc=0
+  manifest="$(review_sites)"
+  rm -rf "$out"
+  PR_NUMBER=7 GITHUB_STEP_SUMMARY="$tmp/review-summary" "$scripts/review-diff.sh" "$bin" "$tmp/review-base" "$tmp/review-pr" "$out" \
+    > "$tmp/review.log" || rc=$?
+  [[ "$rc" == 0 ]] || { echo "a planned version's change failed the gate (rc $rc)" >&2; return 1; }
+  grep -qF "egress host added: \`files.review-gate.example\`" "$out/comment.md"
+  grep -qx 7 "$out/pr-number"
+  grep -q '^## registryctl diff' "$tmp/review-summary"
+  grep -q 'egress host added' "$tmp/review.log"
+  # The same change to a published version fails the job, and the comment says why.
+  local real=sha256:1111111111111111111111111111111111111111111111111111111111111111
+  sed -i "s/digest: sha256:0\{64\}/digest: $real/" "$tmp/review-base/$manifest" "$tmp/review-pr/$manifest"
+  rc=0
+  "$scripts/review-diff.sh" "$bin" "$tmp/review-base" "$tmp/review-pr" "$out" > /dev/null || rc=$?
+  [[ "$rc" == 1 ]] || { echo "a published version's change passed the gate (rc $rc)" >&2; return 1; }
+  grep -q 'published-version-changed' "$out/comment.md"
+  if PR_NUMBER='7; x' "$scripts/review-diff.sh" "$bin" "$tmp/review-base" "$tmp/review-pr" "$out" > /dev/null 2>&1; then
+    echo "accepted a PR_NUMBER that is not a number" >&2
+    return 1
+  fi
+}
+
+# pr-comment.yml: what the sanitizer leaves of hostile Markdown.
+sanitize_comment_is_inert() {
+  local out zw
+  zw="$(printf '\342\200\213')"
+  out="$(printf '%s\n' '## t' '<details><summary>3 more</summary>' '<script>x</script> <img src=x> <!-- m --> <https://a.b>' \
+    '@octocat @org/team #12 GH-3 https://x.y www.z.com [a](b) ![i](u) [r]: http://e &#64;bob' '</details>' \
+    | "$scripts/sanitize-comment.sh")"
+  for bad in '<script' '<img' '<!--' '<https' '@octocat' '@org' '#12' 'GH-3' 'https://' 'www.z' '](' ']:' '&#64;'; do
+    if grep -qF -- "$bad" <<<"$out"; then echo "sanitized text still holds '$bad': $out" >&2; return 1; fi
+  done
+  grep -qxF '<details><summary>3 more</summary>' <<<"$out"
+  grep -qxF '</details>' <<<"$out"
+  grep -qF "@${zw}octocat" <<<"$out"
+  # Invalid UTF-8 and control characters go; a long text is cut at a line end, with a note.
+  out="$(printf 'a\001b\377c\r\n' | "$scripts/sanitize-comment.sh")"
+  [[ "$out" == abc ]] || { echo "control characters survived: $(cat -A <<<"$out")" >&2; return 1; }
+  out="$(for i in $(seq 1 200); do echo "line $i of a long comment"; done | MAX_COMMENT_BYTES=1000 "$scripts/sanitize-comment.sh")"
+  (( ${#out} < 1200 )) || { echo "not capped: ${#out} bytes" >&2; return 1; }
+  grep -q 'it was cut here' <<<"$out"
+  [[ "$(grep -c '^line ' <<<"$out")" == "$(grep -c '^line .* comment$' <<<"$out")" ]]
+}
+
+# pr-comment.yml: post-review-comment.sh posts one comment and updates it (fake gh).
+post_review_comment_once_per_pr() {
+  local dir="$tmp/artifact" log="$tmp/gh-comment.log" head=0123456789abcdef0123456789abcdef01234567 body
+  export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake FAKE_GH_STATE="$tmp/gh-state-comment" HEAD_SHA="$head"
+  export RUN_URL=https://github.com/gigmcp/registry/actions/runs/1 FAKE_GH_PR_HEAD="$head"
+  rm -rf "$FAKE_GH_STATE" "$dir"
+  mkdir -p "$FAKE_GH_STATE/comments" "$dir"
+  # Someone else's comment carrying the marker is never edited.
+  printf '{"id": 1, "user": {"login": "mallory"}, "body": "<!-- registryctl-diff -->\\nmine"}\n' > "$FAKE_GH_STATE/comments/1.json"
+  printf '## registryctl diff\n\n<script>x</script> @octocat\n' > "$dir/comment.md"
+  echo 7 > "$dir/pr-number"
+  with_fakes "$log" "$scripts/post-review-comment.sh" "$dir" > /dev/null
+  grep -q '^gh api repos/gigmcp/registry/pulls/7 ' "$log"
+  grep -q '^gh api --method POST repos/gigmcp/registry/issues/7/comments ' "$log"
+  body="$(jq -r .body "$FAKE_GH_STATE/comments/2.json")"
+  [[ "$body" == '<!-- registryctl-diff -->'* ]] || { echo "no marker: $body" >&2; return 1; }
+  grep -q '^## registryctl diff' <<<"$body"
+  if grep -qF -e '<script' -e '@octocat' <<<"$body"; then echo "unsanitized: $body" >&2; return 1; fi
+  # The next push updates the same comment.
+  printf '## registryctl diff\n\nsecond push\n' > "$dir/comment.md"
+  with_fakes "$log" "$scripts/post-review-comment.sh" "$dir" > /dev/null
+  grep -q '^gh api --method PATCH repos/gigmcp/registry/issues/comments/2 ' "$log"
+  if grep -q -- '--method POST' "$log"; then echo "a second comment was posted" >&2; return 1; fi
+  [[ "$(find "$FAKE_GH_STATE/comments" -name '*.json' | wc -l)" == 2 ]]
+  jq -r .body "$FAKE_GH_STATE/comments/2.json" | grep -q 'second push'
+  [[ "$(jq -r .body "$FAKE_GH_STATE/comments/1.json")" == *mine ]]
+  # A pull request that has moved on (or a forged number): no comment.
+  FAKE_GH_PR_HEAD=ffffffffffffffffffffffffffffffffffffffff with_fakes "$log" "$scripts/post-review-comment.sh" "$dir" > /dev/null
+  if grep -q -- '--method' "$log"; then echo "commented on a pull request at another commit" >&2; return 1; fi
+  # A number that is not one: refused before any call.
+  echo '7; rm -rf /' > "$dir/pr-number"
+  if with_fakes "$log" "$scripts/post-review-comment.sh" "$dir" > /dev/null 2>&1; then echo "accepted a bad pr-number" >&2; return 1; fi
+  [[ ! -s "$log" ]] || { echo "gh was called" >&2; return 1; }
+  # No artifact: nothing to do.
+  with_fakes "$log" "$scripts/post-review-comment.sh" "$tmp/no-such-artifact" > /dev/null
+  [[ ! -s "$log" ]]
+}
+
 step "build-images: build-args for a toolpack manifest into GITHUB_ENV" build_args_toolpack
 step "build-images: bad dispatch inputs are refused" build_args_rejects_bad_input
 step "lint: registryctl check, judged by a policy root, annotating changed files" lint_catalog
@@ -811,6 +944,9 @@ step "publish-index: planned key rotation (next key, dual-sign, switch, retire)"
 step "publish-index: a compromised key replaced, the old one revoked" chain_compromise
 step "psl-freshness: age limits from the recorded list version, newest release from PyPI" psl_age_limits
 step "psl-freshness: the update pull request touches the list and its record alone (stand-in PyPI, fake gh)" psl_update_pr
+step "lint: the review gate comments, summarizes, and fails on a published version's change" review_diff_comments_and_summarizes
+step "pr-comment: hostile Markdown is made inert, capped and cleaned" sanitize_comment_is_inert
+step "pr-comment: one comment per pull request, updated on every push, only at the run's head (fake gh)" post_review_comment_once_per_pr
 
 echo "workflow-steps: $passed passed, $failed failed"
 (( failed == 0 ))

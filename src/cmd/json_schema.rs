@@ -12,7 +12,7 @@ fn kind_parser() -> impl TypedValueParser<Value = SchemaKind> {
         .map(|s| SchemaKind::ALL.iter().copied().find(|k| k.as_str() == s).expect("clap accepts only the kinds"))
 }
 
-/// Print the JSON Schema (draft 2020-12) for manifests or toolspecs, generated from the same Rust types the parser fills.
+/// Print the JSON Schema (draft 2020-12) for manifests or toolspecs, generated from the same Rust types the parser fills, or for the output of `registryctl diff --format json`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  registryctl schema manifest > schemas/manifest.schema.json\n  registryctl schema toolspec --out schemas/toolspec.schema.json"

@@ -14,6 +14,7 @@ pub mod build_index;
 pub mod catalog;
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod explain;
 pub mod hash;
 pub mod json_schema;
@@ -70,6 +71,7 @@ pub enum Command {
     Explain(explain::Args),
     Schema(json_schema::Args),
     Catalog(catalog::Args),
+    Diff(diff::Args),
     New(new::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
@@ -91,6 +93,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Explain(a) => explain::run(&a),
         Command::Schema(a) => json_schema::run(&a),
         Command::Catalog(a) => catalog::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::New(a) => new::run(&a),
         Command::Completions(a) => completions::run(&a),
         Command::Man(a) => completions::run_man(&a),

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //! All file-system access: finding the registry checkout a path is in (`locate.rs`), reading
 //! and writing inside a checkout without leaving it (`tree.rs`), walking `manifests/` and
-//! `toolspecs/`, bounded reads of text, and writes of the files a user names. Nothing else in
-//! the crate, and nothing in the binary, touches `std::fs`.
+//! `toolspecs/`, bounded reads of text, writes of the files a user names, and reading a tree
+//! from git without a checkout (`git.rs`). Nothing else in the crate, and nothing in the binary,
+//! touches `std::fs`.
 
+pub mod git;
 pub mod locate;
 pub mod read;
 pub mod tree;

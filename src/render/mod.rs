@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Rendering a report, once, at the edge: one type per output format behind one small trait.
+//! A `registryctl diff` has its own formats, in [`diff`].
 //!
 //! A new format is a new file here with a type implementing [`Render`], a variant of [`Format`],
 //! and an arm in [`renderer`].
 
+pub mod diff;
 pub mod escape;
 mod github;
 mod human;

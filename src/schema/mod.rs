@@ -150,24 +150,27 @@ pub fn locate_late(text: &str, diags: &mut [Diagnostic]) {
     }
 }
 
-/// The two JSON Schemas this crate generates from its types.
+/// The JSON Schemas this crate generates from its types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaKind {
     /// `schemas/manifest.schema.json`, from [`Manifest`].
     Manifest,
     /// `schemas/toolspec.schema.json`, from [`Toolspec`].
     Toolspec,
+    /// `schemas/diff.schema.json`, from [`crate::diff::Diff`]: what `registryctl diff --format json` prints.
+    Diff,
 }
 
 impl SchemaKind {
-    /// Both, in the order `schemas/` lists them.
-    pub const ALL: &'static [SchemaKind] = &[SchemaKind::Manifest, SchemaKind::Toolspec];
+    /// Every kind, in the order `schemas/` lists them.
+    pub const ALL: &'static [SchemaKind] = &[SchemaKind::Manifest, SchemaKind::Toolspec, SchemaKind::Diff];
 
-    /// `manifest` or `toolspec`.
+    /// `manifest`, `toolspec` or `diff`.
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaKind::Manifest => "manifest",
             SchemaKind::Toolspec => "toolspec",
+            SchemaKind::Diff => "diff",
         }
     }
 
@@ -176,6 +179,7 @@ impl SchemaKind {
         let schema = match self {
             SchemaKind::Manifest => schemars::schema_for!(Manifest),
             SchemaKind::Toolspec => schemars::schema_for!(Toolspec),
+            SchemaKind::Diff => schemars::schema_for!(crate::diff::Diff),
         };
         let mut s = serde_json::to_string_pretty(&schema).expect("a schema serializes");
         s.push('\n');
@@ -187,6 +191,7 @@ impl SchemaKind {
         match self {
             SchemaKind::Manifest => "schemas/manifest.schema.json",
             SchemaKind::Toolspec => "schemas/toolspec.schema.json",
+            SchemaKind::Diff => "schemas/diff.schema.json",
         }
     }
 }

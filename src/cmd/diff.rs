@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `registryctl diff`: what a change does to each server's runtime contract, and the
+//! published-version rules; the review gate of a pull request.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use registryctl::diag::Counts;
+use registryctl::registry::{Base, Options, Registry};
+use registryctl::render::diff::{render_diff, DiffFormat};
+use registryctl::{Error, Rejected, Result};
+
+use super::out;
+
+fn format_parser() -> impl TypedValueParser<Value = DiffFormat> {
+    let values = DiffFormat::ALL.iter().map(|f| PossibleValue::new(f.as_str()).help(f.help()));
+    PossibleValuesParser::new(values)
+        .map(|s| DiffFormat::ALL.iter().copied().find(|f| f.as_str() == s).expect("clap accepts only the formats"))
+}
+
+/// Show what a change does to each server: versions added, removed or changed, each change as widens, narrows, neutral or presentation (widenings first), whether the runtime hash changed, and the published-version rules (exit 1 on an error).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  registryctl diff ../registry-main .\n  registryctl diff --base-ref origin/main\n  registryctl diff base pr --format markdown > comment.md"
+)]
+pub struct Args {
+    /// BASE and HEAD registry roots; with --base-ref, only HEAD (default: .).
+    #[arg(value_name = "ROOT", num_args = 0..=2)]
+    pub roots: Vec<PathBuf>,
+    /// Read the base tree from this git revision of the repository HEAD is in, without a checkout.
+    #[arg(long, value_name = "REF")]
+    pub base_ref: Option<String>,
+    /// How to print the diff.
+    #[arg(long, value_parser = format_parser(), default_value = "human")]
+    pub format: DiffFormat,
+}
+
+pub fn run(a: &Args) -> Result<()> {
+    let (base, head) = match (&a.base_ref, a.roots.as_slice()) {
+        (Some(r), []) => (Base::GitRef(r.clone()), PathBuf::from(".")),
+        (Some(r), [head]) => (Base::GitRef(r.clone()), head.clone()),
+        (None, [base, head]) => (Base::Dir(base.clone()), head.clone()),
+        (Some(_), _) => return Err(Error::Usage("with --base-ref, give at most one root: the head registry".into())),
+        (None, _) => return Err(Error::Usage("give two roots, BASE and HEAD, or --base-ref REF and at most HEAD".into())),
+    };
+    for root in [Some(&head), if let Base::Dir(b) = &base { Some(b) } else { None }].into_iter().flatten() {
+        if !registryctl::fs::is_dir(root) {
+            return Err(Error::Usage(format!("{} is not a directory", root.display())));
+        }
+        // A typo'd root would otherwise read as a registry with no servers.
+        if !registryctl::fs::is_dir(&root.join("manifests")) {
+            return Err(Error::Usage(format!("{} is not a registry: it has no manifests/ directory", root.display())));
+        }
+    }
+    let diff = Registry::for_target(&head, Options::default())?.diff(&base)?;
+    out(&render_diff(a.format, &diff))?;
+    if diff.summary.errors > 0 {
+        let files = diff.findings.iter().map(|f| (&f.server, &f.version, &f.file)).collect::<BTreeSet<_>>().len();
+        let counts = Counts { errors: diff.summary.errors, warnings: diff.summary.warnings, files };
+        return Err(Rejected::Findings { counts, warnings_denied: false }.into());
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+//! [`Registry::diff`]: reads the base tree (a directory, or a git revision without a checkout)
+//! and this registry as the head, parses only the servers whose files differ byte for byte, and
+//! hands both to the pure comparison in [`crate::diff`]. Identical files cannot differ once
+//! parsed, so a pull request touching a few servers costs a read of the files, not a parse.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::Registry;
+use crate::diag::{Diagnostic, Severity};
+use crate::diff::{self, Diff, FileKind, Finding, Tree};
+use crate::error::{Error, Result};
+use crate::fs::{self, git::GitTree, Entry, Tree as FsTree};
+use crate::schema::{self, ManifestContext, Policy};
+use crate::yaml::MAX_FILE_BYTES;
+
+/// Where the base tree of a diff comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// A registry root on disk (a checkout of the base branch).
+    Dir(PathBuf),
+    /// A git revision of the repository the head registry is in, read without a checkout.
+    GitRef(String),
+}
+
+/// A file's place: (kind, server directory, version).
+type Key = (FileKind, String, String);
+
+/// A file's text, or the finding that it has none (too large, not UTF-8).
+type Text = std::result::Result<String, Diagnostic>;
+
+/// Texts by place.
+type Texts = BTreeMap<Key, Text>;
+
+const KINDS: [FileKind; 2] = [FileKind::Manifest, FileKind::Toolspec];
+
+fn version_of(file: &str) -> String {
+    file.strip_suffix(".yaml").unwrap_or(file).to_string()
+}
+
+/// One side's files: a checkout's, read through its tree when compared (so only the changed
+/// servers' texts are ever held), or a git revision's, read in one pass.
+enum Side {
+    Dir(FsTree, BTreeMap<Key, PathBuf>),
+    Read(Texts),
+}
+
+impl Side {
+    /// Every `<kind>/<server>/<version>.yaml` under a registry root, read without following a
+    /// link. Anything else there (links, other extensions, wrong depth) is `check`'s to report,
+    /// not a change; a `manifests/` or `toolspecs/` that is itself a link or not a directory
+    /// cannot be compared at all.
+    fn dir(registry: &Registry) -> Result<Side> {
+        let tree = registry.tree()?;
+        let mut paths = BTreeMap::new();
+        for kind in KINDS {
+            let dir = Path::new(kind.dir());
+            match tree.entry(dir)? {
+                Entry::Missing => {}
+                Entry::Dir => {
+                    for f in fs::walk(&tree, dir, true)?.0 {
+                        paths.insert((kind, f.dir, version_of(&f.file)), f.path);
+                    }
+                }
+                Entry::Symlink(_) | Entry::File | Entry::Special => {
+                    let shown = tree.display(dir);
+                    return Err(Error::Usage(format!("{shown} is not a directory (a link or a file): `registryctl check` reports it")));
+                }
+            }
+        }
+        Ok(Side::Dir(tree, paths))
+    }
+
+    /// The same from a git revision of the repository `registry` is in.
+    fn git(registry: &Registry, rev: &str) -> Result<Side> {
+        let tree = GitTree::open(registry.root(), rev)?;
+        let mut texts = Texts::new();
+        for kind in KINDS {
+            for f in tree.files(kind.dir())? {
+                texts.insert((kind, f.dir, version_of(&f.file)), f.text);
+            }
+        }
+        Ok(Side::Read(texts))
+    }
+
+    fn keys(&self) -> Box<dyn Iterator<Item = &Key> + '_> {
+        match self {
+            Side::Dir(_, paths) => Box::new(paths.keys()),
+            Side::Read(texts) => Box::new(texts.keys()),
+        }
+    }
+
+    /// The text at `key`; `None` when this side has no such file.
+    fn read(&self, key: &Key) -> Result<Option<Cow<'_, Text>>> {
+        Ok(match self {
+            Side::Dir(tree, paths) => match paths.get(key) {
+                Some(p) => Some(Cow::Owned(tree.read_text(p, MAX_FILE_BYTES)?)),
+                None => None,
+            },
+            Side::Read(texts) => texts.get(key).map(Cow::Borrowed),
+        })
+    }
+
+    /// The texts of the files of `servers`.
+    fn texts(&self, servers: &BTreeSet<String>) -> Result<Texts> {
+        match self {
+            Side::Read(texts) => Ok(texts.iter().filter(|(k, _)| servers.contains(&k.1)).map(|(k, t)| (k.clone(), t.clone())).collect()),
+            Side::Dir(tree, paths) => {
+                let wanted: Vec<(&Key, &PathBuf)> = paths.iter().filter(|(k, _)| servers.contains(&k.1)).collect();
+                let texts: Vec<Text> = wanted.par_iter().map(|(_, p)| tree.read_text(p, MAX_FILE_BYTES)).collect::<Result<_>>()?;
+                Ok(wanted.into_iter().map(|(k, _)| k.clone()).zip(texts).collect())
+            }
+        }
+    }
+}
+
+/// Servers with any file added, removed or different, compared file by file in parallel.
+fn touched(base: &Side, head: &Side) -> Result<BTreeSet<String>> {
+    let keys: Vec<&Key> = base.keys().chain(head.keys()).collect::<BTreeSet<_>>().into_iter().collect();
+    let differ: Vec<Option<&String>> =
+        keys.par_iter().map(|k| Ok((base.read(k)? != head.read(k)?).then_some(&k.1))).collect::<Result<_>>()?;
+    Ok(differ.into_iter().flatten().cloned().collect())
+}
+
+/// What parsing one file gave: the value into the tree, or the finding that it has none.
+enum Parsed {
+    Manifest(Box<schema::Manifest>),
+    Toolspec(Box<schema::Toolspec>),
+    Failed(Finding),
+}
+
+fn parse_one(kind: FileKind, server: &str, version: &str, text: &std::result::Result<String, Diagnostic>, side: &str) -> Parsed {
+    let (value, diags) = match text {
+        Ok(text) => match kind {
+            FileKind::Manifest => {
+                let c = schema::check_manifest(text, None, &Policy::default(), &ManifestContext::default());
+                (c.manifest.map(|m| Parsed::Manifest(Box::new(m))), c.diags)
+            }
+            FileKind::Toolspec => {
+                let (t, diags) = schema::check_toolspec(text, None, |_, _| None);
+                (t.map(|t| Parsed::Toolspec(Box::new(t))), diags)
+            }
+        },
+        Err(d) => (None, vec![d.clone()]),
+    };
+    value.unwrap_or_else(|| {
+        let d = diags.iter().find(|d| d.severity == Severity::Error).or(diags.first());
+        let (rule, field, message) = d.map_or((crate::diag::Rule::YamlSyntax, Vec::new(), "the file could not be read".to_string()), |d| {
+            let field = if d.field.is_root() { Vec::new() } else { vec![d.field.to_string()] };
+            (d.rule, field, d.message.clone())
+        });
+        let message = format!("{side} tree: cannot compare this file, it does not parse: {message}");
+        let mut f = Finding::new(rule, server, version, kind, field, message);
+        f.severity = Severity::Error;
+        Parsed::Failed(f)
+    })
+}
+
+/// Parses the touched servers' files into a tree; versions with a file that does not parse are
+/// returned apart, with their findings.
+fn parse(texts: &Texts, touched: &BTreeSet<String>, side: &str) -> (Tree, BTreeSet<(String, String)>, Vec<Finding>) {
+    let todo: Vec<_> = texts.iter().filter(|((_, server, _), _)| touched.contains(server)).collect();
+    let parsed: Vec<Parsed> =
+        todo.par_iter().map(|((kind, server, version), text)| parse_one(*kind, server, version, text, side)).collect();
+    let (mut tree, mut failed, mut findings) = (Tree::default(), BTreeSet::new(), Vec::new());
+    for (((_, server, version), _), p) in todo.into_iter().zip(parsed) {
+        match p {
+            Parsed::Manifest(m) => tree.entry(server, version).manifest = Some(*m),
+            Parsed::Toolspec(t) => tree.entry(server, version).toolspec = Some(*t),
+            Parsed::Failed(f) => {
+                failed.insert((server.clone(), version.clone()));
+                findings.push(f);
+            }
+        }
+    }
+    (tree, failed, findings)
+}
+
+impl Registry {
+    /// Compares a base tree with this registry (the head): every server and version added,
+    /// removed or changed, each change classified, and the published-version findings. A file
+    /// that does not parse on either side is an error finding, and its version is left out of the
+    /// comparison rather than shown as removed or added.
+    pub fn diff(&self, base: &Base) -> Result<Diff> {
+        // Both trees at once: walking a directory is sequential, so two walks keep two cores busy.
+        let (base_side, head_side) = rayon::join(
+            || match base {
+                Base::Dir(root) => Side::dir(&Registry::for_target(root, super::Options::default())?),
+                Base::GitRef(rev) => Side::git(self, rev),
+            },
+            || Side::dir(self),
+        );
+        let (base_side, head_side) = (base_side?, head_side?);
+        let touched = touched(&base_side, &head_side)?;
+        let (base_texts, head_texts) = (base_side.texts(&touched)?, head_side.texts(&touched)?);
+        let (mut base_tree, base_failed, mut findings) = parse(&base_texts, &touched, "base");
+        let (mut head_tree, head_failed, head_findings) = parse(&head_texts, &touched, "head");
+        findings.extend(head_findings);
+        for (server, version) in base_failed.iter().chain(&head_failed) {
+            for tree in [&mut base_tree, &mut head_tree] {
+                if let Some(versions) = tree.servers.get_mut(server) {
+                    versions.remove(version);
+                }
+            }
+        }
+        let mut d = diff::diff(&base_tree, &head_tree);
+        d.add_findings(findings);
+        Ok(d)
+    }
+}
