@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalog;
-use crate::diag::{Diagnostic, Report, Rule};
+use crate::diag::{Diagnostic, Report, Rule, Suppressed};
 use crate::error::{Error, Result};
 use crate::field::FieldPath;
 use crate::fs::{self, Found};
@@ -18,7 +18,7 @@ use crate::index::{self, Index};
 use crate::schema::closed::Builder;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
-use crate::schema::{self, Manifest, ManifestContext, SchemaKind};
+use crate::schema::{self, suppress, Manifest, ManifestContext, SchemaKind};
 
 /// The denylist under the policy root.
 pub const DENYLIST_PATH: &str = "denylist/exfil-domains.txt";
@@ -286,23 +286,26 @@ impl Registry {
     }
 }
 
-/// What checking one file produced: its value, its findings, and its text when there are
-/// findings to show excerpts of.
+/// What checking one file produced: its value, its findings, the warnings its suppression
+/// comments accepted, and its text when there are findings to show excerpts of.
 struct FileResult<T> {
     value: T,
     text: Option<String>,
     diags: Vec<Diagnostic>,
+    suppressed: Vec<Suppressed>,
 }
 
-/// Reads one file and checks its text, or reports why it has no text.
+/// Reads one file, checks its text and applies its suppression comments, or reports why it has
+/// no text.
 fn read_and_check<T>(f: &Found, unreadable: impl FnOnce() -> T, check: impl FnOnce(&str) -> (T, Vec<Diagnostic>)) -> Result<FileResult<T>> {
     Ok(match fs::read_text(&f.path)? {
         Ok(text) => {
-            let (value, diags) = check(&text);
+            let (value, mut diags) = check(&text);
+            let suppressed = suppress::apply(&text, &mut diags);
             let text = (!diags.is_empty()).then_some(text);
-            FileResult { value, text, diags }
+            FileResult { value, text, diags, suppressed }
         }
-        Err(d) => FileResult { value: unreadable(), text: None, diags: vec![d] },
+        Err(d) => FileResult { value: unreadable(), text: None, diags: vec![d], suppressed: Vec::new() },
     })
 }
 
@@ -330,6 +333,7 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
     for (f, r) in files.iter().zip(results) {
         let (manifest, exceptions) = r.value;
         report.add(&f.display(), r.text, r.diags);
+        report.add_suppressed(&f.display(), r.suppressed);
         used.extend(exceptions);
         out.push(CheckedManifest { found: f.clone(), manifest });
     }
@@ -349,6 +353,7 @@ fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut 
         .collect::<Result<_>>()?;
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
+        report.add_suppressed(&f.display(), r.suppressed);
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use predicates::str::contains;
 
 fn json_rules(output: &[u8]) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(output).expect("JSON output");
-    v.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect()
+    v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect()
 }
 
 // ---------- lint ----------

@@ -8,7 +8,7 @@ mod common;
 
 use registryctl::schema::rules::egress::Denylist;
 use registryctl::schema::rules::policy::{Exception, Policy};
-use registryctl::schema::{check_manifest, check_toolspec, Diagnostic, Location, ManifestContext, Rule};
+use registryctl::schema::{check_manifest, check_toolspec, suppress, Diagnostic, Location, ManifestContext, Rule};
 
 #[derive(Clone, Copy)]
 enum Target {
@@ -148,6 +148,22 @@ const CASES: &[Case] = &[
     ),
     case(Rule::PairingAuth, T, "tools:\n", "tools:\n", "auth: {header: X-Key, format: \"{token}\"}\ntools:\n", (5, 7)),
     case(Rule::PairingBuilder, P, "builder: toolpack", "builder: toolpack", "builder: go-static", (1, 1)),
+    case(
+        Rule::SuppressionInvalid,
+        M,
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: []  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes",
+        "scopes: []  # registryctl: allow(oauth2-no-scopes)",
+        (25, 17),
+    ),
+    case(
+        Rule::SuppressionUnused,
+        M,
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: []  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes",
+        "scopes: [widgets.read]  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes",
+        (25, 29),
+    ),
 ];
 
 /// Rules exercised with real files by tests/cli.rs and tests/snapshots.rs instead.
@@ -187,7 +203,13 @@ fn run(target: Target, edit: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
     let manifest_text = common::manifest("acme", "0.1.0");
     let toolspec_text = common::toolspec("acme", "0.1.0");
     let (m_text, t_text) = match target {
-        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ManifestContext::default()).diags,
+        Target::Manifest => {
+            // As the registry pipeline does: the file's suppression comments apply to its findings.
+            let text = edit(&manifest_text);
+            let mut diags = check_manifest(&text, AT, &policy(), &ManifestContext::default()).diags;
+            suppress::apply(&text, &mut diags);
+            return diags;
+        }
         Target::Toolspec => (manifest_text, edit(&toolspec_text)),
         Target::Pair => (edit(&manifest_text), toolspec_text),
     };

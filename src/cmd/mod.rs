@@ -211,6 +211,11 @@ pub fn render_report(mut report: Report, output: &OutputArgs, notes: &[String], 
     }
     if report.warnings() > 0 && human {
         note(&format!("warning: {}", report.counts()));
+    } else if !report.suppressed.is_empty() && human {
+        let n = report.suppressed.len();
+        note(&format!(
+            "note: {n} warning(s) accepted by reviewed `# registryctl: allow(...)` comments; `--format json` lists them with their reasons"
+        ));
     }
     if matches!(output.format, Format::Human | Format::Github) {
         out(&format!("{ok_line}\n"))?;

@@ -5,13 +5,15 @@
 //!
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
-//! in `read`, and the rules, by subject, in `rules`.
+//! in `read`, the rules, by subject, in `rules`, and reviewed suppression comments in
+//! `suppress`.
 
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
 pub mod read;
 pub mod rules;
+pub mod suppress;
 pub mod toolspec;
 
 pub use crate::diag::{Diagnostic, Rule, Severity};
