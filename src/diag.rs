@@ -106,6 +106,26 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 
+    /// Whether the rule says a file could not be read as the schema's structure (layout, size,
+    /// encoding, YAML syntax, types, unknown fields): what is read from such a file is not what
+    /// its author meant, so nothing downstream (pairing, CATALOG.md) is compared with it.
+    pub fn is_structural(self) -> bool {
+        matches!(
+            self,
+            Rule::FileTooLarge
+                | Rule::FileNotUtf8
+                | Rule::YamlSyntax
+                | Rule::YamlAnchor
+                | Rule::YamlTag
+                | Rule::YamlMultipleDocuments
+                | Rule::YamlTooDeep
+                | Rule::YamlDuplicateKey
+                | Rule::YamlUnknownField
+                | Rule::YamlWrongType
+                | Rule::YamlBoolean
+        )
+    }
+
     /// The rules whose ids most resemble `id` (a typo, a truncated id), closest first; at most
     /// three, none when nothing is close.
     pub fn closest(id: &str) -> Vec<Rule> {
@@ -159,7 +179,7 @@ rules! {
     // ==== YAML structure (src/yaml/events.rs; types and unknown fields: src/schema/read.rs) ====
     YamlSyntax => "yaml-syntax", Error,
         "The file is not well-formed YAML.",
-        "fix the YAML syntax at the marked position (indentation, quotes, brackets)",
+        "fix the YAML at the marked position; each finding names the mistake (indentation, a missing `: `, a tab, an unclosed quote or bracket)",
         bad: "tools: [{name: a, default: true}", good: "tools: [{name: a, default: true}]";
     YamlAnchor => "yaml-anchor", Error,
         "YAML anchors and aliases are not accepted (alias bombs, hidden sharing).",
@@ -183,7 +203,7 @@ rules! {
         bad: "tier: sealed\ntier: entrusted", good: "tier: sealed";
     YamlUnknownField => "yaml-unknown-field", Error,
         "A field the schema does not define (names are case-sensitive).",
-        "remove the field or fix its spelling; see `registryctl schema manifest` for every field",
+        "remove the field, fix its spelling, or move it to the level where it belongs (the finding names it); see `registryctl schema manifest` for every field",
         bad: "displayname: Acme", good: "displayName: Acme";
     YamlWrongType => "yaml-wrong-type", Error,
         "A value has the wrong type (a list where a string belongs, a number where text belongs, ...).",
@@ -691,6 +711,15 @@ impl Report {
     /// Files with at least one finding.
     pub fn files(&self) -> usize {
         self.diagnostics.iter().map(Diagnostic::file_name).collect::<BTreeSet<_>>().len()
+    }
+
+    /// The files with errors and how many each has, in file order.
+    pub fn error_files(&self) -> Vec<(&str, usize)> {
+        let mut files: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for d in self.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            *files.entry(d.file_name()).or_default() += 1;
+        }
+        files.into_iter().collect()
     }
 
     /// Errors, warnings and files together.

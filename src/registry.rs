@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalog;
-use crate::diag::{Diagnostic, Report, Rule, Suppressed};
+use crate::diag::{Diagnostic, Report, Rule, Severity, Suppressed};
 use crate::error::{Error, Result};
 use crate::field::FieldPath;
 use crate::fs::{self, Found};
@@ -18,7 +18,7 @@ use crate::index::{self, Index};
 use crate::schema::closed::Builder;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
-use crate::schema::{self, suppress, Manifest, ManifestContext, SchemaKind};
+use crate::schema::{self, suppress, Manifest, ManifestContext, Paired, SchemaKind};
 
 /// The denylist under the policy root.
 pub const DENYLIST_PATH: &str = "denylist/exfil-domains.txt";
@@ -64,7 +64,10 @@ pub struct Registry {
 pub struct CheckedManifest {
     /// The file.
     pub found: Found,
-    /// `None` when the file could not be read or parsed at all.
+    /// `None` when the file could not be read as a manifest: unreadable, not YAML, or with a
+    /// structural error (a wrong type, an unknown or misplaced field; see
+    /// [`Rule::is_structural`]). Its own findings say why; nothing later (pairing, duplicates,
+    /// CATALOG.md) is compared with a partial reading.
     pub manifest: Option<Manifest>,
 }
 
@@ -332,6 +335,7 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
     let mut out = Vec::with_capacity(results.len());
     for (f, r) in files.iter().zip(results) {
         let (manifest, exceptions) = r.value;
+        let manifest = manifest.filter(|_| !r.diags.iter().any(|d| d.rule.is_structural() && d.severity == Severity::Error));
         report.add(&f.display(), r.text, r.diags);
         report.add_suppressed(&f.display(), r.suppressed);
         used.extend(exceptions);
@@ -340,16 +344,22 @@ fn check_manifests(files: &[Found], setup: &Setup, report: &mut Report) -> Resul
     Ok((out, used))
 }
 
-/// Checks toolspecs in parallel, each paired with its already-parsed manifest. The parsed
-/// toolspecs are not kept: nothing after the check needs them.
+/// Checks toolspecs in parallel, each paired with its already-parsed manifest. A toolspec whose
+/// manifest file exists but could not be read is not paired: that file's own findings come
+/// first. The parsed toolspecs are not kept: nothing after the check needs them.
 fn check_toolspecs(files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
     let by_key: HashMap<(&str, &str), &Manifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref()).map(|m| ((m.name.as_str(), m.version.as_str()), m)).collect();
+    let unreadable: HashSet<(&str, &str)> =
+        manifests.iter().filter(|c| c.manifest.is_none()).map(|c| (c.found.dir.as_str(), c.found.file.as_str())).collect();
+    let pairing = |n: &str, v: &str| match by_key.get(&(n, v)) {
+        Some(m) => Paired::Manifest(m),
+        None if unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Paired::Unreadable,
+        None => Paired::Missing,
+    };
     let results: Vec<FileResult<()>> = files
         .par_iter()
-        .map(|f| {
-            read_and_check(f, || (), |text| ((), schema::check_toolspec(text, Some(f.location()), |n, v| by_key.get(&(n, v)).copied()).1))
-        })
+        .map(|f| read_and_check(f, || (), |text| ((), schema::check_toolspec_paired(text, Some(f.location()), pairing).1)))
         .collect::<Result<_>>()?;
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
@@ -431,9 +441,10 @@ impl Registry {
         let (toolspec_files, walk_findings) = if fs::is_dir(&toolspecs_dir) { fs::walk(&toolspecs_dir)? } else { (Vec::new(), Vec::new()) };
         let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
         let mut linted = self.lint_manifests(&self.manifests_dir(), Some(present))?;
+        // Before the toolspecs' findings join the report: `catalog` needs only the manifests clean.
+        let stale = self.catalog_staleness(&linted, false)?;
         linted.report.extend(walk_findings);
         check_toolspecs(&toolspec_files, &linted.manifests, &mut linted.report)?;
-        let stale = self.catalog_staleness(&linted, false)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness());
         Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
@@ -479,10 +490,14 @@ impl Registry {
     }
 
     /// A finding when CATALOG.md differs from what these manifests render, or is missing and
-    /// `missing_is_stale`.
+    /// `missing_is_stale`. Nothing is compared while a manifest could not be read: CATALOG.md
+    /// would differ only because that file's reading is missing.
     pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Option<Diagnostic>> {
         let path = self.root.join(CATALOG_PATH);
         let name = path.display().to_string();
+        if linted.manifests.iter().any(|c| c.manifest.is_none()) {
+            return Ok(None);
+        }
         if !fs::exists(&path) {
             let msg = "CATALOG.md does not exist; run `registryctl catalog`";
             return Ok(missing_is_stale.then(|| Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name)));
@@ -490,7 +505,13 @@ impl Registry {
         let Ok(current) = fs::read_to_string(&path, "cannot read") else { return Ok(None) };
         let text = catalog::render_latest(linted.parsed(), &self.no_public_api()?);
         Ok((current != text).then(|| {
-            Diagnostic::whole_file(Rule::CatalogStale, "CATALOG.md differs from the manifests; run `registryctl catalog`").in_file(name)
+            let d = Diagnostic::whole_file(Rule::CatalogStale, "CATALOG.md differs from the manifests; run `registryctl catalog`");
+            let d = if linted.report.errors() > 0 {
+                d.with_help("fix the manifests' errors first (`registryctl catalog` writes CATALOG.md from a clean catalog only), then run `registryctl catalog` and commit CATALOG.md")
+            } else {
+                d
+            };
+            d.in_file(name)
         }))
     }
 

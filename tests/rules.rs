@@ -34,7 +34,7 @@ const fn case(rule: Rule, target: Target, find: &'static str, good: &'static str
 use Target::{Manifest as M, Pair as P, Toolspec as T};
 
 const CASES: &[Case] = &[
-    case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (16, 13)),
+    case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (15, 7)),
     case(Rule::YamlAnchor, M, "tier: sealed", "tier: sealed", "tier: &t sealed", (15, 7)),
     case(Rule::YamlTag, M, "tier: sealed", "tier: sealed", "tier: !!str sealed", (15, 7)),
     case(Rule::YamlMultipleDocuments, M, "    default: false\n", "    default: false\n", "    default: false\n---\nname: x\n", (34, 1)),

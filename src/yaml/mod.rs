@@ -2,10 +2,12 @@
 //! Strict YAML: a small tree of positioned nodes built from saphyr-parser events.
 //!
 //! [`parse`] is the entry point. The event-level rules live in `events`, the tree and its
-//! lookup by field path in `tree`, and plain-scalar typing in `scalar`.
+//! lookup by field path in `tree`, plain-scalar typing in `scalar`, and syntax errors in plain
+//! words in `syntax`.
 
 mod events;
 mod scalar;
+mod syntax;
 mod tree;
 
 pub use scalar::{is_yaml11_bool, plain_type, PlainType};
