@@ -126,13 +126,14 @@ impl Rule {
         )
     }
 
-    /// The rules whose ids most resemble `id` (a typo, a truncated id), closest first; at most
-    /// three, none when nothing is close.
+    /// The rules whose ids most resemble `id` (a typo, a truncated id), closest first: at most
+    /// three, each nearly as close as the closest, none when nothing is close.
     pub fn closest(id: &str) -> Vec<Rule> {
         let mut scored: Vec<(f64, Rule)> =
             Rule::ALL.iter().map(|r| (strsim::jaro_winkler(id, r.id()), *r)).filter(|(score, _)| *score >= 0.85).collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored.into_iter().take(3).map(|(_, r)| r).collect()
+        let best = scored.first().map_or(0.0, |s| s.0);
+        scored.into_iter().take_while(|(score, _)| best - score <= 0.05).take(3).map(|(_, r)| r).collect()
     }
 }
 
@@ -461,7 +462,7 @@ rules! {
         bad: "(CATALOG.md from before a manifest change)", good: "(CATALOG.md regenerated)";
     SchemaStale => "schema-stale", Error,
         "A JSON Schema under schemas/ does not match the tool's types.",
-        "run `registryctl schema manifest > schemas/manifest.schema.json` (and toolspec) and commit",
+        "run `registryctl schema --out-dir schemas` and commit schemas/",
         bad: "(schemas/ from an older registryctl)", good: "(schemas/ regenerated)";
 
     // ==== suppressions: reviewed `# registryctl: allow(...)` comments (src/schema/suppress.rs) ====
@@ -749,6 +750,13 @@ mod tests {
             assert!(!rule.info().help.is_empty());
         }
         assert_eq!(Rule::from_id("no-such-rule"), None);
+    }
+
+    #[test]
+    fn the_closest_ids_are_suggested_and_nothing_far() {
+        assert_eq!(Rule::closest("oauth2-no-scope"), [Rule::OauthNoScopes]);
+        assert_eq!(Rule::closest("egress-wildcard-public")[0], Rule::EgressPublicSuffix);
+        assert!(Rule::closest("banana").is_empty());
     }
 
     #[test]

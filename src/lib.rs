@@ -11,6 +11,7 @@
 //! | [`diag`] | the rule table ([`diag::Rule`]), [`diag::Diagnostic`] and [`diag::Report`] |
 //! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |
 //! | [`index`] | the index, its Go-exact JSON bytes, hashes, refs, the latest-version rule, and [`index::validate_bytes`] |
+//! | [`output`] | what `hash`, `resolve`, `verify` and `build-args` print with `--format json` (schemas in `schemas/`) |
 //! | [`sign`] | Ed25519 keys and signatures |
 //! | [`catalog`] | CATALOG.md and the name-list file format |
 //! | [`fs`] | all file-system access: walking, bounded reads, atomic writes |
@@ -31,6 +32,7 @@ pub mod error;
 pub mod field;
 pub mod fs;
 pub mod index;
+pub mod output;
 pub mod registry;
 pub mod render;
 pub mod scaffold;

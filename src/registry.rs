@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::field::FieldPath;
 use crate::fs::{self, Found};
 use crate::index::{self, Index};
+use crate::output::HashOutput;
 use crate::schema::closed::Builder;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
@@ -133,6 +134,15 @@ pub struct BuildArgs {
     pub args: Option<Vec<(&'static str, String)>>,
 }
 
+/// The result of hashing one manifest.
+#[derive(Debug)]
+pub struct Hashed {
+    /// The lint of the manifest.
+    pub linted: Linted,
+    /// Its hashes; `None` when it fails lint.
+    pub hashes: Option<HashOutput>,
+}
+
 /// The result of rendering CATALOG.md.
 #[derive(Debug)]
 pub struct CatalogRun {
@@ -177,6 +187,21 @@ fn normalize_root(root: &Path) -> PathBuf {
 pub fn root_for(target: &Path) -> PathBuf {
     let dir = if fs::is_dir(target) { target } else { target.parent().and_then(Path::parent).unwrap_or(Path::new(".")) };
     dir.parent().map(normalize_root).unwrap_or_default()
+}
+
+/// The manifest a command about one server version reads (`hash`, `build-args`): a
+/// `manifests/<name>` directory stands for its latest version; a file must be a
+/// `manifests/<name>/<version>.yaml`, so that its registry and its policy are known.
+pub fn one_manifest(target: &Path) -> Result<PathBuf> {
+    let file = if fs::is_dir(target) { fs::walk::latest_in(target)? } else { target.to_path_buf() };
+    let in_manifests = |p: &Path| p.parent().and_then(Path::parent).and_then(Path::file_name).is_some_and(|n| n == "manifests");
+    if in_manifests(&file) || fs::canonical(&file).is_some_and(|c| in_manifests(&c)) {
+        return Ok(file);
+    }
+    Err(Error::Usage(format!(
+        "{} is not in a registry's manifests/<name>/ directory; pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
+        file.display()
+    )))
 }
 
 impl Registry {
@@ -475,6 +500,16 @@ impl Registry {
             _ => None,
         };
         Ok(BuildArgs { linted, args })
+    }
+
+    /// Lints one manifest and, when it passes, its hash and runtime hash.
+    pub fn hash(&self, file: &Path) -> Result<Hashed> {
+        let linted = self.lint(file)?;
+        let hashes = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
+            Some(m) if linted.report.errors() == 0 => Some(HashOutput::of(&file.display().to_string(), m)),
+            _ => None,
+        };
+        Ok(Hashed { linted, hashes })
     }
 
     /// Lints `manifests/` with the default denylist and renders CATALOG.md from it.

@@ -39,14 +39,20 @@ tools:\n  - name: TODO_list_items\n    default: true  # read-only tools true; to
     )
 }
 
-/// The scaffolded toolspec text.
-pub fn toolspec_text(name: &str) -> String {
+/// The scaffolded toolspec text. An entrusted server's credential reaches the engine, not the
+/// gateway, so its toolspec says which header carries it (an `auth` block to fill in).
+pub fn toolspec_text(name: &str, tier: Tier) -> String {
+    let auth = match tier {
+        Tier::Sealed => "",
+        Tier::Entrusted => "auth:  # entrusted: the engine sends the credential itself\n  header: TODO Authorization (the header the API reads the key from)\n  format: TODO \"Bearer {token}\" (the header's value; {token} stands for the key)\n",
+    };
     format!(
         "# yaml-language-server: $schema=../../schemas/toolspec.schema.json\n\
 schemaVersion: 1\n\
 name: {name}\n\
 version: 0.1.0\n\
 baseUrl: TODO https://api.example.com (an egress host)\n\
+{auth}\
 tools:\n  - name: TODO_list_items\n    description: TODO what the tool returns and when an agent should use it\n    method: GET\n    path: TODO /v1/items\n    params:\n      - name: limit\n        in: query\n        type: integer\n        description: Maximum number of items to return.\n"
     )
 }
@@ -59,7 +65,7 @@ pub fn create(root: &Path, name: &str, builder: Builder, tier: Tier) -> Result<V
     }
     let mut files = vec![(root.join("manifests").join(name).join("0.1.0.yaml"), manifest_text(name, builder, tier))];
     if builder == Builder::Toolpack {
-        files.push((root.join("toolspecs").join(name).join("0.1.0.yaml"), toolspec_text(name)));
+        files.push((root.join("toolspecs").join(name).join("0.1.0.yaml"), toolspec_text(name, tier)));
     }
     let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
     if let Some(existing) = fs::first_existing(&paths) {

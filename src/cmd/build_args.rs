@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use registryctl::fs;
-use registryctl::registry::Registry;
+use registryctl::output::{self, BuildArgsOutput};
+use registryctl::registry::{self, Registry};
+use registryctl::render::Format;
 use registryctl::Result;
 
 use super::{error, out, render_report, DenylistArgs, OutputArgs};
@@ -13,6 +14,7 @@ use super::{error, out, render_report, DenylistArgs, OutputArgs};
 ///
 /// Takes a server directory (its latest version) or one manifest. The manifest must pass lint;
 /// no value may hold a newline or other control character, which could add variables to the job.
+/// With --format json, prints one object (schemas/build-args-output.schema.json).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  registryctl build-args manifests/acme >> \"$GITHUB_ENV\"\n  registryctl build-args manifests/acme/0.2.0.yaml"
@@ -27,11 +29,14 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let file = if fs::is_dir(&a.path) { fs::walk::latest_in(&a.path)? } else { a.path.clone() };
+    let file = registry::one_manifest(&a.path)?;
     let built = Registry::for_target(&file, a.denylist.options()).build_args(&file)?;
     let Some(args) = built.args else {
         error(&format!("{} fails lint; build-args prints nothing for it", file.display()));
         return render_report(built.linted.report, &a.output, &built.linted.notes, "");
     };
+    if a.output.format == Format::Json {
+        return out(&output::to_json(&BuildArgsOutput::from_pairs(&args)));
+    }
     out(&args.iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>())
 }

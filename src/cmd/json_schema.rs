@@ -16,21 +16,36 @@ fn kind_parser() -> impl TypedValueParser<Value = SchemaKind> {
 }
 
 /// Print the JSON Schema (draft 2020-12) for manifests or toolspecs, generated from the same Rust types the parser fills.
+///
+/// Also the shapes `--format json` prints for hash, resolve, verify and build-args. With
+/// --out-dir, writes every schema as DIR/<name>.schema.json: what schemas/ holds.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl schema manifest > schemas/manifest.schema.json\n  registryctl schema toolspec --out schemas/toolspec.schema.json"
+    after_help = "Examples:\n  registryctl schema manifest > schemas/manifest.schema.json\n  registryctl schema toolspec --out schemas/toolspec.schema.json\n  registryctl schema --out-dir schemas"
 )]
 pub struct Args {
     /// Which schema.
-    #[arg(value_parser = kind_parser())]
-    pub kind: SchemaKind,
+    #[arg(value_parser = kind_parser(), required_unless_present = "out_dir", conflicts_with = "out_dir")]
+    pub kind: Option<SchemaKind>,
     /// Write to this file (through a temporary file and a rename) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Write every schema into this directory as <name>.schema.json.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub out_dir: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let text = a.kind.generate();
+    if let Some(dir) = &a.out_dir {
+        fs::write::create_dir_all(dir)?;
+        for kind in SchemaKind::ALL {
+            let path = dir.join(format!("{}.schema.json", kind.as_str()));
+            fs::write_atomic(&path, kind.generate().as_bytes(), None, Overwrite::Replace)?;
+            out(&format!("wrote {}\n", path.display()))?;
+        }
+        return Ok(());
+    }
+    let text = a.kind.map(SchemaKind::generate).unwrap_or_default();
     match &a.out {
         Some(p) => fs::write_atomic(p, text.as_bytes(), None, Overwrite::Replace),
         None => out(&text),

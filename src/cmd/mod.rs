@@ -159,6 +159,23 @@ pub struct OutputArgs {
     pub deny_warnings: bool,
 }
 
+/// How a command that prints one result (resolve, verify) prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultFormat {
+    /// Plain text, as the examples show.
+    Human,
+    /// One JSON object, in the shape of its schema under schemas/.
+    Json,
+}
+
+/// The output option of resolve and verify.
+#[derive(Debug, Clone, Args)]
+pub struct ResultArgs {
+    /// How to print the result.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ResultFormat,
+}
+
 /// Denylist options shared by lint, check and build-index.
 #[derive(Debug, Clone, Args)]
 pub struct DenylistArgs {

@@ -27,6 +27,11 @@ pub fn exists(path: &Path) -> bool {
     path.exists()
 }
 
+/// The absolute path with every link resolved, when `path` exists.
+pub fn canonical(path: &Path) -> Option<std::path::PathBuf> {
+    path.canonicalize().ok()
+}
+
 /// The first of `paths` that exists.
 pub fn first_existing<'p>(paths: &[&'p Path]) -> Option<&'p Path> {
     paths.iter().copied().find(|p| p.exists())

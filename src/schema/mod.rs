@@ -164,32 +164,57 @@ pub fn locate_late(text: &str, diags: &mut [Diagnostic]) {
     }
 }
 
-/// The two JSON Schemas this crate generates from its types.
+/// The JSON Schemas this crate generates from its types: the two file formats, and the
+/// `--format json` output of the commands that print one result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaKind {
     /// `schemas/manifest.schema.json`, from [`Manifest`].
     Manifest,
     /// `schemas/toolspec.schema.json`, from [`Toolspec`].
     Toolspec,
+    /// `schemas/hash-output.schema.json`, from [`crate::output::HashOutput`].
+    HashOutput,
+    /// `schemas/resolve-output.schema.json`, from [`crate::output::ResolveOutput`].
+    ResolveOutput,
+    /// `schemas/verify-output.schema.json`, from [`crate::output::VerifyOutput`].
+    VerifyOutput,
+    /// `schemas/build-args-output.schema.json`, from [`crate::output::BuildArgsOutput`].
+    BuildArgsOutput,
 }
 
 impl SchemaKind {
-    /// Both, in the order `schemas/` lists them.
-    pub const ALL: &'static [SchemaKind] = &[SchemaKind::Manifest, SchemaKind::Toolspec];
+    /// Every schema, in the order `schemas/` lists them.
+    pub const ALL: &'static [SchemaKind] = &[
+        SchemaKind::Manifest,
+        SchemaKind::Toolspec,
+        SchemaKind::HashOutput,
+        SchemaKind::ResolveOutput,
+        SchemaKind::VerifyOutput,
+        SchemaKind::BuildArgsOutput,
+    ];
 
-    /// `manifest` or `toolspec`.
+    /// The name `registryctl schema` takes: `manifest`, `toolspec`, `hash-output`, ...
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaKind::Manifest => "manifest",
             SchemaKind::Toolspec => "toolspec",
+            SchemaKind::HashOutput => "hash-output",
+            SchemaKind::ResolveOutput => "resolve-output",
+            SchemaKind::VerifyOutput => "verify-output",
+            SchemaKind::BuildArgsOutput => "build-args-output",
         }
     }
 
     /// The JSON Schema (draft 2020-12), pretty-printed with a final newline.
     pub fn generate(self) -> String {
+        use crate::output::{BuildArgsOutput, HashOutput, ResolveOutput, VerifyOutput};
         let schema = match self {
             SchemaKind::Manifest => schemars::schema_for!(Manifest),
             SchemaKind::Toolspec => schemars::schema_for!(Toolspec),
+            SchemaKind::HashOutput => schemars::schema_for!(HashOutput),
+            SchemaKind::ResolveOutput => schemars::schema_for!(ResolveOutput),
+            SchemaKind::VerifyOutput => schemars::schema_for!(VerifyOutput),
+            SchemaKind::BuildArgsOutput => schemars::schema_for!(BuildArgsOutput),
         };
         let mut s = serde_json::to_string_pretty(&schema).expect("a schema serializes");
         s.push('\n');
@@ -205,6 +230,8 @@ impl SchemaKind {
         let cell = match self {
             SchemaKind::Manifest => &MANIFEST,
             SchemaKind::Toolspec => &TOOLSPEC,
+            // Outputs are written, never read from YAML.
+            _ => return &[],
         };
         cell.get_or_init(|| {
             let schema: serde_json::Value = serde_json::from_str(&self.generate()).expect("the generated schema is JSON");
@@ -214,12 +241,9 @@ impl SchemaKind {
         })
     }
 
-    /// Where a registry ships it, relative to its root.
-    pub fn path(self) -> &'static str {
-        match self {
-            SchemaKind::Manifest => "schemas/manifest.schema.json",
-            SchemaKind::Toolspec => "schemas/toolspec.schema.json",
-        }
+    /// Where a registry ships it, relative to its root: `schemas/<name>.schema.json`.
+    pub fn path(self) -> String {
+        format!("schemas/{}.schema.json", self.as_str())
     }
 }
 
