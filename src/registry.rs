@@ -414,6 +414,27 @@ fn report_duplicates(manifests: &[CheckedManifest], report: &mut Report) -> Resu
 
 /// The pipeline.
 impl Registry {
+    /// Every server under `manifests/` and its versions, oldest first, from the file names
+    /// alone (nothing is parsed): what shell completion offers.
+    pub fn servers(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let dir = self.manifests_dir();
+        if !fs::is_dir(&dir) {
+            return Ok(Vec::new());
+        }
+        let mut servers: Vec<(String, Vec<String>)> = Vec::new();
+        for f in fs::walk(&dir)?.0 {
+            let Some(version) = f.file.strip_suffix(".yaml") else { continue };
+            match servers.last_mut() {
+                Some((name, versions)) if *name == f.dir => versions.push(version.to_string()),
+                _ => servers.push((f.dir.clone(), vec![version.to_string()])),
+            }
+        }
+        for (_, versions) in &mut servers {
+            versions.sort_by(|a, b| index::compare_versions(a, b));
+        }
+        Ok(servers)
+    }
+
     /// Lints a manifests directory or one manifest file: schema, policy and layout.
     pub fn lint(&self, target: &Path) -> Result<Linted> {
         self.lint_manifests(target, None)

@@ -533,7 +533,7 @@ fn help_completions_and_man_page() {
         bin().args([sub, "--help"]).assert().success().stdout(contains("Example"));
     }
     for shell in ["bash", "zsh", "fish"] {
-        bin().args(["completions", shell]).assert().success().stdout(contains("build-index"));
+        bin().args(["completions", shell]).assert().success().stdout(contains("REGISTRYCTL_COMPLETE"));
     }
     bin().args(["man"]).assert().success().stdout(contains(".TH registryctl"));
 }

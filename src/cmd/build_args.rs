@@ -8,7 +8,7 @@ use registryctl::registry::{self, Registry};
 use registryctl::render::Format;
 use registryctl::Result;
 
-use super::{error, out, render_report, DenylistArgs, OutputArgs};
+use super::{complete, error, out, render_report, DenylistArgs, OutputArgs};
 
 /// Print SOURCE_REPO, SOURCE_TAG, PACKAGE, BUILDER, NAME and VERSION for the image build.
 ///
@@ -21,6 +21,7 @@ use super::{error, out, render_report, DenylistArgs, OutputArgs};
 )]
 pub struct Args {
     /// manifests/<name> or manifests/<name>/<version>.yaml.
+    #[arg(add = complete::server_paths())]
     pub path: PathBuf,
     #[command(flatten)]
     pub denylist: DenylistArgs,

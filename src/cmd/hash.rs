@@ -8,7 +8,7 @@ use registryctl::registry::{self, Registry};
 use registryctl::render::Format;
 use registryctl::Result;
 
-use super::{out, render_report, DenylistArgs, OutputArgs};
+use super::{complete, out, render_report, DenylistArgs, OutputArgs};
 
 /// Print a manifest's hash (SHA-256 of its JSON encoding) and runtime hash (presentation fields and image digest cleared).
 ///
@@ -18,7 +18,7 @@ use super::{out, render_report, DenylistArgs, OutputArgs};
 #[command(after_help = "Examples:\n  registryctl hash manifests/asana/0.1.0.yaml\n  registryctl hash manifests/asana --format json")]
 pub struct Args {
     /// manifests/<name> (its latest version) or manifests/<name>/<version>.yaml.
-    #[arg(value_name = "MANIFEST")]
+    #[arg(value_name = "MANIFEST", add = complete::server_paths())]
     pub manifest: PathBuf,
     #[command(flatten)]
     pub denylist: DenylistArgs,

@@ -11,6 +11,7 @@ pub mod build_args;
 pub mod build_index;
 pub mod catalog;
 pub mod check;
+pub mod complete;
 pub mod completions;
 pub mod explain;
 pub mod hash;
@@ -18,6 +19,7 @@ pub mod json_schema;
 pub mod keygen;
 pub mod lint;
 pub mod lint_toolspecs;
+pub mod man;
 pub mod new;
 pub mod resolve;
 pub mod sign;
@@ -40,7 +42,13 @@ use registryctl::{fs, Error, Rejected, Result};
 ///
 /// Every subcommand runs the same schema module the registry's CI runs.
 #[derive(Debug, Parser)]
-#[command(name = "registryctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "registryctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = "Examples:\n  registryctl check\n  registryctl lint manifests/asana/0.1.0.yaml\n  registryctl explain egress-wildcard-public-suffix"
+)]
 pub struct Cli {
     /// Worker threads for parsing and validation (default: one per core; RAYON_NUM_THREADS also works).
     #[arg(long, global = true, value_name = "N")]
@@ -68,7 +76,7 @@ pub enum Command {
     Catalog(catalog::Args),
     New(new::Args),
     Completions(completions::Args),
-    Man(completions::ManArgs),
+    Man(man::ManArgs),
 }
 
 /// Runs one subcommand and turns its result into the process's exit code.
@@ -89,7 +97,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Catalog(a) => catalog::run(&a),
         Command::New(a) => new::run(&a),
         Command::Completions(a) => completions::run(&a),
-        Command::Man(a) => completions::run_man(&a),
+        Command::Man(a) => man::run_man(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

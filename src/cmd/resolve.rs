@@ -7,7 +7,7 @@ use registryctl::index::{self, IndexError};
 use registryctl::output::{self, ResolveOutput};
 use registryctl::{fs, Error, Rejected, Result};
 
-use super::{out, ResultArgs, ResultFormat};
+use super::{complete, out, ResultArgs, ResultFormat};
 
 /// Resolve a ref as the gateway does: `name` (latest), `name@version`, or `sha256:<digest>`; prints name@version.
 ///
@@ -18,7 +18,7 @@ use super::{out, ResultArgs, ResultFormat};
 )]
 pub struct Args {
     /// name, name@version or sha256:<64 hex>.
-    #[arg(value_name = "REF")]
+    #[arg(value_name = "REF", add = complete::server_refs())]
     pub reference: String,
     /// The index to resolve against.
     #[arg(long, value_name = "FILE")]
