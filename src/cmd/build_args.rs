@@ -17,7 +17,7 @@ use super::{complete, error, out, render_report, DenylistArgs, OutputArgs};
 /// With --format json, prints one object (schemas/build-args-output.schema.json).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl build-args manifests/acme >> \"$GITHUB_ENV\"\n  registryctl build-args manifests/acme/0.2.0.yaml"
+    after_help = "Examples:\n  registryctl build-args manifests/asana >> \"$GITHUB_ENV\"\n  registryctl build-args manifests/asana/0.1.0.yaml --format json"
 )]
 pub struct Args {
     /// manifests/<name> or manifests/<name>/<version>.yaml.

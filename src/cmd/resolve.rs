@@ -14,7 +14,7 @@ use super::{complete, out, ResultArgs, ResultFormat};
 /// With --format json, prints one object (schemas/resolve-output.schema.json).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl resolve acme --index index.json\n  registryctl resolve acme@0.2.0 --index index.json\n  registryctl resolve sha256:2c26b46b…e7ae --index index.json"
+    after_help = "Examples (the conformance fixtures' index; build-index writes this registry's):\n  registryctl resolve alpha --index tests/fixtures/conformance/index.json\n  registryctl resolve alpha@0.2.0 --index tests/fixtures/conformance/index.json --format json"
 )]
 pub struct Args {
     /// name, name@version or sha256:<64 hex>.

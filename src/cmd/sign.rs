@@ -22,7 +22,7 @@ pub const KEY_ENVS: [&str; 2] = ["GIG_INDEX_SIGNING_KEY", "GIG_SIGNING_KEY"];
 /// variables are set they must hold the same key.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples (the repository holds no private key; each needs one):\n  GIG_INDEX_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n  registryctl sign --key-file ~/registry-key/index-signing.key"
+    after_help = "Examples:\n  GIG_INDEX_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n      # needs: the private key (the repository never holds one)\n  registryctl sign --key-file \"$HOME/registry-key/index-signing.key\"\n      # needs: a key pair from keygen, kept outside the repository"
 )]
 pub struct Args {
     /// The index to sign.

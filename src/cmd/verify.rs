@@ -19,7 +19,7 @@ const REGISTRY_PUB: &str = "keys/index-signing.pub";
 /// (schemas/verify-output.schema.json), also when the signature does not verify.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl verify --in tests/fixtures/conformance/index.json --sig tests/fixtures/conformance/index.json.sig --pub-file tests/fixtures/conformance/test-key.pub\n  registryctl verify --pub-file keys/index-signing.pub   # needs the published index.json and .sig, and the bootstrapped key\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\" --format json   # needs the published index.json and .sig"
+    after_help = "Examples:\n  registryctl verify --pub-file keys/index-signing.pub\n      # needs: the published index.json and .sig, and keys/index-signing.pub once bootstrapped\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\" --format json\n      # needs: the published index.json and .sig\n  registryctl verify --pub-file test-key.pub\n      # in tests/fixtures/conformance, which holds a signed index.json"
 )]
 pub struct Args {
     /// The signed file.
