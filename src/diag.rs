@@ -112,6 +112,38 @@ impl Rule {
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
+
+    /// Whether the rule says a file could not be read as the schema's structure (layout, size,
+    /// encoding, YAML syntax, types, including a plain value YAML 1.1 types otherwise, unknown
+    /// fields): what is read from such a file is not what its author meant, so nothing
+    /// downstream (pairing, CATALOG.md) is compared with it.
+    pub fn is_structural(self) -> bool {
+        matches!(
+            self,
+            Rule::FileTooLarge
+                | Rule::FileNotUtf8
+                | Rule::YamlSyntax
+                | Rule::YamlAnchor
+                | Rule::YamlTag
+                | Rule::YamlMultipleDocuments
+                | Rule::YamlTooDeep
+                | Rule::YamlDuplicateKey
+                | Rule::YamlUnknownField
+                | Rule::YamlWrongType
+                | Rule::YamlBoolean
+                | Rule::YamlScalar11
+        )
+    }
+
+    /// The rules whose ids most resemble `id` (a typo, a truncated id), closest first: at most
+    /// three, each nearly as close as the closest, none when nothing is close.
+    pub fn closest(id: &str) -> Vec<Rule> {
+        let mut scored: Vec<(f64, Rule)> =
+            Rule::ALL.iter().map(|r| (strsim::jaro_winkler(id, r.id()), *r)).filter(|(score, _)| *score >= 0.85).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let best = scored.first().map_or(0.0, |s| s.0);
+        scored.into_iter().take_while(|(score, _)| best - score <= 0.05).take(3).map(|(_, r)| r).collect()
+    }
 }
 
 impl Serialize for Rule {
@@ -157,7 +189,7 @@ rules! {
     // ==== YAML structure (src/yaml/events.rs; types and unknown fields: src/schema/read.rs) ====
     YamlSyntax => "yaml-syntax", Error,
         "The file is not well-formed YAML.",
-        "fix the YAML syntax at the marked position (indentation, quotes, brackets)",
+        "fix the YAML at the marked position; each finding names the mistake (indentation, a missing `: `, a tab, an unclosed quote or bracket)",
         bad: "tools: [{name: a, default: true}", good: "tools: [{name: a, default: true}]";
     YamlAnchor => "yaml-anchor", Error,
         "YAML anchors and aliases are not accepted (alias bombs, hidden sharing).",
@@ -181,7 +213,7 @@ rules! {
         bad: "tier: sealed\ntier: entrusted", good: "tier: sealed";
     YamlUnknownField => "yaml-unknown-field", Error,
         "A field the schema does not define (names are case-sensitive).",
-        "remove the field or fix its spelling; see `registryctl schema manifest` for every field",
+        "remove the field, fix its spelling, or move it to the level where it belongs (the finding names it); see `registryctl schema manifest` for every field",
         bad: "displayname: Acme", good: "displayName: Acme";
     YamlWrongType => "yaml-wrong-type", Error,
         "A value has the wrong type (a list where a string belongs, a number where text belongs, ...).",
@@ -551,7 +583,7 @@ rules! {
         bad: "(CATALOG.md from before a manifest change)", good: "(CATALOG.md regenerated)";
     SchemaStale => "schema-stale", Error,
         "A JSON Schema under schemas/ does not match the tool's types.",
-        "run `registryctl schema manifest > schemas/manifest.schema.json` (and toolspec) and commit",
+        "run `registryctl schema --out-dir schemas` and commit schemas/",
         bad: "(schemas/ from an older registryctl)", good: "(schemas/ regenerated)";
 
     // ==== catalog sources (src/schema/sources.rs; read by src/registry.rs) ====
@@ -583,6 +615,16 @@ rules! {
         "A row's verified and unverifiable columns do not list exactly the server's toolspec tools, each once: a tool in neither column or in both, a name that is not one of its tools, or tools for a server without a toolspec.",
         "comma-separated tool names without spaces, or -; every tool of the (latest) toolspec in exactly one of the two columns",
         bad: "acme\topenapi\t...\tlist_items,get_item\tget_item\tnotes", good: "acme\topenapi\t...\tlist_items\tget_item\tnotes";
+
+    // ==== suppressions: reviewed `# registryctl: allow(...)` comments (src/schema/suppress.rs) ====
+    SuppressionInvalid => "suppression-invalid", Error,
+        "A `# registryctl: allow(...)` comment that cannot be honoured: it gives no reason, names no known rule, or names an error.",
+        "write `# registryctl: allow(<rule-id>) <why this warning is accepted here>` on the finding's line or the line above it; only warnings can be accepted, errors must be fixed",
+        bad: "scopes: []  # registryctl: allow(oauth2-no-scopes)", good: "scopes: []  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes";
+    SuppressionUnused => "suppression-unused", Warning,
+        "A `# registryctl: allow(...)` comment that accepts no finding on its line or the line below it.",
+        "remove the comment (the warning it accepted is gone), or move it to the line of the finding or the line above it",
+        bad: "scopes: [read]  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes", good: "scopes: [read]";
 }
 
 /// One finding: which rule, where, and what to do about it.
@@ -690,7 +732,41 @@ impl Serialize for Diagnostic {
     }
 }
 
-/// How many errors, warnings and files a report holds; displays as `3 errors, 1 warning in 2 files`.
+/// A warning accepted by a suppression comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    /// The finding, as it would have been reported.
+    pub diagnostic: Diagnostic,
+    /// The comment's reason.
+    pub reason: String,
+    /// The 1-based line of the comment.
+    pub comment_line: usize,
+}
+
+impl Serialize for Suppressed {
+    /// The diagnostic's fields, then `reason` and `commentLine`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = &self.diagnostic;
+        let (end_line, end_column) = d.end();
+        let mut st = s.serialize_struct("Suppressed", 12)?;
+        st.serialize_field("column", &d.column())?;
+        st.serialize_field("commentLine", &self.comment_line)?;
+        st.serialize_field("endColumn", &end_column)?;
+        st.serialize_field("endLine", &end_line)?;
+        st.serialize_field("field", &d.field)?;
+        st.serialize_field("file", d.file_name())?;
+        st.serialize_field("help", &d.help)?;
+        st.serialize_field("line", &d.line())?;
+        st.serialize_field("message", &d.message)?;
+        st.serialize_field("reason", &self.reason)?;
+        st.serialize_field("rule", &d.rule)?;
+        st.serialize_field("severity", &d.severity)?;
+        st.end()
+    }
+}
+
+/// How many errors, warnings and files a report holds; displays as `3 errors, 1 warning in 2
+/// files`, followed by `(4 suppressed)` when reviewed comments accepted warnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
     /// Error-severity findings.
@@ -699,12 +775,18 @@ pub struct Counts {
     pub warnings: usize,
     /// Files with at least one finding.
     pub files: usize,
+    /// Warnings accepted by `# registryctl: allow(...)` comments (not counted in `warnings`).
+    pub suppressed: usize,
 }
 
 impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
-        write!(f, "{}, {} in {}", plural(self.errors, "error"), plural(self.warnings, "warning"), plural(self.files, "file"))
+        write!(f, "{}, {} in {}", plural(self.errors, "error"), plural(self.warnings, "warning"), plural(self.files, "file"))?;
+        if self.suppressed > 0 {
+            write!(f, " ({} suppressed)", self.suppressed)?;
+        }
+        Ok(())
     }
 }
 
@@ -715,12 +797,15 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// File name to text, for the files whose findings are excerpted.
     pub sources: HashMap<String, String>,
+    /// Warnings accepted by reviewed suppression comments, with their reasons; they neither
+    /// print as findings nor fail a run.
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Report {
     /// A report of findings that already name their files (no excerpts).
     pub fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Report {
-        Report { diagnostics, sources: HashMap::new() }
+        Report { diagnostics, sources: HashMap::new(), suppressed: Vec::new() }
     }
 
     /// Adds one file's findings (naming the file where they do not) and keeps its text.
@@ -732,6 +817,16 @@ impl Report {
             self.sources.insert(file.to_string(), t);
         }
         self.diagnostics.extend(diags.into_iter().map(|d| if d.file.is_none() { d.in_file(file) } else { d }));
+    }
+
+    /// Adds one file's suppressed findings (naming the file where they do not).
+    pub fn add_suppressed(&mut self, file: &str, suppressed: Vec<Suppressed>) {
+        self.suppressed.extend(suppressed.into_iter().map(|mut s| {
+            if s.diagnostic.file.is_none() {
+                s.diagnostic.file = Some(file.to_string());
+            }
+            s
+        }));
     }
 
     /// Adds findings that already name their files.
@@ -752,6 +847,7 @@ impl Report {
     /// Sorts into the stable output order.
     pub fn sort(&mut self) {
         self.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.suppressed.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
     }
 
     /// Error-severity findings.
@@ -769,9 +865,18 @@ impl Report {
         self.diagnostics.iter().map(Diagnostic::file_name).collect::<BTreeSet<_>>().len()
     }
 
+    /// The files with errors and how many each has, in file order.
+    pub fn error_files(&self) -> Vec<(&str, usize)> {
+        let mut files: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for d in self.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            *files.entry(d.file_name()).or_default() += 1;
+        }
+        files.into_iter().collect()
+    }
+
     /// Errors, warnings and files together.
     pub fn counts(&self) -> Counts {
-        Counts { errors: self.errors(), warnings: self.warnings(), files: self.files() }
+        Counts { errors: self.errors(), warnings: self.warnings(), files: self.files(), suppressed: self.suppressed.len() }
     }
 
     /// Whether the run fails: any error, or any warning when warnings are denied.
@@ -799,8 +904,19 @@ mod tests {
     }
 
     #[test]
+    fn the_closest_ids_are_suggested_and_nothing_far() {
+        assert_eq!(Rule::closest("oauth2-no-scope"), [Rule::OauthNoScopes]);
+        assert_eq!(Rule::closest("egress-wildcard-public")[0], Rule::EgressPublicSuffix);
+        assert!(Rule::closest("banana").is_empty());
+    }
+
+    #[test]
     fn counts_read_as_a_sentence() {
-        assert_eq!(Counts { errors: 3, warnings: 1, files: 2 }.to_string(), "3 errors, 1 warning in 2 files");
-        assert_eq!(Counts { errors: 1, warnings: 0, files: 1 }.to_string(), "1 error, 0 warnings in 1 file");
+        assert_eq!(Counts { errors: 3, warnings: 1, files: 2, suppressed: 0 }.to_string(), "3 errors, 1 warning in 2 files");
+        assert_eq!(Counts { errors: 1, warnings: 0, files: 1, suppressed: 0 }.to_string(), "1 error, 0 warnings in 1 file");
+        assert_eq!(
+            Counts { errors: 0, warnings: 0, files: 0, suppressed: 22 }.to_string(),
+            "0 errors, 0 warnings in 0 files (22 suppressed)"
+        );
     }
 }

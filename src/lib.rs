@@ -12,6 +12,7 @@
 //! | [`diff`] | the review gate: two parsed trees in, every server's added, removed and changed versions out, each change classified (widens, narrows, neutral, presentation), and the published-version rules |
 //! | [`render`] | one type per output format (human, github, json, sarif) behind [`render::Render`] |
 //! | [`index`] | the index, its Go-exact JSON bytes, hashes, refs, the latest-version rule, and [`index::validate_bytes`] |
+//! | [`output`] | what `hash`, `resolve`, `verify` and `build-args` print with `--format json` (schemas in `schemas/`) |
 //! | [`sign`] | Ed25519 keys, their ids, and signatures |
 //! | [`trust`] | the verification policy a gateway or mirror applies: [`trust::verify_index`] (signature under any trusted key, expiry, maximum age, rollback, mix-and-match, removals) and the `serial`/`expires` stamp |
 //! | [`catalog`] | CATALOG.md and the name-list file format |
@@ -34,6 +35,7 @@ pub mod error;
 pub mod field;
 pub mod fs;
 pub mod index;
+pub mod output;
 pub mod registry;
 pub mod render;
 pub mod scaffold;

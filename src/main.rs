@@ -9,7 +9,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 // Parsing allocates a string per YAML scalar across threads; mimalloc is markedly faster at that
 // than the system allocator (measured in bench/RESULTS.md).
@@ -17,6 +17,8 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A completion request from the shell (`registryctl completions`) is answered and exits here.
+    clap_complete::CompleteEnv::with_factory(cmd::Cli::command).var(cmd::complete::VAR).complete();
     let cli = cmd::Cli::parse_from(cmd::long_flags_from_go(std::env::args_os()));
     if let Some(n) = cli.threads {
         // Only fails when a pool already exists, which cannot happen this early.

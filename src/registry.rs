@@ -14,18 +14,19 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalog;
-use crate::diag::{Diagnostic, Report, Rule};
+use crate::diag::{Diagnostic, Report, Rule, Severity, Suppressed};
 use crate::error::{Error, Result};
 use crate::field::FieldPath;
 use crate::fs::{self, Entry, Found, Overwrite, Tree};
 use crate::index::{self, Index};
+use crate::output::HashOutput;
 use crate::scaffold;
 use crate::schema::closed::{Builder, Tier};
 use crate::schema::patterns::DIGEST;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
 use crate::schema::sources::{self, Server};
-use crate::schema::{self, repository, Manifest, ManifestContext, RepositoryConfig, SchemaKind};
+use crate::schema::{self, repository, suppress, Manifest, ManifestContext, Paired, RepositoryConfig, SchemaKind};
 use crate::yaml::MAX_FILE_BYTES;
 
 /// The denylist under the policy root.
@@ -92,7 +93,10 @@ pub struct Registry {
 pub struct CheckedManifest {
     /// The file.
     pub found: Found,
-    /// `None` when the file could not be read or parsed at all.
+    /// `None` when the file could not be read as a manifest: unreadable, not YAML, or with a
+    /// structural error (a wrong type, an unknown or misplaced field; see
+    /// [`Rule::is_structural`]). Its own findings say why; nothing later (pairing, duplicates,
+    /// CATALOG.md) is compared with a partial reading.
     pub manifest: Option<Manifest>,
 }
 
@@ -156,8 +160,19 @@ pub struct BuiltIndex {
 pub struct BuildArgs {
     /// The lint of the manifest.
     pub linted: Linted,
+    /// How output names the manifest (the latest version's file, for a server's directory).
+    pub file: String,
     /// The `KEY=VALUE` pairs; `None` when the manifest fails lint.
     pub args: Option<Vec<(&'static str, String)>>,
+}
+
+/// The result of hashing one manifest.
+#[derive(Debug)]
+pub struct Hashed {
+    /// The lint of the manifest.
+    pub linted: Linted,
+    /// Its hashes; `None` when it fails lint.
+    pub hashes: Option<HashOutput>,
 }
 
 /// The result of rendering CATALOG.md.
@@ -507,15 +522,17 @@ impl Registry {
     }
 }
 
-/// What checking one file produced: its value, its findings, and its text when there are
-/// findings to show excerpts of.
+/// What checking one file produced: its value, its findings, the warnings its suppression
+/// comments accepted, and its text when there are findings to show excerpts of.
 struct FileResult<T> {
     value: T,
     text: Option<String>,
     diags: Vec<Diagnostic>,
+    suppressed: Vec<Suppressed>,
 }
 
-/// Reads one file and checks its text, or reports why it has no text.
+/// Reads one file, checks its text and applies its suppression comments, or reports why it has
+/// no text.
 fn read_and_check<T>(
     tree: &Tree,
     f: &Found,
@@ -524,11 +541,12 @@ fn read_and_check<T>(
 ) -> Result<FileResult<T>> {
     Ok(match tree.read_text(&f.path, MAX_FILE_BYTES)? {
         Ok(text) => {
-            let (value, diags) = check(&text);
+            let (value, mut diags) = check(&text);
+            let suppressed = suppress::apply(&text, &mut diags);
             let text = (!diags.is_empty()).then_some(text);
-            FileResult { value, text, diags }
+            FileResult { value, text, diags, suppressed }
         }
-        Err(d) => FileResult { value: unreadable(), text: None, diags: vec![d] },
+        Err(d) => FileResult { value: unreadable(), text: None, diags: vec![d], suppressed: Vec::new() },
     })
 }
 
@@ -557,7 +575,9 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
     let mut out = Vec::with_capacity(results.len());
     for (f, r) in files.iter().zip(results) {
         let (manifest, exceptions) = r.value;
+        let manifest = manifest.filter(|_| !r.diags.iter().any(|d| d.rule.is_structural() && d.severity == Severity::Error));
         report.add(&f.display(), r.text, r.diags);
+        report.add_suppressed(&f.display(), r.suppressed);
         used.extend(exceptions);
         out.push(CheckedManifest { found: f.clone(), manifest });
     }
@@ -568,13 +588,21 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
 /// findings it makes there (`egress-unused`), and its tool names (`None` where it did not parse).
 type ToolspecResult<'m> = (Option<&'m CheckedManifest>, Vec<Diagnostic>, Option<Vec<String>>);
 
-/// Checks toolspecs in parallel, each paired with its already-parsed manifest. Of the parsed
-/// toolspecs only each one's tool names are kept, for catalog/sources.tsv; the findings they
-/// make on their manifests (`egress-unused`) are located in the manifest's text.
+/// Checks toolspecs in parallel, each paired with its already-parsed manifest. A toolspec whose
+/// manifest file exists but could not be read is not paired: that file's own findings come
+/// first. Of the parsed toolspecs only each one's tool names are kept, for catalog/sources.tsv;
+/// the findings they make on their manifests (`egress-unused`) are located in the manifest's
+/// text, and its suppression comments apply to them.
 fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Vec<String>>>> {
     let by_key: HashMap<(&str, &str), &CheckedManifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref().map(|m| ((m.name.as_str(), m.version.as_str()), c))).collect();
-    let find = |n: &str, v: &str| by_key.get(&(n, v)).and_then(|c| c.manifest.as_ref());
+    let unreadable: HashSet<(&str, &str)> =
+        manifests.iter().filter(|c| c.manifest.is_none()).map(|c| (c.found.dir.as_str(), c.found.file.as_str())).collect();
+    let pairing = |n: &str, v: &str| match by_key.get(&(n, v)).and_then(|c| c.manifest.as_ref()) {
+        Some(m) => Paired::Manifest(m),
+        None if unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Paired::Unreadable,
+        None => Paired::Missing,
+    };
     let results: Vec<FileResult<ToolspecResult<'_>>> = files
         .par_iter()
         .map(|f| {
@@ -583,7 +611,7 @@ fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], 
                 f,
                 || (None, Vec::new(), None),
                 |text| {
-                    let (t, diags) = schema::check_toolspec(text, Some(f.location()), find);
+                    let (t, diags) = schema::check_toolspec_paired(text, Some(f.location()), pairing);
                     let paired = t.as_ref().and_then(|t| by_key.get(&(t.name.as_str(), t.version.as_str())).copied());
                     let on_manifest = match (&t, paired.and_then(|c| c.manifest.as_ref())) {
                         (Some(t), Some(m)) => schema::rules::pairing::egress_unused(t, m),
@@ -598,17 +626,35 @@ fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], 
     let mut tools = Vec::with_capacity(files.len());
     for (f, r) in files.iter().zip(results) {
         report.add(&f.display(), r.text, r.diags);
+        report.add_suppressed(&f.display(), r.suppressed);
         let (paired, mut on_manifest, names) = r.value;
         if let Some(c) = paired.filter(|_| !on_manifest.is_empty()) {
             let text = tree.read_text(&c.found.path, MAX_FILE_BYTES)?.ok();
             if let Some(t) = &text {
                 schema::locate_late(t, &mut on_manifest);
+                suppress_late(report, &c.found.display(), t, &mut on_manifest);
             }
             report.add(&c.found.display(), text, on_manifest);
         }
         tools.push(names);
     }
     Ok(tools)
+}
+
+/// Applies a manifest's suppression comments to findings made on it after its own pass (a
+/// toolspec's `egress-unused`): an accepted warning moves to the suppressed list, and the
+/// comment that accepted it is no longer reported unused. The comments themselves were judged in
+/// the manifest's own pass, so this pass reports nothing about them.
+fn suppress_late(report: &mut Report, name: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    let suppressed = suppress::apply(text, diags);
+    diags.retain(|d| !matches!(d.rule, Rule::SuppressionUnused | Rule::SuppressionInvalid));
+    for s in &suppressed {
+        let by_this_comment = |d: &Diagnostic| {
+            d.rule == Rule::SuppressionUnused && d.file.as_deref() == Some(name) && d.span.is_some_and(|sp| sp.start.line == s.comment_line)
+        };
+        report.diagnostics.retain(|d| !by_this_comment(d));
+    }
+    report.add_suppressed(name, suppressed);
 }
 
 /// What catalog/sources.tsv is held against: every server directory under `manifests/`, with
@@ -679,6 +725,28 @@ fn report_shared_digests(tree: &Tree, manifests: &[CheckedManifest], report: &mu
 /// The pipeline. Every path argument is a path as the user names it (relative to the working
 /// directory, or absolute) inside this registry; output names files relative to its root.
 impl Registry {
+    /// Every server under `manifests/` and its versions, oldest first, from the file names
+    /// alone (nothing is parsed): what shell completion offers. None outside a checkout.
+    pub fn servers(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let tree = self.tree()?;
+        let dir = Path::new("manifests");
+        if !self.checkout || tree.entry(dir)? != Entry::Dir {
+            return Ok(Vec::new());
+        }
+        let mut servers: Vec<(String, Vec<String>)> = Vec::new();
+        for f in fs::walk(&tree, dir, true)?.0 {
+            let Some(version) = f.file.strip_suffix(".yaml") else { continue };
+            match servers.last_mut() {
+                Some((name, versions)) if *name == f.dir => versions.push(version.to_string()),
+                _ => servers.push((f.dir.clone(), vec![version.to_string()])),
+            }
+        }
+        for (_, versions) in &mut servers {
+            versions.sort_by(|a, b| index::compare_versions(a, b));
+        }
+        Ok(servers)
+    }
+
     /// Lints a manifests directory or one manifest file: schema, policy and layout. The
     /// checkout's root means its `manifests/`.
     pub fn lint(&self, target: &Path) -> Result<Linted> {
@@ -760,6 +828,9 @@ impl Registry {
         };
         let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
         let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
+        // Before any other finding joins the report: `catalog` needs only the manifests clean.
+        // The checked tree cannot drop a generated file the policy's checkout has.
+        let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
         linted.report.extend(walk_findings);
         if self.policy_root.is_some() {
             self.own_policy_findings(&tree, &mut linted.report)?;
@@ -767,8 +838,6 @@ impl Registry {
         let tools = check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
         let servers = source_servers(&linted.manifests, &toolspec_files, tools);
         self.check_sources(&tree, &servers, !toolspec_files.is_empty(), &mut linted.report)?;
-        // The checked tree cannot drop a generated file the policy's checkout has.
-        let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness()?);
         Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
@@ -794,8 +863,7 @@ impl Registry {
     /// `policy/registry.yaml`, which must exist.
     pub fn build_args(&self, target: &Path) -> Result<BuildArgs> {
         let tree = self.tree()?;
-        let rel = self.rel(target)?;
-        let file = if tree.entry(&rel)? == Entry::Dir { fs::walk::latest_in(&tree, &rel)? } else { rel };
+        let file = self.one_manifest(&tree, target)?;
         let linted = self.lint(&self.root_path().join(&file))?;
         let args = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
             Some(m) if linted.report.errors() == 0 => {
@@ -808,7 +876,7 @@ impl Registry {
             }
             _ => None,
         };
-        Ok(BuildArgs { linted, args })
+        Ok(BuildArgs { linted, file: tree.display(&file), args })
     }
 
     /// The root as a path to join onto (`.` for the working directory).
@@ -818,6 +886,46 @@ impl Registry {
         } else {
             &self.root
         }
+    }
+
+    /// The manifest a command about one server version reads (`hash`, `build-args`), relative
+    /// to the root: a `manifests/<name>` directory stands for its latest version; a file must be
+    /// a `manifests/<name>/<version>.yaml` of a registry checkout, so that its registry and its
+    /// policy are known.
+    fn one_manifest(&self, tree: &Tree, target: &Path) -> Result<PathBuf> {
+        if !self.checkout {
+            return Err(Error::Usage(format!(
+                "{} is not in a registry's manifests/<name>/ directory: it is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it); pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
+                target.display()
+            )));
+        }
+        let rel = self.rel(target)?;
+        let file = match tree.entry(&rel)? {
+            Entry::Dir => fs::walk::latest_in(tree, &rel)?,
+            // A link or special file is the lint's to refuse (file-symlink, file-not-regular).
+            Entry::Symlink(_) | Entry::Special => return Ok(rel),
+            Entry::File | Entry::Missing => rel,
+        };
+        if file.parent().and_then(Path::parent) == Some(Path::new("manifests")) {
+            return Ok(file);
+        }
+        Err(Error::Usage(format!(
+            "{} is not in a registry's manifests/<name>/ directory; pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
+            tree.display(&file)
+        )))
+    }
+
+    /// Lints one manifest, or the latest version in a server's directory, and, when it passes,
+    /// its hash and runtime hash.
+    pub fn hash(&self, target: &Path) -> Result<Hashed> {
+        let tree = self.tree()?;
+        let file = self.one_manifest(&tree, target)?;
+        let linted = self.lint(&self.root_path().join(&file))?;
+        let hashes = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
+            Some(m) if linted.report.errors() == 0 => Some(HashOutput::of(&tree.display(&file), m)),
+            _ => None,
+        };
+        Ok(Hashed { linted, hashes })
     }
 
     /// Lints `manifests/` and renders CATALOG.md from it.
@@ -842,8 +950,12 @@ impl Registry {
 
     /// Findings when CATALOG.md differs from what these manifests render, or is missing and
     /// `missing_is_stale`, or is not a regular file of at most [`MAX_CATALOG_BYTES`] reached
-    /// without links (then it is never read).
+    /// without links (then it is never read). Nothing is compared while a manifest could not be
+    /// read: CATALOG.md would differ only because that file's reading is missing.
     pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Vec<Diagnostic>> {
+        if linted.manifests.iter().any(|c| c.manifest.is_none()) {
+            return Ok(Vec::new());
+        }
         let tree = self.tree()?;
         let rel = Path::new(CATALOG_PATH);
         let name = tree.display(rel);
@@ -859,8 +971,13 @@ impl Registry {
         let mut findings = Vec::new();
         let text = catalog::render_latest(linted.parsed(), &self.no_public_api(self.policy_tree()?.as_ref(), &mut findings)?);
         if findings.is_empty() && current != text {
-            let msg = "CATALOG.md differs from the manifests; run `registryctl catalog`";
-            findings.push(Diagnostic::whole_file(Rule::CatalogStale, msg).in_file(name));
+            let d = Diagnostic::whole_file(Rule::CatalogStale, "CATALOG.md differs from the manifests; run `registryctl catalog`");
+            let d = if linted.report.errors() > 0 {
+                d.with_help("fix the manifests' errors first (`registryctl catalog` writes CATALOG.md from a clean catalog only), then run `registryctl catalog` and commit CATALOG.md")
+            } else {
+                d
+            };
+            findings.push(d.in_file(name));
         }
         Ok(findings)
     }
@@ -901,12 +1018,13 @@ impl Registry {
         }
         let mut findings = Vec::new();
         for k in SchemaKind::ALL {
-            let rel = Path::new(k.path());
+            let path = k.path();
+            let rel = Path::new(&path);
             match tree.read_text_opt(rel, MAX_SCHEMA_BYTES)? {
                 Some(Err(d)) => findings.push(d),
                 Some(Ok(text)) if text == k.generate() => {}
                 _ => {
-                    let msg = format!("{} is missing or differs from `registryctl schema {}`", k.path(), k.as_str());
+                    let msg = format!("{path} is missing or differs from `registryctl schema {}`", k.as_str());
                     findings.push(Diagnostic::whole_file(Rule::SchemaStale, msg).in_file(tree.display(rel)));
                 }
             }

@@ -40,14 +40,20 @@ tools:\n  - name: TODO_list_items\n    default: true  # read-only tools true; to
     )
 }
 
-/// The scaffolded toolspec text.
-pub fn toolspec_text(name: &str) -> String {
+/// The scaffolded toolspec text. An entrusted server's credential reaches the engine, not the
+/// gateway, so its toolspec says which header carries it (an `auth` block to fill in).
+pub fn toolspec_text(name: &str, tier: Tier) -> String {
+    let auth = match tier {
+        Tier::Sealed => "",
+        Tier::Entrusted => "auth:  # entrusted: the engine sends the credential itself\n  header: TODO Authorization (the header the API reads the key from)\n  format: TODO \"Bearer {token}\" (the header's value; {token} stands for the key)\n",
+    };
     format!(
         "# yaml-language-server: $schema=../../schemas/toolspec.schema.json\n\
 schemaVersion: 1\n\
 name: {name}\n\
 version: 0.1.0\n\
 baseUrl: TODO https://api.example.com (an egress host)\n\
+{auth}\
 tools:\n  - name: TODO_list_items\n    description: TODO what the tool returns and when an agent should use it\n    method: GET\n    path: TODO /v1/items\n    params:\n      - name: limit\n        in: query\n        type: integer\n        description: Maximum number of items to return.\n"
     )
 }
@@ -63,7 +69,7 @@ pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<R
     let file = |kind: &str| Path::new(kind).join(name).join("0.1.0.yaml");
     let mut files = vec![(file("manifests"), manifest_text(name, builder, tier))];
     if builder == Builder::Toolpack {
-        files.push((file("toolspecs"), toolspec_text(name)));
+        files.push((file("toolspecs"), toolspec_text(name, tier)));
     }
     for (path, _) in &files {
         match tree.entry(path)? {

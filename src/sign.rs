@@ -11,32 +11,48 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-/// Why a key or signature was refused.
+/// Why a key or signature was refused. Each message names the likely mistake and never
+/// repeats the key itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
+    /// The secret key text is empty.
+    #[error("the signing key is empty: is the secret set for this job? (secrets are not given to workflows from forks)")]
+    SecretEmpty,
+    /// A public key where the secret key belongs.
+    #[error("this is a public key (64 hex); signing needs the private key (128 hex: seed then public key), the index-signing.key `registryctl keygen` wrote")]
+    SecretIsPublic,
     /// The secret key text has the wrong length.
     #[error("the signing key must be 128 hex characters (32-byte seed then 32-byte public key), found {0} characters")]
     SecretLength(usize),
     /// The secret key text is not hex.
-    #[error("the signing key is not hex")]
+    #[error("the signing key is not hex: expected 128 characters of 0-9 and a-f, without quotes, a 0x prefix or spaces")]
     SecretNotHex,
     /// The secret key's halves do not belong together.
-    #[error("the signing key's second half is not the public key of its first half; signatures made with it could never be verified")]
+    #[error("the signing key's second half is not the public key of its first half; signatures made with it could never be verified (was it copied incompletely, or pieced together from two keys?)")]
     SecretMismatch,
+    /// The public key text is empty.
+    #[error("the public key is empty: is the variable passed to --pub set?")]
+    PublicEmpty,
+    /// A private key where the public key belongs.
+    #[error("this is a private key (128 hex); pass the public key (64 hex), e.g. --pub-file keys/index-signing.pub")]
+    PublicIsSecret,
+    /// 128 hex characters that are not a private key: most likely a signature.
+    #[error("this is 128 hex characters, the size of a signature, not of a public key (64 hex); pass the public key, e.g. --pub-file keys/index-signing.pub")]
+    PublicIsSignature,
     /// The public key text has the wrong length.
     #[error("the public key must be 64 hex characters, found {0}")]
     PublicLength(usize),
     /// The public key text is not hex.
-    #[error("the public key is not hex")]
+    #[error("the public key is not hex: expected 64 characters of 0-9 and a-f, without quotes, a 0x prefix or spaces")]
     PublicNotHex,
     /// The public key is not a curve point.
-    #[error("the public key is not a valid Ed25519 point")]
+    #[error("the public key is not a valid Ed25519 point: was it copied incompletely?")]
     PublicInvalid,
     /// The signature file holds something other than one hex signature.
-    #[error("the signature file must hold exactly one signature of 128 hex characters")]
+    #[error("the signature file must hold exactly one signature of 128 hex characters, as `registryctl sign` writes it")]
     SignatureFormat,
     /// The signature does not verify.
-    #[error("the signature does not match the data and public key")]
+    #[error("the signature does not match the data and public key: the file changed after it was signed, the signature belongs to another file, or it was made with another key (was the key rotated?)")]
     BadSignature,
     /// The operating system's random source failed.
     #[error("cannot read the operating system's random source: {0}")]
@@ -50,8 +66,11 @@ impl SecretKey {
     /// Parses the 128-hex form: seed then public key. Surrounding whitespace is ignored.
     pub fn from_hex(text: &str) -> Result<SecretKey, KeyError> {
         let text = text.trim();
-        if text.len() != 128 {
-            return Err(KeyError::SecretLength(text.len()));
+        match text.len() {
+            0 => return Err(KeyError::SecretEmpty),
+            64 if PublicKey::from_hex(text).is_ok() => return Err(KeyError::SecretIsPublic),
+            128 => {}
+            n => return Err(KeyError::SecretLength(n)),
         }
         let mut bytes = Zeroizing::new([0u8; 64]);
         hex::decode_to_slice(text, bytes.as_mut_slice()).map_err(|_| KeyError::SecretNotHex)?;
@@ -121,8 +140,12 @@ impl PublicKey {
     /// Parses 64 hex characters; surrounding whitespace is ignored.
     pub fn from_hex(text: &str) -> Result<PublicKey, KeyError> {
         let text = text.trim();
-        if text.len() != 64 {
-            return Err(KeyError::PublicLength(text.len()));
+        match text.len() {
+            0 => return Err(KeyError::PublicEmpty),
+            64 => {}
+            128 if SecretKey::from_hex(text).is_ok() => return Err(KeyError::PublicIsSecret),
+            128 if text.bytes().all(|b| b.is_ascii_hexdigit()) => return Err(KeyError::PublicIsSignature),
+            n => return Err(KeyError::PublicLength(n)),
         }
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(text, &mut bytes).map_err(|_| KeyError::PublicNotHex)?;
@@ -207,5 +230,20 @@ mod tests {
         assert_eq!(SecretKey::from_hex(&mismatched).err(), Some(KeyError::SecretMismatch));
         assert_eq!(PublicKey::from_hex("00").err(), Some(KeyError::PublicLength(2)));
         assert_eq!(PublicKey::from_hex(&"g".repeat(64)).err(), Some(KeyError::PublicNotHex));
+    }
+
+    #[test]
+    fn a_key_in_the_wrong_place_is_named_and_never_echoed() {
+        let key = SecretKey::generate().unwrap();
+        let secret = key.to_hex();
+        let public = key.public().to_hex();
+        assert_eq!(PublicKey::from_hex(&secret).err(), Some(KeyError::PublicIsSecret));
+        assert_eq!(PublicKey::from_hex(key.sign(b"x").trim()).err(), Some(KeyError::PublicIsSignature));
+        assert_eq!(SecretKey::from_hex(&public).err(), Some(KeyError::SecretIsPublic));
+        assert_eq!(SecretKey::from_hex("  \n").err(), Some(KeyError::SecretEmpty));
+        assert_eq!(PublicKey::from_hex("").err(), Some(KeyError::PublicEmpty));
+        let message = KeyError::PublicIsSecret.to_string();
+        assert!(message.contains("this is a private key (128 hex); pass the public key (64 hex)"));
+        assert!(!message.contains(&secret[..16]) && !message.contains(&public[..16]));
     }
 }

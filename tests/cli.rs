@@ -13,7 +13,7 @@ use predicates::str::contains;
 
 fn json_rules(output: &[u8]) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(output).expect("JSON output");
-    v.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect()
+    v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect()
 }
 
 // ---------- lint ----------
@@ -221,10 +221,7 @@ fn check_runs_everything_in_one_pass() {
 fn check_fails_on_stale_catalog_and_schemas() {
     let r = registry();
     bin().current_dir(r.path()).args(["catalog"]).assert().success().stdout("wrote CATALOG.md: 1 server(s)\n");
-    fs::create_dir_all(r.path().join("schemas")).unwrap();
-    bin().current_dir(r.path()).args(["schema", "manifest", "--out", "schemas/manifest.schema.json"]).assert().success();
-    bin().current_dir(r.path()).args(["schema", "toolspec", "--out", "schemas/toolspec.schema.json"]).assert().success();
-    bin().current_dir(r.path()).args(["schema", "diff", "--out", "schemas/diff.schema.json"]).assert().success();
+    bin().current_dir(r.path()).args(["schema", "--out-dir", "schemas"]).assert().success();
     bin().current_dir(r.path()).args(["check"]).assert().success();
     bin().current_dir(r.path()).args(["catalog", "--check"]).assert().success().stdout("catalog OK: CATALOG.md is current\n");
     write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("Acme Tools", "Acme Widgets"));
@@ -240,7 +237,8 @@ fn check_fails_on_stale_catalog_and_schemas() {
 fn sources_findings(dir: &Path) -> Vec<(String, u64, u64)> {
     let out = bin().current_dir(dir).args(["check", "--format", "json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
-    v.as_array()
+    v["diagnostics"]
+        .as_array()
         .unwrap()
         .iter()
         .filter(|d| d["file"] == "catalog/sources.tsv")
@@ -413,7 +411,7 @@ fn the_gateways_runtime_limits_apply_where_the_registry_has_its_configuration() 
     write(d.path(), "policy/registry.yaml", common::REGISTRY_CONFIG);
     let out = bin().current_dir(d.path()).args(["lint", "manifests", "--format", "json"]).assert().code(1).get_output().stdout.clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let found: Vec<(String, String, String)> = v
+    let found: Vec<(String, String, String)> = v["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -634,7 +632,7 @@ fn explain_prints_the_rules_documentation() {
         .assert()
         .success()
         .stdout(contains("public suffix").and(contains("Fails:")).and(contains("Passes:")));
-    bin().args(["explain", "no-such-rule"]).assert().code(2).stderr(contains("tier"));
+    bin().args(["explain", "no-such-rule"]).assert().code(2).stderr(contains("explain --all"));
     let all = bin().args(["explain", "--all"]).assert().success().get_output().stdout.clone();
     let docs = fs::read(common::repo().join("docs/rules.md")).expect("docs/rules.md exists");
     assert_eq!(
@@ -714,7 +712,7 @@ fn help_completions_and_man_page() {
         bin().args([sub, "--help"]).assert().success().stdout(contains("Example"));
     }
     for shell in ["bash", "zsh", "fish"] {
-        bin().args(["completions", shell]).assert().success().stdout(contains("build-index"));
+        bin().args(["completions", shell]).assert().success().stdout(contains("REGISTRYCTL_COMPLETE"));
     }
     bin().args(["man"]).assert().success().stdout(contains(".TH registryctl"));
 }

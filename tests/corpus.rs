@@ -29,7 +29,7 @@ fn check_rejected(name: &str, bytes: &[u8], rule: &str) {
     assert!(start.elapsed() < HANG_GUARD, "{name}: took {:?}", start.elapsed());
     assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let rules: Vec<&str> = diags.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = diags["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
     assert!(rules.contains(&rule), "{name}: expected {rule}, got {rules:?}");
     let left: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, ["manifests"], "{name}: something was written");

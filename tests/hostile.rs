@@ -258,7 +258,7 @@ fn control_characters_are_escaped_in_terminal_and_annotation_output() {
     // JSON carries the data, escaped as JSON.
     let out = bin().current_dir(&reg).args(["check", "--format", "json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|d| d["file"].as_str().unwrap().contains(evil_dir)));
+    assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["file"].as_str().unwrap().contains(evil_dir)));
     assert!(!String::from_utf8(out.stdout).unwrap().contains('\u{1b}'));
 }
 

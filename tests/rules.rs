@@ -10,7 +10,9 @@ mod common;
 use registryctl::schema::rules::egress::Denylist;
 use registryctl::schema::rules::pairing;
 use registryctl::schema::rules::policy::{Exception, Policy};
-use registryctl::schema::{check_manifest, check_toolspec, locate_late, Diagnostic, Location, ManifestContext, RepositoryConfig, Rule};
+use registryctl::schema::{
+    check_manifest, check_toolspec, locate_late, suppress, Diagnostic, Location, ManifestContext, RepositoryConfig, Rule,
+};
 
 #[derive(Clone, Copy)]
 enum Target {
@@ -70,7 +72,7 @@ credentials:
 ";
 
 const CASES: &[Case] = &[
-    case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (16, 13)),
+    case(Rule::YamlSyntax, M, "tier: sealed", "tier: sealed", "tier: [sealed", (15, 7)),
     case(Rule::YamlAnchor, M, "tier: sealed", "tier: sealed", "tier: &t sealed", (15, 7)),
     case(Rule::YamlTag, M, "tier: sealed", "tier: sealed", "tier: !!str sealed", (15, 7)),
     case(Rule::YamlMultipleDocuments, M, "    default: false\n", "    default: false\n", "    default: false\n---\nname: x\n", (34, 1)),
@@ -325,6 +327,22 @@ const CASES: &[Case] = &[
         (20, 7),
     ),
     case(Rule::ToolDefaultWrite, T, "method: GET", "method: POST", "method: PATCH", (8, 13)),
+    case(
+        Rule::SuppressionInvalid,
+        M,
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: []  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes",
+        "scopes: []  # registryctl: allow(oauth2-no-scopes)",
+        (25, 17),
+    ),
+    case(
+        Rule::SuppressionUnused,
+        M,
+        "scopes: [widgets.read, widgets.write]",
+        "scopes: []  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes",
+        "scopes: [widgets.read]  # registryctl: allow(oauth2-no-scopes) Acme's OAuth defines no scopes",
+        (25, 29),
+    ),
 ];
 
 /// Rules exercised with real files by tests/cli.rs and tests/snapshots.rs instead.
@@ -384,7 +402,13 @@ fn run(target: Target, edit: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
     let repository = repository();
     let ctx = ManifestContext { repository: Some(&repository), ..ManifestContext::default() };
     let (m_text, t_text) = match target {
-        Target::Manifest => return check_manifest(&edit(&manifest_text), AT, &policy(), &ctx).diags,
+        Target::Manifest => {
+            // As the registry pipeline does: the file's suppression comments apply to its findings.
+            let text = edit(&manifest_text);
+            let mut diags = check_manifest(&text, AT, &policy(), &ctx).diags;
+            suppress::apply(&text, &mut diags);
+            return diags;
+        }
         Target::Toolspec => (manifest_text, edit(&toolspec_text)),
         Target::Pair => (edit(&manifest_text), toolspec_text),
         Target::PairOnManifest => return on_manifest(&edit(&manifest_text), &toolspec_text),

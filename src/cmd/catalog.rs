@@ -28,12 +28,26 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
+/// The files whose errors block CATALOG.md, as a phrase: `a.yaml (2 errors), b.yaml (1 error)`.
+fn blocking_files(report: &Report) -> String {
+    const SHOWN: usize = 10;
+    let files = report.error_files();
+    let mut parts: Vec<String> =
+        files.iter().take(SHOWN).map(|(f, n)| format!("{f} ({n} error{})", if *n == 1 { "" } else { "s" })).collect();
+    if files.len() > SHOWN {
+        parts.push(format!("{} more file(s)", files.len() - SHOWN));
+    }
+    parts.join(", ")
+}
+
 pub fn run(a: &Args) -> Result<()> {
     let registry = Registry::for_target(&a.root, a.policy.options()?)?;
     let run = registry.catalog()?;
     let Some(text) = run.text else {
-        error("the manifests fail lint; CATALOG.md is generated from a clean catalog only");
-        return render_report(run.linted.report, &a.output, &run.linted.notes, "");
+        let blocking = blocking_files(&run.linted.report);
+        let rendered = render_report(run.linted.report, &a.output, &run.linted.notes, "");
+        error(&format!("CATALOG.md is written from a clean catalog; fix the errors in {blocking}, then run `registryctl catalog` again"));
+        return rendered;
     };
     if a.check {
         let stale = registry.catalog_staleness(&run.linted, true)?;

@@ -10,7 +10,7 @@ use super::{render_report, DenylistArgs, OutputArgs};
 
 /// Check the whole registry in one pass: manifests, toolspecs, pairing, policy exceptions, catalog/sources.tsv, CATALOG.md and schemas/ freshness.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  registryctl check\n  registryctl check path/to/registry --format github --deny-warnings")]
+#[command(after_help = "Examples:\n  registryctl check\n  registryctl check --format github --deny-warnings")]
 pub struct Args {
     /// The registry checkout, or any path inside it (its root is found from the real path).
     #[arg(default_value = ".")]

@@ -1,36 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `registryctl completions` and `registryctl man`: generated from the same clap definitions.
+//! `registryctl completions`: the shell's registration script for dynamic completion (see
+//! `complete`), which completes subcommands, options and the registry's server names.
 
-use clap::CommandFactory;
-use clap_complete::Shell;
+use clap::builder::PossibleValuesParser;
 
-use registryctl::{Error, Result};
+use registryctl::Result;
 
-use super::{out, Cli};
+use super::complete;
 
 /// Print a shell completion script.
+///
+/// The script asks registryctl (on PATH) for candidates as you type, so it completes server
+/// names from manifests/ in the current directory for resolve, build-args and hash.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl completions bash > /etc/bash_completion.d/registryctl\n  registryctl completions zsh > \"${fpath[1]}/_registryctl\""
+    after_help = "Examples:\n  registryctl completions bash > ~/.local/share/bash-completion/completions/registryctl\n  registryctl completions zsh > \"${fpath[1]}/_registryctl\"\n  registryctl completions fish > ~/.config/fish/completions/registryctl.fish"
 )]
 pub struct Args {
     /// The shell.
-    pub shell: Shell,
+    #[arg(value_parser = PossibleValuesParser::new(complete::shell_names()))]
+    pub shell: String,
 }
-
-/// Print the man page (roff).
-#[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  registryctl man > registryctl.1 && man ./registryctl.1")]
-pub struct ManArgs {}
 
 pub fn run(a: &Args) -> Result<()> {
-    let mut buf = Vec::new();
-    clap_complete::generate(a.shell, &mut Cli::command(), "registryctl", &mut buf);
-    out(&String::from_utf8_lossy(&buf))
-}
-
-pub fn run_man(_: &ManArgs) -> Result<()> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
-    out(&String::from_utf8_lossy(&buf))
+    complete::registration(&a.shell)
 }

@@ -22,7 +22,7 @@ fn format_parser() -> impl TypedValueParser<Value = DiffFormat> {
 /// Show what a change does to each server: versions added, removed or changed, each change as widens, narrows, neutral or presentation (widenings first), whether the runtime hash changed, and the published-version rules (exit 1 on an error).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl diff ../registry-main .\n  registryctl diff --base-ref origin/main\n  registryctl diff base pr --format markdown > comment.md"
+    after_help = "Examples:\n  registryctl diff ../registry-main .\n  registryctl diff --base-ref origin/main\n      # needs: a git clone of the registry with origin/main fetched\n  registryctl diff registry-main pr --format markdown > comment.md"
 )]
 pub struct Args {
     /// BASE and HEAD registry roots; with --base-ref, only HEAD (default: .).
@@ -57,7 +57,7 @@ pub fn run(a: &Args) -> Result<()> {
     out(&render_diff(a.format, &diff))?;
     if diff.summary.errors > 0 {
         let files = diff.findings.iter().map(|f| (&f.server, &f.version, &f.file)).collect::<BTreeSet<_>>().len();
-        let counts = Counts { errors: diff.summary.errors, warnings: diff.summary.warnings, files };
+        let counts = Counts { errors: diff.summary.errors, warnings: diff.summary.warnings, files, suppressed: 0 };
         return Err(Rejected::Findings { counts, warnings_denied: false }.into());
     }
     Ok(())

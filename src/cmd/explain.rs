@@ -24,8 +24,13 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let id = a.rule.as_deref().unwrap_or_default();
     let rule = Rule::from_id(id).ok_or_else(|| {
-        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-        Error::Usage(format!("no rule `{id}`; rules are: {}", ids.join(", ")))
+        let near: Vec<String> = Rule::closest(id).iter().map(|r| format!("`{}`", r.id())).collect();
+        let hint = match near.as_slice() {
+            [] => String::new(),
+            [one] => format!("; did you mean {one}?"),
+            [rest @ .., last] => format!("; did you mean {} or {last}?", rest.join(", ")),
+        };
+        Error::Usage(format!("no rule `{id}`{hint} (`registryctl explain --all` documents every rule)"))
     })?;
     out(&rule.info().markdown())
 }

@@ -3,17 +3,22 @@
 
 use std::path::PathBuf;
 
-use registryctl::index;
+use registryctl::output;
 use registryctl::registry::Registry;
+use registryctl::render::Format;
 use registryctl::Result;
 
-use super::{out, render_report, DenylistArgs, OutputArgs};
+use super::{complete, out, render_report, DenylistArgs, OutputArgs};
 
 /// Print a manifest's hash (SHA-256 of its JSON encoding) and runtime hash (presentation fields and image digest cleared).
+///
+/// Takes a server directory (its latest version) or one manifest, like build-args. The manifest
+/// must pass lint. With --format json, prints one object (schemas/hash-output.schema.json).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  registryctl hash manifests/acme/0.1.0.yaml")]
+#[command(after_help = "Examples:\n  registryctl hash manifests/asana/0.1.0.yaml\n  registryctl hash manifests/asana --format json")]
 pub struct Args {
-    /// A manifest file.
+    /// manifests/<name> (its latest version) or manifests/<name>/<version>.yaml.
+    #[arg(value_name = "MANIFEST", add = complete::server_paths())]
     pub manifest: PathBuf,
     #[command(flatten)]
     pub denylist: DenylistArgs,
@@ -22,10 +27,10 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let linted = Registry::for_target(&a.manifest, a.denylist.options()?)?.lint(&a.manifest)?;
-    let hashes = linted.parsed().next().filter(|_| linted.report.errors() == 0).map(|m| (index::hash(m), index::runtime_hash(m)));
-    match hashes {
-        Some((hash, runtime)) => out(&format!("hash {hash}\nruntime-hash {runtime}\n")),
-        None => render_report(linted.report, &a.output, &linted.notes, ""),
+    let hashed = Registry::for_target(&a.manifest, a.denylist.options()?)?.hash(&a.manifest)?;
+    match hashed.hashes {
+        Some(h) if a.output.format == Format::Json => out(&output::to_json(&h)),
+        Some(h) => out(&format!("hash {}\nruntime-hash {}\n", h.hash, h.runtime_hash)),
+        None => render_report(hashed.linted.report, &a.output, &hashed.linted.notes, ""),
     }
 }

@@ -11,7 +11,7 @@ use super::{render_report, DenylistArgs, OutputArgs};
 /// Check manifests: strict schema, egress policy, denylist and file layout.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl lint manifests\n  registryctl lint manifests/acme/0.1.0.yaml --format github\n  registryctl lint manifests --denylist denylist/exfil-domains.txt --deny-warnings"
+    after_help = "Examples:\n  registryctl lint manifests\n  registryctl lint manifests/asana/0.1.0.yaml --format github\n  registryctl lint manifests --denylist denylist/exfil-domains.txt --deny-warnings"
 )]
 pub struct Args {
     /// A manifests directory, a server's directory, or one manifest file (a registry checkout's

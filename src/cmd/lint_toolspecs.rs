@@ -11,7 +11,7 @@ use super::{render_report, OutputArgs, PolicyArgs};
 /// Check toolspecs and pair each with its manifest (same name, version and tools; hosts on the egress allowlist).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl lint-toolspecs toolspecs\n  registryctl lint-toolspecs toolspecs/acme/0.1.0.yaml --manifests manifests"
+    after_help = "Examples:\n  registryctl lint-toolspecs toolspecs\n  registryctl lint-toolspecs toolspecs/asana/0.1.0.yaml --manifests manifests"
 )]
 pub struct Args {
     /// A toolspecs directory, or one toolspec file.

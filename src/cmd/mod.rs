@@ -13,6 +13,7 @@ pub mod build_args;
 pub mod build_index;
 pub mod catalog;
 pub mod check;
+pub mod complete;
 pub mod completions;
 pub mod diff;
 pub mod explain;
@@ -21,6 +22,7 @@ pub mod json_schema;
 pub mod keygen;
 pub mod lint;
 pub mod lint_toolspecs;
+pub mod man;
 pub mod new;
 pub mod resolve;
 pub mod sign;
@@ -45,7 +47,13 @@ use registryctl::{fs, Error, Rejected, Result};
 ///
 /// Every subcommand runs the same schema module the registry's CI runs.
 #[derive(Debug, Parser)]
-#[command(name = "registryctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "registryctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = "Examples:\n  registryctl check\n  registryctl lint manifests/asana/0.1.0.yaml\n  registryctl explain egress-wildcard-public-suffix"
+)]
 pub struct Cli {
     /// Worker threads for parsing and validation (default: one per core; RAYON_NUM_THREADS also works).
     #[arg(long, global = true, value_name = "N")]
@@ -74,7 +82,7 @@ pub enum Command {
     Diff(diff::Args),
     New(new::Args),
     Completions(completions::Args),
-    Man(completions::ManArgs),
+    Man(man::ManArgs),
 }
 
 /// Runs one subcommand and turns its result into the process's exit code.
@@ -96,7 +104,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Diff(a) => diff::run(&a),
         Command::New(a) => new::run(&a),
         Command::Completions(a) => completions::run(&a),
-        Command::Man(a) => completions::run_man(&a),
+        Command::Man(a) => man::run_man(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -268,6 +276,23 @@ impl PolicyArgs {
     }
 }
 
+/// How a command that prints one result (resolve, verify) prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultFormat {
+    /// Plain text, as the examples show.
+    Human,
+    /// One JSON object, in the shape of its schema under schemas/.
+    Json,
+}
+
+/// The output option of resolve and verify.
+#[derive(Debug, Clone, Args)]
+pub struct ResultArgs {
+    /// How to print the result.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ResultFormat,
+}
+
 /// Denylist and policy options shared by the subcommands that lint manifests.
 #[derive(Debug, Clone, Args)]
 pub struct DenylistArgs {
@@ -365,6 +390,11 @@ pub fn render_report(mut report: Report, output: &OutputArgs, notes: &[String], 
     }
     if report.warnings() > 0 && human {
         note(&format!("warning: {}", report.counts()));
+    } else if !report.suppressed.is_empty() && human {
+        let n = report.suppressed.len();
+        note(&format!(
+            "note: {n} warning(s) accepted by reviewed `# registryctl: allow(...)` comments; `--format json` lists them with their reasons"
+        ));
     }
     if matches!(output.format, Format::Human | Format::Github) && !ok_line.is_empty() {
         out(&format!("{ok_line}\n"))?;

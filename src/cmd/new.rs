@@ -15,7 +15,7 @@ use super::{closed_set, note, out, reject_finding, shown, OutputArgs};
 /// are never overwritten.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl new acme\n  registryctl new acme --builder go-static --tier entrusted\n  registryctl lint manifests/acme/0.1.0.yaml   # lists the TODO fields left"
+    after_help = "Examples:\n  registryctl new ticktick\n  registryctl new ticktick --builder go-static --tier entrusted\n  registryctl lint manifests/ticktick/0.1.0.yaml   # after new: lists the TODO fields left"
 )]
 pub struct Args {
     /// The server name: lowercase letters, digits and inner hyphens.

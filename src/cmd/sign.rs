@@ -12,21 +12,23 @@ use zeroize::Zeroizing;
 
 use super::{input, input_text, note, out, out_path_parser, shown, OutPath};
 
-/// The environment variable holding the signing key (128 hex: seed then public key).
-pub const KEY_ENV: &str = "GIG_SIGNING_KEY";
-/// The environment variable holding the next key during a rotation (`--next`).
-pub const NEXT_KEY_ENV: &str = "GIG_SIGNING_KEY_NEXT";
+/// The environment variables that may hold the signing key (128 hex: seed then public key):
+/// the repository secret's own name first, then the name the publish workflow has always used.
+pub const KEY_ENVS: [&str; 2] = ["GIG_INDEX_SIGNING_KEY", "GIG_SIGNING_KEY"];
+/// The same for the next key during a rotation (`--next`).
+pub const NEXT_KEY_ENVS: [&str; 2] = ["GIG_INDEX_SIGNING_KEY_NEXT", "GIG_SIGNING_KEY_NEXT"];
 
-/// Sign index.json: lowercase hex signature and a newline. The key comes from GIG_SIGNING_KEY or --key-file, never an argument.
+/// Sign index.json: lowercase hex signature and a newline. The key comes from GIG_INDEX_SIGNING_KEY or GIG_SIGNING_KEY, or --key-file, never an argument.
 ///
 /// Refuses a key whose second half is not the public key of its first half, and a file that is
 /// not a valid index (strict JSON shape, every manifest valid, Go's exact encoding, at most the
-/// gateway's 32 MiB). With --next (key rotation) it also signs with the next key, from
+/// gateway's 32 MiB). When both variables are set they must hold the same key. With --next
+/// (key rotation) it also signs with the next key, from GIG_INDEX_SIGNING_KEY_NEXT or
 /// GIG_SIGNING_KEY_NEXT or --next-key-file, into OUT.<keyid> beside OUT: gateways keep reading
 /// OUT, and the next key's signature is there to check before the switch.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  GIG_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n  registryctl sign --key-file ~/registry-key/index-signing-3f169dbc1dfaede6.key\n  GIG_SIGNING_KEY=\"$KEY\" GIG_SIGNING_KEY_NEXT=\"$NEXT\" registryctl sign --next   # also writes index.json.sig.<next key id>"
+    after_help = "Examples:\n  GIG_INDEX_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json --out index.json.sig\n      # needs: the private key (the repository never holds one)\n  registryctl sign --key-file \"$HOME/registry-key/index-signing-3f169dbc1dfaede6.key\"\n      # needs: a key pair from keygen, kept outside the repository\n  GIG_INDEX_SIGNING_KEY=\"$KEY\" GIG_INDEX_SIGNING_KEY_NEXT=\"$NEXT\" registryctl sign --next\n      # needs: both private keys of a rotation; also writes index.json.sig.<next key id>"
 )]
 pub struct Args {
     /// The index to sign.
@@ -36,30 +38,50 @@ pub struct Args {
     /// or device in place; a file through a temporary file and a rename.
     #[arg(long, default_value = "index.json.sig", value_name = "FILE", value_parser = out_path_parser())]
     pub out: OutPath,
-    /// Read the key from this file instead of GIG_SIGNING_KEY.
+    /// Read the key from this file (keep it outside the repository) instead of the environment.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
-    /// Also sign with the next key (GIG_SIGNING_KEY_NEXT), into OUT.<next key id>.
+    /// Also sign with the next key (GIG_INDEX_SIGNING_KEY_NEXT or GIG_SIGNING_KEY_NEXT), into OUT.<next key id>.
     #[arg(long)]
     pub next: bool,
-    /// Read the next key from this file instead of GIG_SIGNING_KEY_NEXT; implies --next.
+    /// Read the next key from this file instead of the environment; implies --next.
     #[arg(long, value_name = "FILE")]
     pub next_key_file: Option<PathBuf>,
 }
 
-fn load_key(file: Option<&Path>, env: &str, flag: &str) -> Result<SecretKey> {
-    let text = match file {
-        Some(p) => Zeroizing::new(input_text(p, "cannot read the key file", MAX_KEY_BYTES)?),
-        None => Zeroizing::new(std::env::var(env).map_err(|_| Error::Usage(format!("no signing key: set {env} or pass {flag}")))?),
-    };
-    Ok(SecretKey::from_hex(&text)?)
+/// A key from `file` or, without one, from the environment variables `envs` (when both are set
+/// they must hold the same key); every error names where the key came from and never the key.
+fn load_key(file: Option<&Path>, envs: [&str; 2], flag: &str) -> Result<SecretKey> {
+    if let Some(p) = file {
+        let text = Zeroizing::new(input_text(p, "cannot read the key file", MAX_KEY_BYTES)?);
+        return SecretKey::from_hex(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())));
+    }
+    let set: Vec<(&str, Zeroizing<String>)> =
+        envs.iter().filter_map(|name| std::env::var(name).ok().map(|v| (*name, Zeroizing::new(v)))).collect();
+    let mut keys = Vec::new();
+    for (name, text) in &set {
+        keys.push((*name, SecretKey::from_hex(text).map_err(|e| Error::Usage(format!("{name}: {e}")))?));
+    }
+    match keys.as_slice() {
+        [] => {
+            Err(Error::Usage(format!("no signing key: set {} (the repository secret's name) or {}, or pass {flag} FILE", envs[0], envs[1])))
+        }
+        [(_, a), (_, b)] if a.public() != b.public() => Err(Error::Usage(format!(
+            "{} and {} are both set and hold different keys; set only one (public keys {} and {})",
+            envs[0],
+            envs[1],
+            a.public().to_hex(),
+            b.public().to_hex()
+        ))),
+        _ => Ok(keys.swap_remove(0).1),
+    }
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let key = load_key(a.key_file.as_deref(), KEY_ENV, "--key-file")?;
+    let key = load_key(a.key_file.as_deref(), KEY_ENVS, "--key-file")?;
     let next = match (a.next, &a.next_key_file) {
         (false, None) => None,
-        (_, file) => Some(load_key(file.as_deref(), NEXT_KEY_ENV, "--next-key-file")?),
+        (_, file) => Some(load_key(file.as_deref(), NEXT_KEY_ENVS, "--next-key-file")?),
     };
     let (id, next_id) = (key.public().key_id(), next.as_ref().map(|k| k.public().key_id()));
     if next_id == Some(id) {

@@ -6,23 +6,30 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
+use registryctl::output::{self, VerifyOutput};
 use registryctl::render::trust as render;
-use registryctl::sign::PublicKey;
+use registryctl::sign::{KeyError, PublicKey};
 use registryctl::trust::{self, Policy, TrustError, Verified};
-use registryctl::{Error, Rejected, Result};
+use registryctl::{fs, Error, Rejected, Result};
 
-use super::{input, input_text, out};
+use super::{input, input_text, out, ResultArgs, ResultFormat};
+
+/// Where the registry's public key lives once bootstrapped (keys/README.md).
+const REGISTRY_PUB: &str = "keys/index-signing.pub";
 
 /// Verify index.json.sig over index.json's exact bytes (strict Ed25519), then its freshness and, with --previous, that it does not roll back.
 ///
-/// The signature verifies if any trusted key (--pub, --pub-file, each repeatable) verifies it;
-/// the output names that key's id. An index whose `expires` has passed fails unless
-/// --allow-expired. With --previous (the index trusted before, verified with the same keys),
-/// the serial must be greater, no published version's runtime hash may change, and no version
-/// may disappear unless --allow-removals; what changed is printed either way.
+/// The signature verifies if any trusted key verifies it: the registry's keys/index-signing.pub
+/// (--pub-file, a file of keys one per line) or the 64 hex characters a gateway is configured
+/// with (--pub), each repeatable; the output names that key's id. An index whose `expires` has
+/// passed fails unless --allow-expired. With --previous (the index trusted before, verified with
+/// the same keys), the serial must be greater, no published version's runtime hash may change,
+/// and no version may disappear unless --allow-removals; what changed is printed either way.
+/// With --format json, prints one object (schemas/verify-output.schema.json), also when the
+/// index does not verify.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\"\n  registryctl verify --in index.json --sig index.json.sig --pub-file keys/index-signing.pub\n  registryctl verify --pub-file keys/index-signing.pub --max-age 8d --previous old/index.json"
+    after_help = "Examples:\n  registryctl verify --pub-file keys/index-signing.pub\n      # needs: the published index.json and .sig, and keys/index-signing.pub once bootstrapped\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\" --format json\n      # needs: the published index.json and .sig\n  registryctl verify --pub-file test-key.pub\n      # in tests/fixtures/conformance, which holds a signed index.json\n  registryctl verify --pub-file keys/index-signing.pub --max-age 8d --previous old/index.json\n      # needs: the published index and the one trusted before it, with their .sig files"
 )]
 pub struct Args {
     /// The signed file.
@@ -31,10 +38,11 @@ pub struct Args {
     /// The signature file (one hex signature).
     #[arg(long, default_value = "index.json.sig", value_name = "FILE")]
     pub sig: PathBuf,
-    /// A trusted public key, 64 hex characters; repeat for several.
-    #[arg(long = "pub", value_name = "HEX", required_unless_present = "pub_file")]
+    /// A trusted public key, 64 hex characters (a gateway's GIG_REGISTRY_PUBKEY); repeat for several.
+    #[arg(long = "pub", value_name = "HEX")]
     pub public: Vec<String>,
-    /// A file of trusted public keys, one per line (`#` starts a comment); repeatable.
+    /// A file of trusted public keys, one per line (`#` starts a comment); the registry's is
+    /// keys/index-signing.pub. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub pub_file: Vec<PathBuf>,
     /// Accept an index whose `expires` has passed.
@@ -55,22 +63,59 @@ pub struct Args {
     /// With --previous: accept versions it has that this index no longer has.
     #[arg(long, requires = "previous")]
     pub allow_removals: bool,
+    #[command(flatten)]
+    pub output: ResultArgs,
 }
 
+/// The trusted keys from --pub and --pub-file, each once, in the order given; every error
+/// names the likely mistake and never repeats a key.
 fn load_keys(a: &Args) -> Result<Vec<PublicKey>> {
-    let mut keys = Vec::new();
+    if a.public.is_empty() && a.pub_file.is_empty() {
+        return Err(Error::Usage(format!(
+            "no public key: pass --pub-file {REGISTRY_PUB} (the registry's key, once bootstrapped: see keys/README.md) or --pub HEX (64 hex, a gateway's GIG_REGISTRY_PUBKEY)"
+        )));
+    }
+    let mut keys: Vec<PublicKey> = Vec::new();
     for text in &a.public {
-        keys.push(PublicKey::from_hex(text)?);
+        let key = PublicKey::from_hex(text).map_err(|e| {
+            let exposed = if e == KeyError::PublicIsSecret {
+                "; a private key typed on a command line can be read from shell history and the process list: rotate it (keys/README.md)"
+            } else {
+                ""
+            };
+            Error::Usage(format!("--pub: {e}{exposed}"))
+        })?;
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
     }
     for path in &a.pub_file {
-        let text = input_text(path, "cannot read the public key file", MAX_KEY_BYTES)?;
-        let listed = trust::parse_key_list(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        let text = read_public(path)?;
+        let listed = trust::parse_key_list(&text).map_err(|e| {
+            // A file of one key needs no line number to find the mistake.
+            let one_key = text.lines().filter(|l| !l.split('#').next().unwrap_or_default().trim().is_empty()).count() == 1;
+            let why = if one_key { e.source.to_string() } else { e.to_string() };
+            Error::Usage(format!("{}: {why}", path.display()))
+        })?;
         if listed.is_empty() {
             return Err(Error::Usage(format!("{}: holds no public key", path.display())));
         }
         keys.extend(listed.into_iter().filter(|k| !keys.contains(k)).collect::<Vec<_>>());
     }
     Ok(keys)
+}
+
+/// A key file's text; a missing one says where the registry's key is.
+fn read_public(p: &Path) -> Result<String> {
+    if !fs::exists_no_follow(p) {
+        let hint = if p.ends_with(REGISTRY_PUB) {
+            "the registry's key is not bootstrapped yet (keys/README.md), or this is not the repository root"
+        } else {
+            "the registry's public key is keys/index-signing.pub once bootstrapped (keys/README.md)"
+        };
+        return Err(Error::Usage(format!("{} does not exist; {hint}", p.display())));
+    }
+    input_text(p, "cannot read the public key file", MAX_KEY_BYTES)
 }
 
 /// A refusal, named by the file it is about: the signature file for signature problems.
@@ -106,10 +151,17 @@ pub fn run(a: &Args) -> Result<()> {
     };
     let data = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
     let sig = input(&a.sig, "cannot read", MAX_KEY_BYTES)?;
-    match trust::verify_index(&data, &sig, &keys, &policy) {
+    let verdict = trust::verify_index(&data, &sig, &keys, &policy);
+    let json = a.output.format == ResultFormat::Json;
+    if json {
+        let (file, signature) = (a.input.display().to_string(), a.sig.display().to_string());
+        out(&output::to_json(&VerifyOutput::of(file, signature, &keys, &verdict)))?;
+    }
+    match verdict {
+        Ok(_) if json => Ok(()),
         Ok(v) => out(&render::verified(&v, previous.as_ref())),
         Err(e) => {
-            if let TrustError::Rollback { changes, .. } = &e {
+            if let (false, TrustError::Rollback { changes, .. }) = (json, &e) {
                 out(&render::changes(changes))?;
             }
             Err(rejected(&a.input, &a.sig, e))

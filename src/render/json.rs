@@ -1,13 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `--format json`: one array of diagnostics, in [`Diagnostic`]'s one serialized shape.
+//! `--format json`: one object, `{"diagnostics": [...], "suppressed": [...]}`: the findings in
+//! [`Diagnostic`]'s serialized shape, and apart from them the warnings reviewed comments
+//! accepted, each with its `reason` and `commentLine`.
+
+use serde::Serialize;
 
 use super::Render;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Suppressed};
 
-/// Collects the diagnostics and writes them as one pretty-printed array.
-#[derive(Default)]
+/// Collects the diagnostics and writes them, with the suppressed ones, as one object.
 pub(super) struct Json<'r> {
     diags: Vec<&'r Diagnostic>,
+    suppressed: &'r [Suppressed],
+}
+
+impl<'r> Json<'r> {
+    pub(super) fn new(suppressed: &'r [Suppressed]) -> Json<'r> {
+        Json { diags: Vec::new(), suppressed }
+    }
+}
+
+/// The document's shape.
+#[derive(Serialize)]
+struct Document<'a> {
+    diagnostics: &'a [&'a Diagnostic],
+    suppressed: &'a [Suppressed],
 }
 
 impl<'r> Render<'r> for Json<'r> {
@@ -16,7 +33,8 @@ impl<'r> Render<'r> for Json<'r> {
     }
 
     fn finish(self: Box<Self>) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(&self.diags).expect("diagnostics serialize");
+        let doc = Document { diagnostics: &self.diags, suppressed: self.suppressed };
+        let mut v = serde_json::to_vec_pretty(&doc).expect("diagnostics serialize");
         v.push(b'\n');
         v
     }

@@ -26,7 +26,7 @@ pub enum Format {
     Human,
     /// `::error file=…,line=…` workflow commands, for pull-request annotations.
     Github,
-    /// One JSON array of diagnostic objects.
+    /// One JSON object: the diagnostics, and the suppressed warnings with their reasons.
     Json,
     /// SARIF 2.1.0, for code-scanning upload.
     Sarif,
@@ -51,7 +51,7 @@ impl Format {
         match self {
             Format::Human => "Source excerpts with a caret under each problem (colour on a terminal)",
             Format::Github => "`::error file=…,line=…` workflow commands, for pull-request annotations",
-            Format::Json => "One JSON array of diagnostic objects",
+            Format::Json => "One JSON object: `diagnostics`, and `suppressed` warnings with their reasons",
             Format::Sarif => "SARIF 2.1.0, for code-scanning upload",
         }
     }
@@ -90,8 +90,8 @@ pub fn renderer_with<'r>(format: Format, report: &'r Report, options: &Options<'
     match format {
         Format::Human => Box::new(human::Human::new(&report.sources, options.color)),
         Format::Github => Box::new(github::Github::new(options.annotate_only)),
-        Format::Json => Box::new(json::Json::default()),
-        Format::Sarif => Box::new(sarif::Sarif::default()),
+        Format::Json => Box::new(json::Json::new(&report.suppressed)),
+        Format::Sarif => Box::new(sarif::Sarif::new(&report.suppressed)),
     }
 }
 

@@ -218,15 +218,18 @@ pub fn read_manifest(root: &mut Node, r: &mut Reader) -> Option<Manifest> {
 }
 
 /// Reports a required section that is missing, with the rule of its most important field
-/// (unless its absence was already reported as a type error), and marks it broken so its own
-/// rules stay quiet.
+/// (unless its absence was already reported as a type error or is explained by one of its keys
+/// found at the top level), and marks it broken so its own rules stay quiet.
 fn require<const N: usize>(r: &mut Reader, sections: [(&'static str, bool, Rule); N]) {
     for (missing, present, rule) in sections {
         let path = FieldPath::field(missing);
-        if !present && !r.diagnostics.iter().any(|d| d.field == path) {
-            r.diagnostics.push(Diagnostic::whole_file(rule, format!("required field `{missing}` is missing")));
-            r.mark_broken(path);
+        if present {
+            continue;
         }
+        if !r.diagnostics.iter().any(|d| d.field == path) && !r.is_explained(&path) {
+            r.diagnostics.push(Diagnostic::whole_file(rule, format!("required field `{missing}` is missing")));
+        }
+        r.mark_broken(path);
     }
 }
 

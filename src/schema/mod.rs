@@ -5,9 +5,9 @@
 //!
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
-//! in `read`, the compiled-in public-suffix list in `public_suffix`, and the rules, by subject,
-//! in `rules`. The registry's own files have theirs: `policy/registry.yaml` in `repository`,
-//! `catalog/sources.tsv` in `sources`.
+//! in `read`, the compiled-in public-suffix list in `public_suffix`, the rules, by subject, in
+//! `rules`, and reviewed suppression comments in `suppress`. The registry's own files have
+//! theirs: `policy/registry.yaml` in `repository`, `catalog/sources.tsv` in `sources`.
 
 pub mod closed;
 pub mod manifest;
@@ -17,6 +17,7 @@ pub mod read;
 pub mod repository;
 pub mod rules;
 pub mod sources;
+pub mod suppress;
 pub mod toolspec;
 
 pub use crate::diag::{Diagnostic, Rule, Severity};
@@ -27,6 +28,8 @@ pub use toolspec::Toolspec;
 
 use closed::Builder;
 use read::Reader;
+
+use std::sync::OnceLock;
 
 use crate::span::{Pos, Span};
 use crate::yaml;
@@ -96,10 +99,11 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     let Some(mut root) = yaml::parse(text, &mut parse_findings) else {
         return ManifestCheck { diags: parse_findings, ..ManifestCheck::default() };
     };
-    let mut r = Reader::for_go(parse_findings);
+    let mut r = Reader::for_go(parse_findings).with_schema(SchemaKind::Manifest);
     let Some(m) = manifest::read_manifest(&mut root, &mut r) else {
         return ManifestCheck { diags: r.diagnostics, ..ManifestCheck::default() };
     };
+    r.drop_explained(&root);
     let mut findings = rules::manifest_rules(&m);
     let (policy_findings, exceptions_used) = rules::policy::apply(&m, policy);
     findings.extend(policy_findings);
@@ -119,6 +123,18 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     ManifestCheck { manifest: Some(m), diags, exceptions_used }
 }
 
+/// What pairing knows about a toolspec's manifest.
+#[derive(Debug, Clone, Copy)]
+pub enum Paired<'m> {
+    /// The manifest, read cleanly.
+    Manifest(&'m Manifest),
+    /// Its file exists but could not be read as a manifest; its own findings say why, so the
+    /// toolspec is not paired (nor reported as lacking a manifest).
+    Unreadable,
+    /// No manifest of that name and version.
+    Missing,
+}
+
 /// Parses and validates one toolspec's text, and pairs it with its manifest when
 /// `find_manifest` knows one for the toolspec's name and version.
 pub fn check_toolspec<'m>(
@@ -126,15 +142,26 @@ pub fn check_toolspec<'m>(
     at: Option<Location<'_>>,
     find_manifest: impl Fn(&str, &str) -> Option<&'m Manifest>,
 ) -> (Option<Toolspec>, Vec<Diagnostic>) {
+    check_toolspec_paired(text, at, |n, v| find_manifest(n, v).map_or(Paired::Missing, Paired::Manifest))
+}
+
+/// [`check_toolspec`], told also of manifests that exist but could not be read.
+pub fn check_toolspec_paired<'m>(
+    text: &str,
+    at: Option<Location<'_>>,
+    find_manifest: impl Fn(&str, &str) -> Paired<'m>,
+) -> (Option<Toolspec>, Vec<Diagnostic>) {
     let mut parse_findings = Vec::new();
     let Some(mut root) = yaml::parse(text, &mut parse_findings) else { return (None, parse_findings) };
-    let mut r = Reader::for_go(parse_findings);
+    let mut r = Reader::for_go(parse_findings).with_schema(SchemaKind::Toolspec);
     let Some(t) = toolspec::read_toolspec(&mut root, &mut r) else { return (None, r.diagnostics) };
+    r.drop_explained(&root);
     let mut findings = rules::toolspec_rules(&t);
     findings.extend(rules::identity::path_mismatch("toolspecs", &t.name, &t.version, at));
     match find_manifest(&t.name, &t.version) {
-        Some(m) => findings.extend(rules::pairing::pair(&t, m)),
-        None => findings.extend(rules::pairing::manifest_missing(&t)),
+        Paired::Manifest(m) => findings.extend(rules::pairing::pair(&t, m)),
+        Paired::Missing => findings.extend(rules::pairing::manifest_missing(&t)),
+        Paired::Unreadable => {}
     }
     let mut diags = r.with_rule_findings(findings);
     root.locate_all(&mut diags);
@@ -150,7 +177,8 @@ pub fn locate_late(text: &str, diags: &mut [Diagnostic]) {
     }
 }
 
-/// The JSON Schemas this crate generates from its types.
+/// The JSON Schemas this crate generates from its types: the two file formats, and the
+/// `--format json` output of the commands that print one result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaKind {
     /// `schemas/manifest.schema.json`, from [`Manifest`].
@@ -159,39 +187,105 @@ pub enum SchemaKind {
     Toolspec,
     /// `schemas/diff.schema.json`, from [`crate::diff::Diff`]: what `registryctl diff --format json` prints.
     Diff,
+    /// `schemas/hash-output.schema.json`, from [`crate::output::HashOutput`].
+    HashOutput,
+    /// `schemas/resolve-output.schema.json`, from [`crate::output::ResolveOutput`].
+    ResolveOutput,
+    /// `schemas/verify-output.schema.json`, from [`crate::output::VerifyOutput`].
+    VerifyOutput,
+    /// `schemas/build-args-output.schema.json`, from [`crate::output::BuildArgsOutput`].
+    BuildArgsOutput,
 }
 
 impl SchemaKind {
-    /// Every kind, in the order `schemas/` lists them.
-    pub const ALL: &'static [SchemaKind] = &[SchemaKind::Manifest, SchemaKind::Toolspec, SchemaKind::Diff];
+    /// Every schema, in the order `schemas/` lists them.
+    pub const ALL: &'static [SchemaKind] = &[
+        SchemaKind::Manifest,
+        SchemaKind::Toolspec,
+        SchemaKind::Diff,
+        SchemaKind::HashOutput,
+        SchemaKind::ResolveOutput,
+        SchemaKind::VerifyOutput,
+        SchemaKind::BuildArgsOutput,
+    ];
 
-    /// `manifest`, `toolspec` or `diff`.
+    /// The name `registryctl schema` takes: `manifest`, `toolspec`, `diff`, `hash-output`, ...
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaKind::Manifest => "manifest",
             SchemaKind::Toolspec => "toolspec",
             SchemaKind::Diff => "diff",
+            SchemaKind::HashOutput => "hash-output",
+            SchemaKind::ResolveOutput => "resolve-output",
+            SchemaKind::VerifyOutput => "verify-output",
+            SchemaKind::BuildArgsOutput => "build-args-output",
         }
     }
 
     /// The JSON Schema (draft 2020-12), pretty-printed with a final newline.
     pub fn generate(self) -> String {
+        use crate::output::{BuildArgsOutput, HashOutput, ResolveOutput, VerifyOutput};
         let schema = match self {
             SchemaKind::Manifest => schemars::schema_for!(Manifest),
             SchemaKind::Toolspec => schemars::schema_for!(Toolspec),
             SchemaKind::Diff => schemars::schema_for!(crate::diff::Diff),
+            SchemaKind::HashOutput => schemars::schema_for!(HashOutput),
+            SchemaKind::ResolveOutput => schemars::schema_for!(ResolveOutput),
+            SchemaKind::VerifyOutput => schemars::schema_for!(VerifyOutput),
+            SchemaKind::BuildArgsOutput => schemars::schema_for!(BuildArgsOutput),
         };
         let mut s = serde_json::to_string_pretty(&schema).expect("a schema serializes");
         s.push('\n');
         s
     }
 
-    /// Where a registry ships it, relative to its root.
-    pub fn path(self) -> &'static str {
-        match self {
-            SchemaKind::Manifest => "schemas/manifest.schema.json",
-            SchemaKind::Toolspec => "schemas/toolspec.schema.json",
-            SchemaKind::Diff => "schemas/diff.schema.json",
+    /// Every field the schema defines, as `(name, path)`: `("egress", "entitlements.egress")`,
+    /// `("default", "tools[].default")`; read from the generated schema once per process. A key
+    /// found where it is not allowed is told where it belongs from this list.
+    pub fn field_places(self) -> &'static [(String, String)] {
+        static MANIFEST: OnceLock<Vec<(String, String)>> = OnceLock::new();
+        static TOOLSPEC: OnceLock<Vec<(String, String)>> = OnceLock::new();
+        let cell = match self {
+            SchemaKind::Manifest => &MANIFEST,
+            SchemaKind::Toolspec => &TOOLSPEC,
+            // Outputs are written, never read from YAML.
+            _ => return &[],
+        };
+        cell.get_or_init(|| {
+            let schema: serde_json::Value = serde_json::from_str(&self.generate()).expect("the generated schema is JSON");
+            let mut out = Vec::new();
+            collect_places(&schema, &schema, "", &mut out, 0);
+            out
+        })
+    }
+
+    /// Where a registry ships it, relative to its root: `schemas/<name>.schema.json`.
+    pub fn path(self) -> String {
+        format!("schemas/{}.schema.json", self.as_str())
+    }
+}
+
+/// Walks a generated schema's properties, lists and `$ref`s, pushing `(name, path)` pairs.
+fn collect_places(schema: &serde_json::Value, node: &serde_json::Value, prefix: &str, out: &mut Vec<(String, String)>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(def) = node.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix("#/$defs/")) {
+        collect_places(schema, &schema["$defs"][def], prefix, out, depth + 1);
+    }
+    if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
+        for (name, sub) in props {
+            let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+            out.push((name.clone(), path.clone()));
+            collect_places(schema, sub, &path, out, depth + 1);
+        }
+    }
+    if let Some(items) = node.get("items") {
+        collect_places(schema, items, &format!("{prefix}[]"), out, depth + 1);
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for sub in node.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+            collect_places(schema, sub, prefix, out, depth + 1);
         }
     }
 }

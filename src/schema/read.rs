@@ -12,8 +12,9 @@ use std::collections::HashSet;
 
 use super::closed::{Closed, ClosedSet};
 use super::rules::placeholder;
+use super::SchemaKind;
 use crate::diag::{Diagnostic, Rule};
-use crate::field::FieldPath;
+use crate::field::{FieldPath, Segment};
 use crate::yaml::{is_bidi_control, is_yaml11_bool, plain_type, yaml11_type, Kind, Node, PlainType, Style, Yaml11Type};
 
 /// Collects structural problems while typed values are read out of a tree.
@@ -25,6 +26,12 @@ pub struct Reader {
     /// The file is read by the Go side too (a manifest or toolspec): plain values that YAML 1.1
     /// types differently are refused.
     go_read: bool,
+    /// The schema being read, whose other fields a misplaced key is matched against.
+    schema: Option<SchemaKind>,
+    /// Fields whose emptiness or absence a misplaced key already explains.
+    explained: Vec<FieldPath>,
+    /// Where misplaced keys belong; a finding that such a field is missing repeats theirs.
+    targets: Vec<FieldPath>,
 }
 
 /// The fields of one mapping. The keys asked for are the allowed keys: anything else in the
@@ -85,13 +92,26 @@ impl Fields<'_> {
 impl Reader {
     /// A reader that starts with the findings the YAML parser already made.
     pub fn new(parse_findings: Vec<Diagnostic>) -> Reader {
-        Reader { diagnostics: parse_findings, broken: HashSet::new(), go_read: false }
+        Reader { diagnostics: parse_findings, ..Reader::default() }
     }
 
     /// A reader for a file the Go side reads too (a manifest or a toolspec): a plain value is a
     /// string only if YAML 1.1 readers also read it as one (rule `yaml-1.1-scalar`).
     pub fn for_go(parse_findings: Vec<Diagnostic>) -> Reader {
         Reader { go_read: true, ..Reader::new(parse_findings) }
+    }
+
+    /// Names the schema being read, so a key found at the wrong level is told where it belongs.
+    #[must_use]
+    pub fn with_schema(mut self, schema: SchemaKind) -> Reader {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// Whether a missing or empty field is explained by a key found at the wrong level (an
+    /// `egress:` beside `entitlements:` rather than under it), so it needs no finding of its own.
+    pub fn is_explained(&self, path: &FieldPath) -> bool {
+        self.explained.contains(path)
     }
 
     fn wrong_type(&mut self, node: &Node, path: FieldPath, expected: &str) {
@@ -116,21 +136,24 @@ impl Reader {
         }
     }
 
-    /// Reports every key that was not asked for, suggesting the field it most resembles.
+    /// Reports every key that was not asked for: a field of the schema found at the wrong level
+    /// is told where it belongs, anything else the field it most resembles.
     pub fn reject_unknown(&mut self, fields: Fields<'_>) {
         let Fields { pairs, used, asked, path } = fields;
-        for ((key, _), used) in pairs.iter().zip(used) {
-            if used {
+        for ((key, _), used) in pairs.iter().zip(&used) {
+            if *used {
                 continue;
             }
             let name = key.scalar().unwrap_or_default();
             let d = Diagnostic::new(Rule::YamlUnknownField, path.clone().key(name.to_string()), format!("unknown field `{name}`"))
                 .with_span(key.span);
             let asked = asked.as_slice();
-            self.diagnostics.push(match asked.iter().find(|a| similar(a, name)) {
-                Some(a) => d.with_help(format!("did you mean `{a}`? (field names are case-sensitive)")),
-                None => d.with_help(format!("allowed here: {}", asked.join(", "))),
-            });
+            let d = match (self.misplaced(name, &path, pairs), asked.iter().find(|a| similar(a, name))) {
+                (Some((message, help)), _) => Diagnostic { message, ..d }.with_help(help),
+                (None, Some(a)) => d.with_help(format!("did you mean `{a}`? (field names are case-sensitive)")),
+                (None, None) => d.with_help(format!("allowed here: {}", asked.join(", "))),
+            };
+            self.diagnostics.push(d);
         }
     }
 
@@ -142,6 +165,52 @@ impl Reader {
         let d = Diagnostic::new(Rule::YamlScalar11, path.clone(), message).with_span(node.span);
         self.diagnostics.push(d.with_help(format!("quote the value: \"{v}\"")));
         self.broken.insert(path);
+    }
+
+    /// Where a schema field found at `here` belongs, as a message and help text; `None` when
+    /// `name` is no field of the schema. When it belongs under a sibling key that is empty or
+    /// missing, that key's own finding is dropped: the misplaced key explains it.
+    fn misplaced(&mut self, name: &str, here: &FieldPath, siblings: &[(Node, Node)]) -> Option<(String, String)> {
+        let places = self.schema?.field_places();
+        let shape = shape_of(here);
+        let prefix = if shape.is_empty() { String::new() } else { format!("{shape}.") };
+        let targets: Vec<&str> =
+            places.iter().filter(|(n, p)| n == name && *p != format!("{prefix}{name}")).map(|(_, p)| p.as_str()).collect();
+        let first = *targets.first()?;
+        let names = targets.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ");
+        let parent = first.strip_suffix(name).and_then(|p| p.strip_suffix('.')).unwrap_or_default();
+        // A parent that is a sibling key here (`entitlements` beside a top-level `egress`).
+        let sibling = parent.strip_prefix(prefix.as_str()).filter(|s| !s.is_empty() && !s.contains(['.', '[']));
+        let how = match sibling {
+            Some(s) => {
+                let sibling_path = here.clone().key(s.to_string());
+                let key = siblings.iter().find(|(k, _)| k.scalar() == Some(s));
+                if key.is_some_and(|(_, v)| v.scalar() == Some("")) {
+                    self.diagnostics.retain(|d| !(d.rule == Rule::YamlWrongType && d.field == sibling_path));
+                }
+                self.targets.push(sibling_path.clone().key(name.to_string()));
+                self.explained.push(sibling_path);
+                let here_line = siblings.iter().find(|(k, _)| k.scalar() == Some(name)).map(|(k, _)| k.span.start.line);
+                match key.map(|(k, _)| k.span.start.line) {
+                    Some(line) if here_line == Some(line + 1) => {
+                        format!("indent `{name}:` and the lines under it by two more spaces, under `{s}:` (line {line})")
+                    }
+                    Some(line) => format!("move `{name}:` under `{s}:` (line {line}), indented like its other fields"),
+                    None => format!("add `{s}:` and write `{name}:` under it, indented by two spaces"),
+                }
+            }
+            None if parent.is_empty() => {
+                self.targets.push(FieldPath::root().key(name.to_string()));
+                format!("move `{name}:` out to the top level, at column 1")
+            }
+            None if parent.ends_with("[]") => {
+                format!("put `{name}:` inside an item of `{}`, lined up with the item's other fields", parent.trim_end_matches("[]"))
+            }
+            None => format!("move `{name}:` under `{parent}`"),
+        };
+        let at = if here.is_root() { "at the top level".to_string() } else { format!("in `{here}`") };
+        let belongs = if parent.is_empty() { "at the top level".to_string() } else { format!("in `{parent}`") };
+        Some((format!("`{name}` belongs {belongs}, not {at}"), format!("did you mean {names}? {how}")))
     }
 
     /// A string value, moved out of the tree; anything else is reported and read as `None`.
@@ -330,6 +399,17 @@ impl Reader {
         Some(value)
     }
 
+    /// Drops the findings that a field is missing where a misplaced key belongs (the key's own
+    /// finding says where it went), and keeps the rules off that field.
+    pub fn drop_explained(&mut self, root: &Node) {
+        for target in std::mem::take(&mut self.targets) {
+            if !present(root, &target) {
+                self.diagnostics.retain(|d| d.field != target || d.rule == Rule::YamlUnknownField);
+                self.broken.insert(target);
+            }
+        }
+    }
+
     /// Reports a value that is present but unusable, outside of type checks.
     pub fn mark_broken(&mut self, path: FieldPath) {
         self.broken.insert(path);
@@ -359,6 +439,40 @@ fn hides_text(c: char) -> bool {
 /// backspace included), DEL, and the Unicode line and paragraph separators.
 fn garbles_text(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Whether the tree has a value at `path`.
+fn present(root: &Node, path: &FieldPath) -> bool {
+    let mut node = root;
+    for seg in path.segments() {
+        let next = match (&node.kind, seg) {
+            (Kind::Map(pairs), Segment::Key(k)) => pairs.iter().find(|(kn, _)| kn.scalar() == Some(k.as_ref())).map(|(_, v)| v),
+            (Kind::Seq(items), Segment::Index(i)) => items.get(*i),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A path with its list indexes left out, as the schema's places are written:
+/// `tools[2].params` becomes `tools[].params`.
+fn shape_of(path: &FieldPath) -> String {
+    let mut s = String::new();
+    for seg in path.segments() {
+        match seg {
+            Segment::Key(k) if s.is_empty() => s.push_str(k),
+            Segment::Key(k) => {
+                s.push('.');
+                s.push_str(k);
+            }
+            Segment::Index(_) => s.push_str("[]"),
+        }
+    }
+    s
 }
 
 /// Case-insensitive equality, or one edit apart.

@@ -226,5 +226,5 @@ fn scan_error(e: &ScanError, offsets: &mut Offsets<'_>) -> Diagnostic {
     if e.info().contains("recursion limit") {
         return Diagnostic::whole_file(Rule::YamlTooDeep, format!("nesting deeper than the parser's limit ({})", e.info())).with_span(at);
     }
-    Diagnostic::whole_file(Rule::YamlSyntax, format!("YAML syntax error: {}", e.info())).with_span(at)
+    super::syntax::explain(e.info(), at.start, offsets.text)
 }

@@ -2,8 +2,9 @@
 //! Strict YAML: a small tree of positioned nodes built from saphyr-parser events.
 //!
 //! [`parse`] is the entry point. The character-level rules live in `text`, the event-level
-//! rules in `events`, the tree and its lookup by field path in `tree`, and plain-scalar typing
-//! (YAML 1.2's, and what YAML 1.1 readers make of it) in `scalar`.
+//! rules in `events`, the tree and its lookup by field path in `tree`, plain-scalar typing
+//! (YAML 1.2's, and what YAML 1.1 readers make of it) in `scalar`, and syntax errors in plain
+//! words in `syntax`.
 //!
 //! What registryctl accepts must read identically under the Go side's YAML 1.1 readers: the
 //! gateway re-reads the bundled manifest with sigs.k8s.io/yaml (go-yaml v2) and the toolpack
@@ -12,6 +13,7 @@
 
 mod events;
 mod scalar;
+mod syntax;
 mod text;
 mod tree;
 
@@ -37,9 +39,10 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
     }
     let first = out.len();
     text::scan(text, out);
-    let character_findings = out.len() > first;
+    let scanned = out.len();
     let read = events::read(text, out);
-    if character_findings {
+    if scanned > first {
+        one_finding_per_tab(out, first, scanned);
         drop_syntax_error_explained_by(out, first);
     }
     match read {
@@ -54,6 +57,22 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
         }
         Ok(root) => root,
     }
+}
+
+/// A tab the parser stopped at is told once, in the parser's plain words (`syntax.rs`), not also
+/// as the character-level finding (`out[first..scanned]`) at the same place.
+fn one_finding_per_tab(out: &mut Vec<Diagnostic>, first: usize, scanned: usize) {
+    let told: Vec<usize> =
+        out[scanned..].iter().filter(|d| d.rule == Rule::YamlTab).filter_map(|d| d.span).map(|s| s.start.offset).collect();
+    if told.is_empty() {
+        return;
+    }
+    let mut i = 0;
+    out.retain(|d| {
+        let scan_finding = (first..scanned).contains(&i);
+        i += 1;
+        !(scan_finding && d.rule == Rule::YamlTab && d.span.is_some_and(|s| told.contains(&s.start.offset)))
+    });
 }
 
 /// A syntax error at or after a refused character is that character's doing (a tab that

@@ -10,7 +10,11 @@ use assert_cmd::Command;
 /// The real binary, with a clean environment for the variables it reads.
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("registryctl").expect("binary builds");
-    c.env_remove("GIG_SIGNING_KEY").env_remove("SOURCE_DATE_EPOCH").env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
+    c.env_remove("GIG_SIGNING_KEY")
+        .env_remove("GIG_INDEX_SIGNING_KEY")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1");
     c
 }
 

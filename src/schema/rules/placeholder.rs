@@ -45,6 +45,11 @@ pub fn toolspec(t: &Toolspec, out: &mut Vec<Diagnostic>) {
     if is_marker(&t.base_url) {
         marked.push((FieldPath::field("baseUrl"), t.base_url.as_str()));
     }
+    for (key, value) in t.auth.iter().flat_map(|a| [("header", &a.header), ("format", &a.format)]) {
+        if is_marker(value) {
+            marked.push((FieldPath::field("auth").key(key), value.as_str()));
+        }
+    }
     for (i, tool) in t.tools.iter().enumerate() {
         for (key, value) in [("name", &tool.name), ("description", &tool.description), ("path", &tool.path)] {
             if is_marker(value) {

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Every example runs as written (issue 21 item 3). The examples in `--help` of registryctl and
+//! of each subcommand, in README.md's and CONTRIBUTING.md's shell blocks and in the README's
+//! subcommand table each need a CLI case under tests/cmd/ that runs exactly that command line
+//! (tests/cmd.rs runs the cases), unless the line is marked `# needs: <what the repository does
+//! not have>`.
+//!
+//! A case matches an example when its `args` are the example's words after `registryctl` (up
+//! to a redirection, pipe or `&&`) and it sets each `VAR=value` the example sets. A word with a
+//! `$` in it is a value the reader supplies (`"$KEY"`), so it matches any argument.
+
+mod common;
+
+use std::fs;
+
+use common::bin;
+
+/// One command line as a test case runs it.
+#[derive(Debug)]
+struct Case {
+    file: String,
+    args: Vec<String>,
+    env: Env,
+}
+
+/// One example: where it is, its line, and whether it is marked as needing something.
+#[derive(Debug)]
+struct Example {
+    place: String,
+    line: String,
+    marked: bool,
+}
+
+/// The `args` and `env.add` of every tests/cmd/*.toml.
+fn cases() -> Vec<Case> {
+    let dir = common::repo().join("tests/cmd");
+    let mut cases = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let mut case = Case { file: path.file_name().unwrap().to_string_lossy().into_owned(), args: Vec::new(), env: Vec::new() };
+        for line in text.lines() {
+            if let Some(array) = line.strip_prefix("args = ") {
+                case.args = serde_json::from_str(array).unwrap_or_else(|e| panic!("{}: args: {e}", case.file));
+            } else if let Some((name, value)) = line.strip_prefix("env.add.").and_then(|l| l.split_once(" = ")) {
+                case.env.push((name.to_string(), serde_json::from_str(value).unwrap()));
+            }
+        }
+        cases.push(case);
+    }
+    cases
+}
+
+/// Variables a command line sets before the command: `(name, value)`.
+type Env = Vec<(String, String)>;
+
+/// The command's words and environment: `VAR=x registryctl a b > file  # c` gives
+/// `(["a", "b"], [("VAR", "x")])`; `None` when the line does not run registryctl.
+fn command(line: &str) -> Option<(Vec<String>, Env)> {
+    let code = match line.find(" # ") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let words = shlex::split(code.trim().trim_start_matches("$ "))?;
+    let mut words = words.into_iter().peekable();
+    let mut env = Vec::new();
+    while let Some((name, value)) = words
+        .peek()
+        .and_then(|w| w.split_once('='))
+        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+    {
+        env.push((name.to_string(), value.to_string()));
+        words.next();
+    }
+    if words.next().as_deref() != Some("registryctl") {
+        return None;
+    }
+    let args = words.take_while(|w| !w.starts_with('>') && !matches!(w.as_str(), "|" | "&&" | ";" | "2>")).collect();
+    Some((args, env))
+}
+
+fn matches(case: &Case, args: &[String], env: &[(String, String)]) -> bool {
+    let same = |want: &str, got: &str| want.contains('$') || want == got;
+    case.args.len() == args.len()
+        && args.iter().zip(&case.args).all(|(w, g)| same(w, g))
+        && env.iter().all(|(k, v)| case.env.iter().any(|(ck, cv)| ck == k && same(v, cv)))
+}
+
+/// The example lines of one `--help` text: the indented lines under an `Examples` heading. A
+/// line of its own starting with `#` is a note on the example above it.
+fn help_examples(help: &str, place: &str) -> Vec<Example> {
+    let mut out: Vec<Example> = Vec::new();
+    let mut inside = false;
+    for line in help.lines() {
+        if line.starts_with("Example") {
+            inside = true;
+        } else if inside && line.trim_start().starts_with('#') {
+            let example = out.last_mut().unwrap_or_else(|| panic!("{place}: a note before any example"));
+            example.marked |= line.contains("# needs:");
+        } else if inside && line.starts_with("  ") {
+            assert!(line.len() <= 98, "{place}: `{line}` is wrapped in a 100-column terminal");
+            out.push(Example { place: place.to_string(), line: line.trim().to_string(), marked: line.contains("# needs:") });
+        } else {
+            inside = false;
+        }
+    }
+    out
+}
+
+/// The subcommands `registryctl --help` lists.
+fn subcommands(help: &str) -> Vec<String> {
+    let commands = help.split("Commands:").nth(1).unwrap().split("\n\n").next().unwrap();
+    commands
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+fn help(args: &[&str]) -> String {
+    String::from_utf8(bin().args(args).arg("--help").assert().success().get_output().stdout.clone()).unwrap()
+}
+
+/// Every `registryctl` line of a Markdown file's shell blocks, and of the README's subcommand
+/// table's example column.
+fn markdown_examples(name: &str) -> Vec<Example> {
+    let text = fs::read_to_string(common::repo().join(name)).unwrap();
+    let mut out = Vec::new();
+    let mut shell = false;
+    for (i, line) in text.lines().enumerate() {
+        let place = format!("{name}:{}", i + 1);
+        if let Some(info) = line.strip_prefix("```") {
+            shell = !shell && matches!(info, "sh" | "bash" | "console" | "shell");
+            continue;
+        }
+        let candidate = if shell {
+            Some(line.to_string())
+        } else if line.starts_with("| `") && line.ends_with("` |") {
+            line.trim_end_matches(" |").rsplit(" | ").next().map(|c| c.trim_matches('`').to_string())
+        } else {
+            None
+        };
+        if let Some(l) = candidate.filter(|l| command(l).is_some()) {
+            out.push(Example { place, marked: l.contains("# needs:"), line: l });
+        }
+    }
+    out
+}
+
+/// The examples with no case, described for the failure message.
+fn uncovered(examples: &[Example], cases: &[Case]) -> Vec<String> {
+    examples
+        .iter()
+        .filter(|e| !e.marked)
+        .filter(|e| {
+            let (args, env) = command(&e.line).unwrap_or_else(|| panic!("{}: `{}` is not a registryctl command line", e.place, e.line));
+            !cases.iter().any(|c| matches(c, &args, &env))
+        })
+        .map(|e| format!("{}: {}", e.place, e.line))
+        .collect()
+}
+
+#[test]
+fn every_help_example_has_a_case() {
+    let cases = cases();
+    let top = help(&[]);
+    let mut examples = help_examples(&top, "registryctl --help");
+    for sub in subcommands(&top) {
+        let found = help_examples(&help(&[&sub]), &format!("registryctl {sub} --help"));
+        assert!(!found.is_empty(), "`registryctl {sub} --help` shows no example");
+        examples.extend(found);
+    }
+    let missing = uncovered(&examples, &cases);
+    assert!(missing.is_empty(), "examples without a case in tests/cmd/:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn every_readme_and_contributing_example_has_a_case_or_says_what_it_needs() {
+    let cases = cases();
+    let examples: Vec<Example> = ["README.md", "CONTRIBUTING.md"].iter().flat_map(|f| markdown_examples(f)).collect();
+    assert!(examples.len() > 10, "{examples:?}");
+    let missing = uncovered(&examples, &cases);
+    assert!(missing.is_empty(), "examples without a case in tests/cmd/ (or a `# needs:` mark):\n{}", missing.join("\n"));
+}
+
+#[test]
+fn examples_are_read_as_a_shell_would() {
+    let (args, env) = command("GIG_INDEX_SIGNING_KEY=\"$KEY\" registryctl sign --in index.json   # needs: a key").unwrap();
+    assert_eq!(
+        (args, env),
+        (vec!["sign".to_string(), "--in".into(), "index.json".into()], vec![("GIG_INDEX_SIGNING_KEY".to_string(), "$KEY".to_string())])
+    );
+    assert_eq!(command("registryctl build-args manifests/x >> \"$GITHUB_ENV\"").unwrap().0, ["build-args", "manifests/x"]);
+    assert_eq!(command("registryctl man > registryctl.1 && man ./registryctl.1").unwrap().0, ["man"]);
+    assert!(command("cargo test --locked").is_none());
+}
