@@ -113,6 +113,14 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 
+    /// Whether a finding of this rule can be a warning, which a reviewed suppression comment may
+    /// accept: a rule whose severity in the table is a warning, or one that warns in some cases
+    /// (`credential-only-first-injected` on an entrusted server, which reads every credential
+    /// from its environment).
+    pub fn can_warn(self) -> bool {
+        self.info().severity == Severity::Warning || matches!(self, Rule::CredentialOnlyFirstInjected)
+    }
+
     /// Whether the rule says a file could not be read as the schema's structure (layout, size,
     /// encoding, YAML syntax, types, including a plain value YAML 1.1 types otherwise, unknown
     /// fields): what is read from such a file is not what its author meant, so nothing

@@ -190,7 +190,7 @@ fn allowed_rule(id: &str) -> Result<Rule, (String, String)> {
         };
         return Err((format!("no rule `{id}`"), help));
     };
-    if rule.info().severity == Severity::Error {
+    if !rule.can_warn() {
         let msg = format!("`{id}` is an error, and errors cannot be suppressed");
         return Err((msg, "fix the finding; only warnings can be accepted with a reason".to_string()));
     }
@@ -241,6 +241,19 @@ mod tests {
             let (left, gone) = run(&(lines.join("\n") + "\n"), vec![at_tools(warning_at(Rule::NoDefaultTool, 3))]);
             assert_eq!((left.len(), gone.len()), (0, 1), "comment on line {}", comment_line + 1);
         }
+    }
+
+    #[test]
+    fn a_rule_that_warns_in_some_cases_is_accepted_only_where_it_warns() {
+        // credential-only-first-injected: an error for a sealed server, a warning for an entrusted one.
+        let text = "a: 1  # registryctl: allow(credential-only-first-injected) the server reads both keys\n";
+        let warning = Diagnostic { severity: Severity::Warning, ..warning_at(Rule::CredentialOnlyFirstInjected, 1) };
+        let (left, gone) = run(text, vec![warning]);
+        assert_eq!((left, gone.len()), (vec![], 1));
+        let error = Diagnostic { severity: Severity::Error, ..warning_at(Rule::CredentialOnlyFirstInjected, 1) };
+        let (left, gone) = run(text, vec![error]);
+        assert_eq!(left, [(Rule::CredentialOnlyFirstInjected, 1), (Rule::SuppressionUnused, 1)]);
+        assert!(gone.is_empty());
     }
 
     #[test]
