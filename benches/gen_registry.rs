@@ -125,8 +125,9 @@ struct Tool {
     read: bool,
 }
 
-/// A server's name, manifest, toolspec, and its catalog/sources.tsv row.
-fn server(index: usize, seed: &str, version: &str) -> (String, String, String, String) {
+/// A server's name, manifest, toolspec, and its catalog/sources.tsv row (also used by
+/// tests/yaml_fast.rs, which holds the fast YAML scanner to these files).
+pub(crate) fn server(index: usize, seed: &str, version: &str) -> (String, String, String, String) {
     let mut rng = Rng::new(seed, index);
     let name = format!("svc-{index:05}");
     let domain = format!("{name}.example-corp.com");

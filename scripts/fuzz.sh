@@ -21,7 +21,7 @@
 # then add the minimized input under tests/fuzz-regressions/TARGET/ and delete the artifact.
 set -euo pipefail
 
-ALL_TARGETS=(manifest toolspec verify_index egress resolve yaml_differential)
+ALL_TARGETS=(manifest toolspec verify_index egress resolve yaml_differential yaml_fast)
 
 seconds="${1:-60}"
 if [[ ! "$seconds" =~ ^[1-9][0-9]*$ ]]; then

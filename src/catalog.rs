@@ -15,25 +15,61 @@ pub fn name_list(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(|l| l.split('#').next().unwrap_or_default().trim()).filter(|l| !l.is_empty())
 }
 
-/// One server's row, from its latest manifest.
-#[derive(Debug)]
-pub struct Entry<'a> {
-    /// The latest manifest.
-    pub manifest: &'a Manifest,
-    /// Listed in `catalog/no-public-api.txt`.
-    pub no_public_api: bool,
+/// One manifest's CATALOG.md row, kept without the manifest: the registry pipeline keeps one
+/// per manifest while it checks the catalog, and [`render_rows`] lists the latest of each name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The server's name.
+    pub name: String,
+    /// The manifest's version.
+    pub version: String,
+    /// The cells before the status, rendered.
+    cells: String,
+    /// `adopts <repo> <tag>` for a server built from a source outside gigmcp.
+    adopts: Option<String>,
+    planned: bool,
+    needs_gateway_support: bool,
+    tier: String,
 }
 
-/// The status column: what it takes before a gateway can install the server.
-pub fn status(e: &Entry<'_>) -> String {
-    let m = e.manifest;
-    if !m.source.repo.starts_with("github.com/gigmcp/") {
-        return format!("adopts {} {}", m.source.repo, m.source.tag);
+impl Row {
+    /// The row of one manifest.
+    pub fn of(m: &Manifest) -> Row {
+        let defaults = m.tools.iter().filter(|t| t.default).count();
+        let egress: Vec<String> = m.entitlements.egress.iter().map(|h| format!("`{h}`")).collect();
+        let cells = format!(
+            "| {} | {} | {} | {} | {} | {} | {}/{} |",
+            cell(&m.name),
+            cell(&m.display_name),
+            cell(m.category.as_ref().map_or("", |c| c.as_str())),
+            cell(&auth(m)),
+            cell(m.tier.as_str()),
+            egress.join(" "),
+            defaults,
+            m.tools.len(),
+        );
+        let adopts = (!m.source.repo.starts_with("github.com/gigmcp/")).then(|| format!("adopts {} {}", m.source.repo, m.source.tag));
+        Row {
+            name: m.name.clone(),
+            version: m.version.clone(),
+            cells,
+            adopts,
+            planned: m.is_planned(),
+            needs_gateway_support: needs_gateway_support(m),
+            tier: m.tier.as_str().to_string(),
+        }
     }
-    match (m.is_planned(), e.no_public_api) {
-        (false, _) => "installable".into(),
-        (true, true) => "planned (no public API)".into(),
-        (true, false) => "planned".into(),
+
+    /// The status column: what it takes before a gateway can install the server.
+    pub fn status(&self, no_public_api: bool) -> String {
+        if let Some(adopts) = &self.adopts {
+            return adopts.clone();
+        }
+        match (self.planned, no_public_api) {
+            (false, _) => "installable".into(),
+            (true, true) => "planned (no public API)".into(),
+            (true, false) => "planned".into(),
+        }
     }
 }
 
@@ -42,16 +78,6 @@ pub fn status(e: &Entry<'_>) -> String {
 /// `credential-env-undelivered`).
 pub fn needs_gateway_support(m: &Manifest) -> bool {
     m.tier.is(Tier::Entrusted) && m.credentials.iter().any(|c| !c.inject.env.is_empty())
-}
-
-/// The status column's cell: the status, and what the gateway still lacks.
-fn status_cell(e: &Entry<'_>) -> String {
-    let status = status(e);
-    if needs_gateway_support(e.manifest) {
-        format!("{status}; needs gateway support")
-    } else {
-        status
-    }
 }
 
 fn auth(m: &Manifest) -> String {
@@ -71,62 +97,48 @@ fn cell(s: &str) -> String {
 /// CATALOG.md for these manifests: the latest version of each server, and whether it is
 /// listed as having no public API.
 pub fn render_latest<'a>(manifests: impl IntoIterator<Item = &'a Manifest>, no_public_api: &HashSet<String>) -> String {
-    let mut by_name: BTreeMap<&str, Vec<&Manifest>> = BTreeMap::new();
-    for m in manifests {
-        by_name.entry(&m.name).or_default().push(m);
-    }
-    let entries: Vec<Entry<'_>> = by_name
-        .values()
-        .filter_map(|versions| {
-            let latest = latest_version(versions.iter().map(|m| m.version.as_str()))?;
-            versions.iter().find(|m| m.version == latest).copied()
-        })
-        .map(|m| Entry { manifest: m, no_public_api: no_public_api.contains(&m.name) })
-        .collect();
-    render(&entries)
+    let rows: Vec<Row> = manifests.into_iter().map(Row::of).collect();
+    render_rows(&rows, no_public_api)
 }
 
-/// Renders CATALOG.md. Entries are rendered in name order.
-pub fn render(entries: &[Entry<'_>]) -> String {
-    let mut rows: Vec<&Entry<'_>> = entries.iter().collect();
-    rows.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+/// CATALOG.md from rows: the latest version of each name, in name order.
+pub fn render_rows<'a>(rows: impl IntoIterator<Item = &'a Row>, no_public_api: &HashSet<String>) -> String {
+    let mut by_name: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        by_name.entry(&r.name).or_default().push(r);
+    }
+    let latest: Vec<(&Row, bool)> = by_name
+        .values()
+        .filter_map(|versions| {
+            let latest = latest_version(versions.iter().map(|r| r.version.as_str()))?;
+            versions.iter().find(|r| r.version == latest).copied()
+        })
+        .map(|r| (r, no_public_api.contains(&r.name)))
+        .collect();
     let mut out = String::new();
     out.push_str("<!-- Generated by `registryctl catalog` from manifests/. Do not edit by hand. -->\n");
     out.push_str("# Catalog\n\n");
-    let _ = writeln!(out, "{} servers.\n", rows.len());
-    summaries(&rows, &mut out);
+    let _ = writeln!(out, "{} servers.\n", latest.len());
+    summaries(&latest, &mut out);
     out.push_str("\n| name | display name | category | auth | tier | egress | tools (default/total) | status |\n");
     out.push_str("|---|---|---|---|---|---|---|---|\n");
-    for e in rows {
-        let m = e.manifest;
-        let defaults = m.tools.iter().filter(|t| t.default).count();
-        let egress: Vec<String> = m.entitlements.egress.iter().map(|h| format!("`{h}`")).collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {}/{} | {} |",
-            cell(&m.name),
-            cell(&m.display_name),
-            cell(m.category.as_ref().map_or("", |c| c.as_str())),
-            cell(&auth(m)),
-            cell(m.tier.as_str()),
-            egress.join(" "),
-            defaults,
-            m.tools.len(),
-            cell(&status_cell(e)),
-        );
+    for (r, no_api) in &latest {
+        let status = r.status(*no_api);
+        let status = if r.needs_gateway_support { format!("{status}; needs gateway support") } else { status };
+        let _ = writeln!(out, "{} {} |", r.cells, cell(&status));
     }
     out
 }
 
 /// The status and tier count tables.
-fn summaries(rows: &[&Entry<'_>], out: &mut String) {
+fn summaries(rows: &[(&Row, bool)], out: &mut String) {
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_tier: BTreeMap<&str, usize> = BTreeMap::new();
-    for e in rows {
-        let s = status(e);
+    for (r, no_api) in rows {
+        let s = r.status(*no_api);
         let key = if s.starts_with("adopts") { "adopts".to_string() } else { s };
         *by_status.entry(key).or_default() += 1;
-        *by_tier.entry(e.manifest.tier.as_str()).or_default() += 1;
+        *by_tier.entry(&r.tier).or_default() += 1;
     }
     out.push_str("| status | servers |\n|---|---:|\n");
     for (s, n) in &by_status {

@@ -5,19 +5,18 @@
 //! thread count) and returns a [`Report`] of findings plus its typed results; nothing here prints.
 
 mod diff;
+mod pass;
 
 pub use diff::Base;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::catalog;
-use crate::diag::{Diagnostic, Report, Rule, Severity, Suppressed};
+use crate::diag::{Diagnostic, Report, Rule};
 use crate::error::{Error, Result};
 use crate::field::FieldPath;
-use crate::fs::{self, Entry, Found, Overwrite, Tree};
+use crate::fs::{self, Entry, Found, Group, Overwrite, Tree};
 use crate::index::{self, Index};
 use crate::output::HashOutput;
 use crate::scaffold;
@@ -26,8 +25,10 @@ use crate::schema::patterns::DIGEST;
 use crate::schema::rules::egress::Denylist;
 use crate::schema::rules::policy::{self, Policy};
 use crate::schema::sources::{self, Server};
-use crate::schema::{self, repository, suppress, Manifest, ManifestContext, Paired, RepositoryConfig, SchemaKind};
+use crate::schema::{self, repository, suppress, Manifest, RepositoryConfig, SchemaKind};
+
 use crate::yaml::MAX_FILE_BYTES;
+use pass::{Keep, Pass};
 
 /// The denylist under the policy root.
 pub const DENYLIST_PATH: &str = "denylist/exfil-domains.txt";
@@ -93,11 +94,38 @@ pub struct Registry {
 pub struct CheckedManifest {
     /// The file.
     pub found: Found,
-    /// `None` when the file could not be read as a manifest: unreadable, not YAML, or with a
-    /// structural error (a wrong type, an unknown or misplaced field; see
-    /// [`Rule::is_structural`]). Its own findings say why; nothing later (pairing, duplicates,
-    /// CATALOG.md) is compared with a partial reading.
-    pub manifest: Option<Manifest>,
+    /// What the rules across files need of it; `None` when the file could not be read as a
+    /// manifest: unreadable, not YAML, or with a structural error (a wrong type, an unknown or
+    /// misplaced field; see [`Rule::is_structural`]). Its own findings say why; nothing later
+    /// (pairing, duplicates, CATALOG.md) is compared with a partial reading.
+    pub facts: Option<Facts>,
+    /// The manifest itself (when `facts` is `Some`), where the run keeps whole manifests:
+    /// [`Registry::lint_keeping`] and `build-index`, `hash` and `build-args` do; [`Registry::lint`],
+    /// [`Registry::lint_toolspecs`] and [`Registry::check`] keep only the facts, so a large
+    /// catalog is checked in memory that grows with its number of files, not their content.
+    pub manifest: Option<Box<Manifest>>,
+}
+
+/// What the rules across files keep of a checked manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Its image digest.
+    pub digest: String,
+    /// Whether it is planned (the placeholder digest).
+    pub planned: bool,
+    /// Its CATALOG.md row, where the run compares or writes CATALOG.md.
+    pub row: Option<Box<catalog::Row>>,
+}
+
+impl Facts {
+    /// The facts of a manifest (without its row).
+    pub fn of(m: &Manifest) -> Facts {
+        Facts { name: m.name.clone(), version: m.version.clone(), digest: m.image.digest.clone(), planned: m.is_planned(), row: None }
+    }
 }
 
 /// The result of linting manifests.
@@ -114,9 +142,24 @@ pub struct Linted {
 }
 
 impl Linted {
-    /// The manifests that parsed.
+    /// The manifests that parsed, where the run kept them (see [`CheckedManifest::manifest`]).
     pub fn parsed(&self) -> impl Iterator<Item = &Manifest> {
-        self.manifests.iter().filter_map(|c| c.manifest.as_ref())
+        self.manifests.iter().filter_map(|c| c.manifest.as_deref())
+    }
+
+    /// CATALOG.md's rows of the manifests that parsed, where the run kept rows or manifests.
+    fn rows(&self) -> Vec<std::borrow::Cow<'_, catalog::Row>> {
+        self.manifests.iter().filter_map(row_of).collect()
+    }
+}
+
+/// A checked manifest's CATALOG.md row, kept or made from the kept manifest.
+fn row_of(c: &CheckedManifest) -> Option<std::borrow::Cow<'_, catalog::Row>> {
+    use std::borrow::Cow;
+    match (c.facts.as_ref().and_then(|f| f.row.as_deref()), &c.manifest) {
+        (Some(r), _) => Some(Cow::Borrowed(r)),
+        (None, Some(m)) => Some(Cow::Owned(catalog::Row::of(m))),
+        (None, None) => None,
     }
 }
 
@@ -200,8 +243,9 @@ struct LoadedPolicy {
 struct Setup {
     policy: Policy,
     builders_with_dockerfile: Option<Vec<Builder>>,
-    /// `(name, file)` pairs of toolspecs present, when toolpack manifests must have one.
-    toolspecs_present: Option<HashSet<(String, String)>>,
+    /// Whether the toolspecs were listed beside the manifests, so a toolpack manifest without
+    /// one is a finding.
+    toolspecs_present: bool,
     repository: Option<RepositoryConfig>,
 }
 
@@ -522,125 +566,6 @@ impl Registry {
     }
 }
 
-/// What checking one file produced: its value, its findings, the warnings its suppression
-/// comments accepted, and its text when there are findings to show excerpts of.
-struct FileResult<T> {
-    value: T,
-    text: Option<String>,
-    diags: Vec<Diagnostic>,
-    suppressed: Vec<Suppressed>,
-}
-
-/// Reads one file, checks its text and applies its suppression comments, or reports why it has
-/// no text.
-fn read_and_check<T>(
-    tree: &Tree,
-    f: &Found,
-    unreadable: impl FnOnce() -> T,
-    check: impl FnOnce(&str) -> (T, Vec<Diagnostic>),
-) -> Result<FileResult<T>> {
-    Ok(match tree.read_text(&f.path, MAX_FILE_BYTES)? {
-        Ok(text) => {
-            let (value, mut diags) = check(&text);
-            let suppressed = suppress::apply(&text, &mut diags);
-            let text = (!diags.is_empty()).then_some(text);
-            FileResult { value, text, diags, suppressed }
-        }
-        Err(d) => FileResult { value: unreadable(), text: None, diags: vec![d], suppressed: Vec::new() },
-    })
-}
-
-/// Checks manifests in parallel. Returns them in input order, plus the exceptions used.
-fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Report) -> Result<(Vec<CheckedManifest>, BTreeSet<usize>)> {
-    let results: Vec<FileResult<(Option<Manifest>, Vec<usize>)>> = files
-        .par_iter()
-        .map(|f| {
-            read_and_check(
-                tree,
-                f,
-                || (None, Vec::new()),
-                |text| {
-                    let ctx = ManifestContext {
-                        builders_with_dockerfile: setup.builders_with_dockerfile.as_deref(),
-                        toolspec_exists: setup.toolspecs_present.as_ref().map(|set| set.contains(&(f.dir.clone(), f.file.clone()))),
-                        repository: setup.repository.as_ref(),
-                    };
-                    let c = schema::check_manifest(text, Some(f.location()), &setup.policy, &ctx);
-                    ((c.manifest, c.exceptions_used), c.diags)
-                },
-            )
-        })
-        .collect::<Result<_>>()?;
-    let mut used = BTreeSet::new();
-    let mut out = Vec::with_capacity(results.len());
-    for (f, r) in files.iter().zip(results) {
-        let (manifest, exceptions) = r.value;
-        let manifest = manifest.filter(|_| !r.diags.iter().any(|d| d.rule.is_structural() && d.severity == Severity::Error));
-        report.add(&f.display(), r.text, r.diags);
-        report.add_suppressed(&f.display(), r.suppressed);
-        used.extend(exceptions);
-        out.push(CheckedManifest { found: f.clone(), manifest });
-    }
-    Ok((out, used))
-}
-
-/// What checking one toolspec gives beyond its own findings: the manifest it pairs with and the
-/// findings it makes there (`egress-unused`), and its tool names (`None` where it did not parse).
-type ToolspecResult<'m> = (Option<&'m CheckedManifest>, Vec<Diagnostic>, Option<Vec<String>>);
-
-/// Checks toolspecs in parallel, each paired with its already-parsed manifest. A toolspec whose
-/// manifest file exists but could not be read is not paired: that file's own findings come
-/// first. Of the parsed toolspecs only each one's tool names are kept, for catalog/sources.tsv;
-/// the findings they make on their manifests (`egress-unused`) are located in the manifest's
-/// text, and its suppression comments apply to them.
-fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Vec<String>>>> {
-    let by_key: HashMap<(&str, &str), &CheckedManifest> =
-        manifests.iter().filter_map(|c| c.manifest.as_ref().map(|m| ((m.name.as_str(), m.version.as_str()), c))).collect();
-    let unreadable: HashSet<(&str, &str)> =
-        manifests.iter().filter(|c| c.manifest.is_none()).map(|c| (c.found.dir.as_str(), c.found.file.as_str())).collect();
-    let pairing = |n: &str, v: &str| match by_key.get(&(n, v)).and_then(|c| c.manifest.as_ref()) {
-        Some(m) => Paired::Manifest(m),
-        None if unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Paired::Unreadable,
-        None => Paired::Missing,
-    };
-    let results: Vec<FileResult<ToolspecResult<'_>>> = files
-        .par_iter()
-        .map(|f| {
-            read_and_check(
-                tree,
-                f,
-                || (None, Vec::new(), None),
-                |text| {
-                    let (t, diags) = schema::check_toolspec_paired(text, Some(f.location()), pairing);
-                    let paired = t.as_ref().and_then(|t| by_key.get(&(t.name.as_str(), t.version.as_str())).copied());
-                    let on_manifest = match (&t, paired.and_then(|c| c.manifest.as_ref())) {
-                        (Some(t), Some(m)) => schema::rules::pairing::egress_unused(t, m),
-                        _ => Vec::new(),
-                    };
-                    let tools = t.map(|t| t.tools.into_iter().map(|tool| tool.name).collect());
-                    ((paired, on_manifest, tools), diags)
-                },
-            )
-        })
-        .collect::<Result<_>>()?;
-    let mut tools = Vec::with_capacity(files.len());
-    for (f, r) in files.iter().zip(results) {
-        report.add(&f.display(), r.text, r.diags);
-        report.add_suppressed(&f.display(), r.suppressed);
-        let (paired, mut on_manifest, names) = r.value;
-        if let Some(c) = paired.filter(|_| !on_manifest.is_empty()) {
-            let text = tree.read_text(&c.found.path, MAX_FILE_BYTES)?.ok();
-            if let Some(t) = &text {
-                schema::locate_late(t, &mut on_manifest);
-                suppress_late(report, &c.found.display(), t, &mut on_manifest);
-            }
-            report.add(&c.found.display(), text, on_manifest);
-        }
-        tools.push(names);
-    }
-    Ok(tools)
-}
-
 /// Applies a manifest's suppression comments to findings made on it after its own pass (a
 /// toolspec's `egress-unused`): an accepted warning moves to the suppressed list, and the
 /// comment that accepted it is no longer reported unused. The comments themselves were judged in
@@ -659,16 +584,16 @@ fn suppress_late(report: &mut Report, name: &str, text: &str, diags: &mut Vec<Di
 
 /// What catalog/sources.tsv is held against: every server directory under `manifests/`, with
 /// the tools of its latest toolspec when it has one.
-fn source_servers(manifests: &[CheckedManifest], toolspecs: &[Found], tools: Vec<Option<Vec<String>>>) -> BTreeMap<String, Server> {
+fn source_servers(manifests: &[CheckedManifest], toolspecs: Vec<(Found, Option<Vec<String>>)>) -> BTreeMap<String, Server> {
     let mut servers: BTreeMap<String, Server> = manifests.iter().map(|c| (c.found.dir.clone(), Server::default())).collect();
-    let mut latest: HashMap<&str, &str> = HashMap::new();
-    for (f, tools) in toolspecs.iter().zip(tools) {
+    let mut latest: HashMap<String, String> = HashMap::new();
+    for (f, tools) in toolspecs {
         let Some(server) = servers.get_mut(&f.dir) else { continue };
         let version = f.file.strip_suffix(".yaml").unwrap_or(&f.file);
         if latest.get(f.dir.as_str()).is_some_and(|v| index::compare_versions(v, version).is_ge()) {
             continue;
         }
-        latest.insert(&f.dir, version);
+        latest.insert(f.dir.clone(), version.to_string());
         server.toolspec = Some((f.display(), tools));
     }
     servers
@@ -676,9 +601,9 @@ fn source_servers(manifests: &[CheckedManifest], toolspecs: &[Found], tools: Vec
 
 /// Reports a second declaration of the same name@version.
 fn report_duplicates(tree: &Tree, manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
-    let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), &str> = HashMap::with_capacity(manifests.len());
     for c in manifests {
-        let Some(m) = &c.manifest else { continue };
+        let Some(m) = &c.facts else { continue };
         if let Some(first) = seen.insert((&m.name, &m.version), &c.found.name) {
             let msg = format!("{}@{} is also declared in {first}", m.name, m.version);
             let mut d = vec![Diagnostic::new(Rule::IndexDuplicate, FieldPath::field("version"), msg)];
@@ -695,19 +620,19 @@ fn report_duplicates(tree: &Tree, manifests: &[CheckedManifest], report: &mut Re
 /// Reports a real (not the planned placeholder) image digest that a second server version pins
 /// too, naming the first: `resolve sha256:<digest>` could not tell them apart.
 fn report_shared_digests(tree: &Tree, manifests: &[CheckedManifest], report: &mut Report) -> Result<()> {
-    let mut first: HashMap<&str, (&Manifest, &Found)> = HashMap::new();
+    let mut first: HashMap<&str, (&Facts, &Found)> = HashMap::with_capacity(manifests.len());
     for c in manifests {
-        let Some(m) = &c.manifest else { continue };
-        if m.is_planned() || !DIGEST.is_match(&m.image.digest) {
+        let Some(m) = &c.facts else { continue };
+        if m.planned || !DIGEST.is_match(&m.digest) {
             continue;
         }
-        let (earlier, file) = *first.entry(&m.image.digest).or_insert((m, &c.found));
+        let (earlier, file) = *first.entry(&m.digest).or_insert((m, &c.found));
         if (earlier.name.as_str(), earlier.version.as_str()) == (m.name.as_str(), m.version.as_str()) {
             continue; // the same file, or a second declaration of it (index-duplicate)
         }
         let msg = format!(
             "image digest {} is also pinned by {}@{} ({}): resolving the digest could not tell the two apart (a gateway takes whichever its map yields first)",
-            m.image.digest,
+            m.digest,
             earlier.name,
             earlier.version,
             file.display(),
@@ -748,24 +673,43 @@ impl Registry {
     }
 
     /// Lints a manifests directory or one manifest file: schema, policy and layout. The
-    /// checkout's root means its `manifests/`.
+    /// checkout's root means its `manifests/`. Of each manifest only its [`Facts`] are kept.
     pub fn lint(&self, target: &Path) -> Result<Linted> {
-        let tree = self.tree()?;
-        let rel = self.catalog_target(self.rel(target)?, "manifests");
-        self.lint_manifests(&tree, &rel, None)
+        self.lint_with(target, Keep::Facts)
     }
 
-    /// [`Registry::lint`] of `rel` in `tree`; `toolspecs_present`, when given, makes toolpack
-    /// manifests without a toolspec an error.
-    fn lint_manifests(&self, tree: &Tree, rel: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
-        let (files, walk_findings) = fs::targets(tree, rel, self.checkout)?;
+    /// [`Registry::lint`], keeping every manifest that parsed (see [`Linted::parsed`]).
+    pub fn lint_keeping(&self, target: &Path) -> Result<Linted> {
+        self.lint_with(target, Keep::Manifests)
+    }
+
+    fn lint_with(&self, target: &Path, keep: Keep) -> Result<Linted> {
+        let tree = self.tree()?;
+        let rel = self.catalog_target(self.rel(target)?, "manifests");
+        Ok(self.lint_manifests(&tree, &rel, Vec::new(), false, keep)?.0)
+    }
+
+    /// [`Registry::lint`] of `rel` in `tree`, in one pass with the toolspecs of `toolspecs` (each
+    /// server's files together); `toolspecs_present` makes toolpack manifests without a
+    /// toolspec an error. Returns the lint, the pass (the toolspecs' findings are still to be
+    /// added) and the setup it ran with.
+    fn lint_manifests(
+        &self,
+        tree: &Tree,
+        rel: &Path,
+        toolspecs: Vec<Group>,
+        toolspecs_present: bool,
+        keep: Keep,
+    ) -> Result<(Linted, Pass, Setup)> {
+        let (groups, walk_findings) = fs::servers(tree, rel, self.checkout)?;
         let policy_tree = self.policy_tree()?;
         let LoadedPolicy { policy, mut notes, mut report } = self.load_policy(policy_tree.as_ref())?;
         report.extend(walk_findings);
         let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
         let repository = self.load_repository_config(policy_tree.as_ref(), &mut notes, &mut report)?;
         let setup = Setup { policy, builders_with_dockerfile, toolspecs_present, repository };
-        let (manifests, used) = check_manifests(tree, &files, &setup, &mut report)?;
+        let mut pass = pass::run(tree, groups, toolspecs, &setup, keep)?;
+        let (manifests, used) = pass.manifests(&mut report);
         report_duplicates(tree, &manifests, &mut report)?;
         report_shared_digests(tree, &manifests, &mut report)?;
         // Only a run over the whole catalog knows an exception is unused.
@@ -773,7 +717,8 @@ impl Registry {
         if whole {
             self.report_unused_exceptions(policy_tree.as_ref(), &setup, &used, &mut report)?;
         }
-        Ok(Linted { report, manifests, notes, repository: setup.repository })
+        let repository = setup.repository.clone();
+        Ok((Linted { report, manifests, notes, repository }, pass, setup))
     }
 
     /// Lints a toolspecs directory or one toolspec file, each paired with its manifest from
@@ -790,44 +735,50 @@ impl Registry {
             }
         };
         let mut report = Report::default();
-        let (files, walk_findings) = fs::targets(&tree, &rel, self.checkout)?;
+        let (groups, walk_findings) = fs::servers(&tree, &rel, self.checkout)?;
         report.extend(walk_findings);
-        let (manifest_files, present) = if tree.entry(&rel)? == Entry::Dir {
-            let present: HashSet<(String, String)> = files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-            let found =
-                if tree.entry(&manifests_rel)? == Entry::Dir { fs::walk(&tree, &manifests_rel, self.checkout)?.0 } else { Vec::new() };
-            (found, Some(present))
+        let directory = tree.entry(&rel)? == Entry::Dir;
+        let manifest_groups = if directory {
+            if tree.entry(&manifests_rel)? == Entry::Dir {
+                fs::servers(&tree, &manifests_rel, self.checkout)?.0
+            } else {
+                Vec::new()
+            }
         } else {
             let mut paired = Vec::new();
-            for f in &files {
+            for g in &groups {
+                let Group::File(f) = g else { continue };
                 let p = manifests_rel.join(&f.dir).join(&f.file);
                 if tree.entry(&p)? == Entry::File {
-                    paired.push(Found::from_file(&tree, &p));
+                    paired.push(Group::File(Found::from_file(&tree, &p)));
                 }
             }
-            (paired, None)
+            paired
         };
         // Only pairing matters here: the manifests' own findings belong to `lint`.
-        let setup = Setup { toolspecs_present: present, ..Setup::default() };
+        let setup = Setup { toolspecs_present: directory, ..Setup::default() };
+        let mut pass = pass::run(&tree, manifest_groups, groups, &setup, Keep::Facts)?;
         let mut manifest_report = Report::default();
-        let (manifests, _) = check_manifests(&tree, &manifest_files, &setup, &mut manifest_report)?;
+        let (manifests, _) = pass.manifests(&mut manifest_report);
         report.absorb(manifest_report, |d| d.rule == Rule::PairingBuilder);
-        check_toolspecs(&tree, &files, &manifests, &mut report)?;
-        Ok(ToolspecsLinted { report, toolspecs: files.len() })
+        let toolspecs = pass.toolspecs(&tree, &setup, &manifests, &mut report)?.len();
+        Ok(ToolspecsLinted { report, toolspecs })
     }
 
-    /// The whole registry in one pass, each file parsed once: manifests, toolspecs, pairing,
-    /// policy exceptions, `catalog/sources.tsv`, CATALOG.md and `schemas/` freshness.
+    /// The whole registry in one pass, each file read and parsed once, each server's manifests
+    /// and toolspecs together: manifests, toolspecs, pairing, policy exceptions,
+    /// `catalog/sources.tsv`, CATALOG.md and `schemas/` freshness.
     pub fn check(&self) -> Result<Checked> {
         self.require_checkout("check judges a whole registry checkout")?;
         let tree = self.tree()?;
         let toolspecs = Path::new("toolspecs");
-        let (toolspec_files, walk_findings) = match tree.entry(toolspecs)? {
+        let (toolspec_groups, walk_findings) = match tree.entry(toolspecs)? {
             Entry::Missing => (Vec::new(), Vec::new()),
-            _ => fs::targets(&tree, toolspecs, true)?,
+            _ => fs::servers(&tree, toolspecs, true)?,
         };
-        let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
+        // CATALOG.md's rows are kept only when there is a CATALOG.md to compare them with.
+        let keep = if tree.entry(Path::new(CATALOG_PATH))? == Entry::Missing { Keep::Facts } else { Keep::Rows };
+        let (mut linted, pass, setup) = self.lint_manifests(&tree, Path::new("manifests"), toolspec_groups, true, keep)?;
         // Before any other finding joins the report: `catalog` needs only the manifests clean.
         // The checked tree cannot drop a generated file the policy's checkout has.
         let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
@@ -835,22 +786,24 @@ impl Registry {
         if self.policy_root.is_some() {
             self.own_policy_findings(&tree, &mut linted.report)?;
         }
-        let tools = check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
-        let servers = source_servers(&linted.manifests, &toolspec_files, tools);
-        self.check_sources(&tree, &servers, !toolspec_files.is_empty(), &mut linted.report)?;
+        let tools = pass.toolspecs(&tree, &setup, &linted.manifests, &mut linted.report)?;
+        let (manifests, toolspecs) = (linted.manifests.len(), tools.len());
+        let servers = source_servers(&std::mem::take(&mut linted.manifests), tools);
+        self.check_sources(&tree, &servers, toolspecs > 0, &mut linted.report)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness()?);
-        Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
+        Ok(Checked { report: linted.report, manifests, toolspecs, notes: linted.notes })
     }
 
     /// Lints the manifests and, when they have no errors, builds the index from them (planned
-    /// entries only when asked). `generated` is the RFC 3339 timestamp.
+    /// entries only when asked). `generated` is the RFC 3339 timestamp. The manifests move into
+    /// the index: [`BuiltIndex::linted`] keeps their facts.
     pub fn build_index(&self, target: &Path, include_planned: bool, generated: String) -> Result<BuiltIndex> {
-        let linted = self.lint(target)?;
+        let mut linted = self.lint_keeping(target)?;
         if linted.report.errors() > 0 {
             return Ok(BuiltIndex { linted, index: None, versions: 0, planned_left_out: 0 });
         }
-        let all: Vec<Manifest> = linted.parsed().cloned().collect();
+        let all: Vec<Manifest> = linted.manifests.iter_mut().filter_map(|c| c.manifest.take()).map(|m| *m).collect();
         let total = all.len();
         let kept: Vec<Manifest> = all.into_iter().filter(|m| include_planned || !m.is_planned()).collect();
         let (versions, planned_left_out) = (kept.len(), total - kept.len());
@@ -864,8 +817,8 @@ impl Registry {
     pub fn build_args(&self, target: &Path) -> Result<BuildArgs> {
         let tree = self.tree()?;
         let file = self.one_manifest(&tree, target)?;
-        let linted = self.lint(&self.root_path().join(&file))?;
-        let args = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
+        let linted = self.lint_keeping(&self.root_path().join(&file))?;
+        let args = match linted.manifests.first().and_then(|c| c.manifest.as_deref()) {
             Some(m) if linted.report.errors() == 0 => {
                 let Some(image) = linted.repository.as_ref().and_then(|c| c.image_for(&m.name)) else {
                     let config =
@@ -920,8 +873,8 @@ impl Registry {
     pub fn hash(&self, target: &Path) -> Result<Hashed> {
         let tree = self.tree()?;
         let file = self.one_manifest(&tree, target)?;
-        let linted = self.lint(&self.root_path().join(&file))?;
-        let hashes = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
+        let linted = self.lint_keeping(&self.root_path().join(&file))?;
+        let hashes = match linted.manifests.first().and_then(|c| c.manifest.as_deref()) {
             Some(m) if linted.report.errors() == 0 => Some(HashOutput::of(&tree.display(&file), m)),
             _ => None,
         };
@@ -932,7 +885,7 @@ impl Registry {
     pub fn catalog(&self) -> Result<CatalogRun> {
         self.require_checkout("CATALOG.md belongs to a registry checkout")?;
         let tree = self.tree()?;
-        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), None)?;
+        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Vec::new(), false, Keep::Rows)?.0;
         let path = tree.display(Path::new(CATALOG_PATH));
         if linted.report.errors() > 0 {
             return Ok(CatalogRun { linted, path, text: None, servers: 0 });
@@ -943,17 +896,18 @@ impl Registry {
             linted.report.extend(findings);
             return Ok(CatalogRun { linted, path, text: None, servers: 0 });
         }
-        let text = catalog::render_latest(linted.parsed(), &no_public_api);
-        let servers = linted.parsed().map(|m| m.name.as_str()).collect::<BTreeSet<_>>().len();
+        let text = catalog::render_rows(linted.rows().iter().map(AsRef::as_ref), &no_public_api);
+        let servers = linted.manifests.iter().filter_map(|c| c.facts.as_ref()).map(|f| f.name.as_str()).collect::<BTreeSet<_>>().len();
         Ok(CatalogRun { linted, path, text: Some(text), servers })
     }
 
     /// Findings when CATALOG.md differs from what these manifests render, or is missing and
     /// `missing_is_stale`, or is not a regular file of at most [`MAX_CATALOG_BYTES`] reached
     /// without links (then it is never read). Nothing is compared while a manifest could not be
-    /// read: CATALOG.md would differ only because that file's reading is missing.
+    /// read: CATALOG.md would differ only because that file's reading is missing. The lint must
+    /// have kept rows or manifests (see [`CheckedManifest::manifest`]).
     pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Vec<Diagnostic>> {
-        if linted.manifests.iter().any(|c| c.manifest.is_none()) {
+        if linted.manifests.iter().any(|c| c.facts.is_none()) {
             return Ok(Vec::new());
         }
         let tree = self.tree()?;
@@ -969,7 +923,8 @@ impl Registry {
             Some(Ok(text)) => text,
         };
         let mut findings = Vec::new();
-        let text = catalog::render_latest(linted.parsed(), &self.no_public_api(self.policy_tree()?.as_ref(), &mut findings)?);
+        let no_public_api = self.no_public_api(self.policy_tree()?.as_ref(), &mut findings)?;
+        let text = catalog::render_rows(linted.rows().iter().map(AsRef::as_ref), &no_public_api);
         if findings.is_empty() && current != text {
             let d = Diagnostic::whole_file(Rule::CatalogStale, "CATALOG.md differs from the manifests; run `registryctl catalog`");
             let d = if linted.report.errors() > 0 {

@@ -102,3 +102,10 @@ fn fixtures_are_sound() {
 fn yaml_differential() {
     replay("yaml_differential", harness::yaml_differential, false);
 }
+
+/// Inputs on which the fast YAML scanner once read a tree other than saphyr-parser's; replayed
+/// through the comparison of the two readers, which panics on any difference.
+#[test]
+fn yaml_fast() {
+    replay("yaml_fast", harness::yaml_fast, false);
+}

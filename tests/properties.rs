@@ -33,7 +33,7 @@ fn scalar(s: &str, plain: bool) -> String {
     let safe = !s.is_empty()
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_./-".contains(&b))
         && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'/')
-        && !matches!(s, "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n");
+        && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n");
     if plain && safe {
         s.to_string()
     } else {

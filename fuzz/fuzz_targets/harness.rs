@@ -324,6 +324,22 @@ pub fn yaml_differential(data: &[u8]) -> Outcome {
     Outcome { errors: rejected }
 }
 
+/// `yaml_fast`: the input read by the fast scanner (with saphyr-parser behind it for whatever it
+/// gives up on) and by saphyr-parser alone. Invariant: the same tree, every value, style and
+/// position, and the same findings in the same order; and then the same typed manifest,
+/// toolspec and findings from the whole check, whichever reader read the text. Returns how many
+/// errors the YAML reading found.
+pub fn yaml_fast(data: &[u8]) -> Outcome {
+    let Ok(text) = schema::decode(data) else { return Outcome { errors: 1 } };
+    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    let fast_tree = yaml::parse_with(text, &mut fast, yaml::Reader::Auto);
+    let slow_tree = yaml::parse_with(text, &mut slow, yaml::Reader::Saphyr);
+    assert_eq!(fast_tree, slow_tree, "the trees differ (fast scanner: {})", yaml::read_fast(text));
+    assert_eq!(fast, slow, "the findings differ (fast scanner: {})", yaml::read_fast(text));
+    assert_spans(text, &fast);
+    Outcome { errors: errors(&fast) }
+}
+
 /// Panics unless the oracle reads the accepted manifest `data` exactly as registryctl did.
 pub fn same_manifest(data: &[u8], ours: &Manifest) {
     let json = same_tree(data);

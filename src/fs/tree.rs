@@ -10,7 +10,7 @@
 //! never written into.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -201,8 +201,49 @@ impl Tree {
     /// Reads a regular file of at most `limit` bytes; `None` when nothing is there. A link on
     /// the way, a special file or a larger file is a finding, and nothing of it is read.
     pub fn read_opt(&self, rel: &Path, limit: usize) -> Result<Option<Result<Vec<u8>, Diagnostic>>> {
-        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY;
-        let fd = match open_beneath(self.fd.as_fd(), rel, flags, Mode::empty()) {
+        self.read_opened(open_beneath(self.fd.as_fd(), rel, READ_FLAGS, Mode::empty()), rel, limit)
+    }
+
+    /// [`Tree::read_opt`] of the file `name` in the directory `dir`, a directory of this tree
+    /// opened without following any link (the file is `rel` in the tree): one `openat` relative
+    /// to the directory's handle, which refuses a link as the file itself.
+    pub(super) fn read_in(
+        &self,
+        dir: BorrowedFd<'_>,
+        name: &std::ffi::OsStr,
+        rel: &Path,
+        limit: usize,
+    ) -> Result<Option<Result<Vec<u8>, Diagnostic>>> {
+        let opened = rfs::openat(dir, name, READ_FLAGS | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+            .map_err(|e| if e == Errno::LOOP || is_link(dir, name) { Errno::LOOP } else { e })
+            .map_err(io_err);
+        self.read_opened(opened, rel, limit)
+    }
+
+    /// [`Tree::read_text_opt`] of the file `name` in the directory `dir` (see [`Tree::read_in`]).
+    pub(super) fn read_text_in(
+        &self,
+        dir: BorrowedFd<'_>,
+        name: &std::ffi::OsStr,
+        rel: &Path,
+        limit: usize,
+    ) -> Result<Option<Result<String, Diagnostic>>> {
+        Ok(match self.read_in(dir, name, rel, limit)? {
+            None => None,
+            Some(Err(d)) => Some(Err(d)),
+            Some(Ok(bytes)) => Some(schema::decode_owned(bytes).map_err(|d| d.in_file(self.display(rel)))),
+        })
+    }
+
+    /// Opens the directory `rel` for listing, with no link on the way.
+    pub(super) fn open_dir(&self, rel: &Path) -> io::Result<OwnedFd> {
+        open_beneath(self.fd.as_fd(), rel, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
+    }
+
+    /// The rest of a read once the file is opened (or not): only a regular file of at most
+    /// `limit` bytes is read, in one `read` sized from `fstat` when the file holds still.
+    fn read_opened(&self, opened: io::Result<OwnedFd>, rel: &Path, limit: usize) -> Result<Option<Result<Vec<u8>, Diagnostic>>> {
+        let fd = match opened {
             Ok(fd) => fd,
             Err(e) if is_loop(&e) => return Ok(Some(Err(self.symlink_finding(rel, &self.first_link(rel))))),
             Err(e) if is_missing(&e) => return Ok(None),
@@ -224,11 +265,7 @@ impl Tree {
         if size > limit as u64 {
             return too_large(size);
         }
-        let mut bytes = Vec::with_capacity(size as usize + 1);
-        File::from(fd)
-            .take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(Path::new(&self.display(rel)), "cannot read", e))?;
+        let bytes = read_sized(&fd, size as usize, limit).map_err(|e| Error::io(Path::new(&self.display(rel)), "cannot read", e))?;
         if bytes.len() > limit {
             return too_large(bytes.len() as u64);
         }
@@ -317,6 +354,38 @@ impl Tree {
         }
         result.map(Ok)
     }
+}
+
+/// The flags every read opens a file with: a FIFO opened this way does not block, and a
+/// terminal does not become the controlling one.
+const READ_FLAGS: OFlags = OFlags::RDONLY.union(OFlags::NONBLOCK).union(OFlags::NOCTTY);
+
+/// Reads a file `fstat` said holds `size` bytes, at most `limit + 1` of them: one `read` of
+/// `size + 1` bytes, which comes back short at the end of a file that held still; a file that
+/// grew or shrank meanwhile is read on to its end.
+fn read_sized(fd: &OwnedFd, size: usize, limit: usize) -> io::Result<Vec<u8>> {
+    let cap = limit.saturating_add(1);
+    let mut bytes = vec![0; size.saturating_add(1).min(cap)];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            if len >= cap {
+                break;
+            }
+            bytes.resize(len.saturating_mul(2).max(8192).min(cap), 0);
+        }
+        let n = match rustix::io::read(fd, &mut bytes[len..]) {
+            Ok(n) => n,
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(io_err(e)),
+        };
+        len += n;
+        if n == 0 || (len == size && len < bytes.len()) {
+            break;
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 /// Writes through a buffer, then flushes and syncs.

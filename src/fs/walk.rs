@@ -3,10 +3,19 @@
 //! name order, inside a [`Tree`]. Anything else there (links, other extensions, wrong depth,
 //! special files) is a finding, because skipping it silently would let a reviewer believe it
 //! was checked. Links are never followed: not the walked directory, not below it.
+//!
+//! A catalog directory is listed one server directory at a time ([`servers`], [`Group`]): each
+//! server directory is opened once, listed, and its files are opened relative to its handle, so
+//! the registry pipeline checks one server's files together, in parallel with the others, with
+//! one `openat` per file and no path walked twice.
 
-use std::fs;
+use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{self as rfs, AtFlags, FileType};
 
 use crate::diag::{Diagnostic, Rule};
 use crate::error::{Error, Result};
@@ -67,71 +76,226 @@ fn layout_depth(rel: &Path, checkout: bool) -> usize {
     }
 }
 
+/// What one directory entry is, seen without following it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+    Link,
+    Special,
+}
+
+fn kind_of(t: FileType) -> Kind {
+    match t {
+        FileType::RegularFile => Kind::File,
+        FileType::Directory => Kind::Dir,
+        FileType::Symlink => Kind::Link,
+        _ => Kind::Special,
+    }
+}
+
+/// The entries of the directory open as `fd`, in name order, without `.` and `..`. The kind
+/// comes from the listing itself, or from one `fstatat` where the file system does not say. The
+/// directory stays open, for reading its files relative to it.
+fn list(fd: OwnedFd) -> io::Result<(rfs::Dir, Vec<(OsString, Kind)>)> {
+    let mut dir = rfs::Dir::new(fd).map_err(io::Error::from)?;
+    let mut entries = Vec::new();
+    while let Some(entry) = dir.read() {
+        let entry = entry.map_err(io::Error::from)?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let name = OsStr::from_bytes(name).to_os_string();
+        let kind = match entry.file_type() {
+            FileType::Unknown => {
+                let at = dir.fd().map_err(io::Error::from)?;
+                kind_of(FileType::from_raw_mode(rfs::statat(at, &name, AtFlags::SYMLINK_NOFOLLOW).map_err(io::Error::from)?.st_mode))
+            }
+            t => kind_of(t),
+        };
+        entries.push((name, kind));
+    }
+    entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    Ok((dir, entries))
+}
+
+fn cannot_list(tree: &Tree, rel: &Path, e: io::Error) -> Error {
+    Error::Io { path: tree.root().join(rel), what: "cannot read directory", source: e }
+}
+
+/// One server's files to check together: a server directory, listed when it is opened, or one
+/// file named on its own.
+#[derive(Debug, Clone)]
+pub enum Group {
+    /// The directory `rel` of the tree, whose entries lie at layout depth `depth`.
+    Dir {
+        /// The directory inside the tree.
+        rel: PathBuf,
+        /// Its name: the server its files should declare.
+        name: OsString,
+        /// The layout depth of its entries (2: `<version>.yaml` files).
+        depth: usize,
+    },
+    /// One file.
+    File(Found),
+}
+
+impl Group {
+    /// The server name the group's files belong to (their directory's name).
+    pub fn server(&self) -> &OsStr {
+        match self {
+            Group::Dir { name, .. } => name,
+            Group::File(f) => OsStr::new(&f.dir),
+        }
+    }
+
+    /// Opens and lists the group: its `<version>.yaml` files in name order, findings for
+    /// anything else, and the handle its files are read through.
+    pub fn open(&self, tree: &Tree) -> Result<ServerFiles> {
+        let (rel, depth) = match self {
+            Group::File(f) => return Ok(ServerFiles { dir: None, files: vec![f.clone()], findings: Vec::new() }),
+            Group::Dir { rel, depth, .. } => (rel, *depth),
+        };
+        let fd = match tree.open_dir(rel) {
+            Ok(fd) => fd,
+            // Replaced by a link since it was listed: refused like any link.
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+                return Ok(ServerFiles { dir: None, files: Vec::new(), findings: vec![tree.symlink_finding(rel, rel)] });
+            }
+            Err(e) => return Err(cannot_list(tree, rel, e)),
+        };
+        let (fd, entries) = list(fd).map_err(|e| cannot_list(tree, rel, e))?;
+        let mut files = Vec::new();
+        let mut findings = Vec::new();
+        let dir_name = rel.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        for (name, kind) in entries {
+            let path = rel.join(&name);
+            match classify(tree, &path, depth, kind, &mut findings) {
+                Some(Kind::File) => {
+                    let file = name.to_string_lossy().into_owned();
+                    files.push(Found { name: tree.display(&path), path, dir: dir_name.clone(), file });
+                }
+                _ => continue,
+            }
+        }
+        Ok(ServerFiles { dir: Some(fd), files, findings })
+    }
+}
+
+/// What is there at layout depth `depth`: a server directory (depth 1) or a `.yaml` file
+/// (depth 2) is returned for the caller to take; anything else is pushed as a finding.
+fn classify(tree: &Tree, path: &Path, depth: usize, kind: Kind, findings: &mut Vec<Diagnostic>) -> Option<Kind> {
+    match (depth, kind) {
+        (_, Kind::Link) => findings.push(tree.symlink_finding(path, path)),
+        (1, Kind::Dir) => return Some(Kind::Dir),
+        (2, Kind::File) => {
+            let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            if file.ends_with(".yaml") {
+                return Some(Kind::File);
+            }
+            findings.push(finding(tree, Rule::FileExtension, path, format!("`{file}` is not a .yaml file and would not be read")));
+        }
+        (_, Kind::Dir) => {
+            findings.push(finding(tree, Rule::FileLocation, path, "a directory at the wrong depth; files live at <name>/<version>.yaml"))
+        }
+        (_, Kind::File) => {
+            findings.push(finding(tree, Rule::FileLocation, path, "a file at the wrong depth; files live at <name>/<version>.yaml"))
+        }
+        (_, Kind::Special) => findings.push(tree.special_finding(path)),
+    }
+    None
+}
+
+/// One group's files, listed, and the handle of their directory.
+#[derive(Debug)]
+pub struct ServerFiles {
+    dir: Option<rfs::Dir>,
+    /// The `<version>.yaml` files, in name order.
+    pub files: Vec<Found>,
+    /// Findings for anything else in the directory.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl ServerFiles {
+    /// Reads one of [`ServerFiles::files`] as text (see [`Tree::read_text`]), relative to its
+    /// directory's handle.
+    pub fn read_text(&self, tree: &Tree, f: &Found, limit: usize) -> Result<std::result::Result<String, Diagnostic>> {
+        let (Some(dir), Some(name)) = (&self.dir, f.path.file_name()) else { return tree.read_text(&f.path, limit) };
+        let fd = dir.fd().map_err(|e| Error::io(Path::new(&tree.display(&f.path)), "cannot open", io::Error::from(e)))?;
+        tree.read_text_in(fd, name, &f.path, limit)?
+            .ok_or_else(|| Error::io(Path::new(&tree.display(&f.path)), "cannot open", super::not_found()))
+    }
+}
+
+/// The groups of files under `rel` in `tree`: a catalog directory's server directories in name
+/// order, a server directory itself, or one file; and findings for anything else at the top
+/// (including `rel` itself when it is a link, a special file or, named as a directory, a file).
+pub fn servers(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Group>, Vec<Diagnostic>)> {
+    let one = |d: Diagnostic| Ok((Vec::new(), vec![d]));
+    match tree.entry(rel)? {
+        Entry::Dir => {}
+        Entry::Symlink(link) => return one(tree.symlink_finding(rel, &link)),
+        Entry::Special => return one(tree.special_finding(rel)),
+        Entry::Missing => return Err(Error::io(Path::new(&tree.display(rel)), "cannot read", super::not_found())),
+        Entry::File if !rel.to_string_lossy().ends_with(".yaml") => {
+            return one(finding(tree, Rule::FileExtension, rel, "not a .yaml file"))
+        }
+        Entry::File => return Ok((vec![Group::File(Found::from_file(tree, rel))], Vec::new())),
+    }
+    servers_in(tree, rel, checkout)
+}
+
+/// [`servers`] of a directory `rel`; anything other than a directory there is a finding.
+fn servers_in(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Group>, Vec<Diagnostic>)> {
+    let base = layout_depth(rel, checkout);
+    let name = rel.file_name().map(OsStr::to_os_string).unwrap_or_default();
+    if base > 0 {
+        return Ok((vec![Group::Dir { rel: rel.to_path_buf(), name, depth: base + 1 }], Vec::new()));
+    }
+    let fd = tree.open_dir(rel).map_err(|e| cannot_list(tree, rel, e))?;
+    let (_, entries) = list(fd).map_err(|e| cannot_list(tree, rel, e))?;
+    let mut groups = Vec::new();
+    let mut findings = Vec::new();
+    for (name, kind) in entries {
+        let path = rel.join(&name);
+        if classify(tree, &path, 1, kind, &mut findings) == Some(Kind::Dir) {
+            groups.push(Group::Dir { rel: path, name, depth: 2 });
+        }
+    }
+    Ok((groups, findings))
+}
+
 /// Lists `<dir>/<version>.yaml` files under the directory `rel` of `tree`, in name order, with a
 /// finding for anything else. `checkout`: the tree is a registry checkout, so the layout depth
 /// is counted from its `manifests/` or `toolspecs/`.
 pub fn walk(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
-    let mut found = Vec::new();
-    let mut diags = Vec::new();
     match tree.entry(rel)? {
         Entry::Dir => {}
-        Entry::Symlink(link) => return Ok((found, vec![tree.symlink_finding(rel, &link)])),
-        Entry::Special | Entry::File => return Ok((found, vec![finding(tree, Rule::FileNotRegular, rel, "not a directory")])),
+        Entry::Symlink(link) => return Ok((Vec::new(), vec![tree.symlink_finding(rel, &link)])),
+        Entry::Special | Entry::File => return Ok((Vec::new(), vec![finding(tree, Rule::FileNotRegular, rel, "not a directory")])),
         Entry::Missing => return Err(Error::io(Path::new(&tree.display(rel)), "cannot read", super::not_found())),
     }
-    let base = layout_depth(rel, checkout);
-    let start = tree.root().join(rel);
-    let mut it = walkdir::WalkDir::new(&start).follow_links(false).follow_root_links(false).min_depth(1).sort_by_file_name().into_iter();
-    while let Some(entry) = it.next() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&start).to_path_buf();
-            Error::Io {
-                path,
-                what: "cannot read directory",
-                source: e.into_io_error().unwrap_or_else(|| io::Error::other("file system loop")),
-            }
-        })?;
-        let path = entry.path().strip_prefix(tree.root()).unwrap_or(entry.path());
-        let ft = entry.file_type();
-        if ft.is_symlink() {
-            diags.push(tree.symlink_finding(path, path));
-            continue;
-        }
-        match (entry.depth() + base, ft.is_dir(), ft.is_file()) {
-            (1, true, _) => {}
-            (2, false, true) => {
-                let file = entry.file_name().to_string_lossy().into_owned();
-                if file.ends_with(".yaml") {
-                    let dir = path.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                    found.push(Found { path: path.to_path_buf(), name: tree.display(path), dir, file });
-                } else {
-                    diags.push(finding(tree, Rule::FileExtension, path, format!("`{file}` is not a .yaml file and would not be read")));
-                }
-            }
-            (_, true, _) => {
-                it.skip_current_dir();
-                diags.push(finding(tree, Rule::FileLocation, path, "a directory at the wrong depth; files live at <name>/<version>.yaml"));
-            }
-            (_, false, true) => {
-                diags.push(finding(tree, Rule::FileLocation, path, "a file at the wrong depth; files live at <name>/<version>.yaml"))
-            }
-            _ => diags.push(tree.special_finding(path)),
-        }
+    let (groups, mut findings) = servers_in(tree, rel, checkout)?;
+    let mut found = Vec::new();
+    for g in groups {
+        let listed = g.open(tree)?;
+        found.extend(listed.files);
+        findings.extend(listed.findings);
     }
-    Ok((found, diags))
+    Ok((found, findings))
 }
 
 /// Lists the files `rel` names in `tree`: every file under a directory, or the one file given.
 pub fn targets(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
-    let one = |d: Diagnostic| Ok((Vec::new(), vec![d]));
-    match tree.entry(rel)? {
-        Entry::Dir => walk(tree, rel, checkout),
-        Entry::Symlink(link) => one(tree.symlink_finding(rel, &link)),
-        Entry::Special => one(tree.special_finding(rel)),
-        Entry::Missing => Err(Error::io(Path::new(&tree.display(rel)), "cannot read", super::not_found())),
-        Entry::File if !rel.to_string_lossy().ends_with(".yaml") => one(finding(tree, Rule::FileExtension, rel, "not a .yaml file")),
-        Entry::File => Ok((vec![Found::from_file(tree, rel)], Vec::new())),
+    let (groups, mut findings) = servers(tree, rel, checkout)?;
+    let mut found = Vec::new();
+    for g in groups {
+        let listed = g.open(tree)?;
+        found.extend(listed.files);
+        findings.extend(listed.findings);
     }
+    Ok((found, findings))
 }
 
 /// The latest `<version>.yaml` in one server's directory `rel`; the directory must hold
@@ -141,13 +305,13 @@ pub fn latest_in(tree: &Tree, rel: &Path) -> Result<PathBuf> {
     if tree.entry(rel)? != Entry::Dir {
         return Err(Error::Usage(format!("{shown} is not a directory")));
     }
-    let dir = tree.root().join(rel);
+    let fd = tree.open_dir(rel).map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))?;
+    let (_, entries) = list(fd).map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))?;
     let mut versions = Vec::new();
-    for entry in fs::read_dir(&dir).map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))? {
-        let entry = entry.map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, kind) in entries {
+        let name = name.to_string_lossy().into_owned();
         match name.strip_suffix(".yaml") {
-            Some(v) if entry.file_type().is_ok_and(|t| t.is_file()) && is_valid_version(v) => versions.push(v.to_string()),
+            Some(v) if kind == Kind::File && is_valid_version(v) => versions.push(v.to_string()),
             _ => return Err(Error::Usage(format!("{shown} is not one server's directory: it holds `{name}`"))),
         }
     }

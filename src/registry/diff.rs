@@ -4,7 +4,6 @@
 //! hands both to the pure comparison in [`crate::diff`]. Identical files cannot differ once
 //! parsed, so a pull request touching a few servers costs a read of the files, not a parse.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -14,7 +13,7 @@ use super::Registry;
 use crate::diag::{Diagnostic, Severity};
 use crate::diff::{self, Diff, FileKind, Finding, Tree};
 use crate::error::{Error, Result};
-use crate::fs::{self, git::GitTree, Entry, Tree as FsTree};
+use crate::fs::{self, git::GitTree, Entry, Group, Tree as FsTree};
 use crate::schema::{self, ManifestContext, Policy};
 use crate::yaml::MAX_FILE_BYTES;
 
@@ -42,28 +41,30 @@ fn version_of(file: &str) -> String {
     file.strip_suffix(".yaml").unwrap_or(file).to_string()
 }
 
-/// One side's files: a checkout's, read through its tree when compared (so only the changed
-/// servers' texts are ever held), or a git revision's, read in one pass.
+/// One side's files: a checkout's, listed one server directory at a time and read when
+/// compared (so only the changed servers' texts are ever held), or a git revision's, read in
+/// one pass.
 enum Side {
-    Dir(FsTree, BTreeMap<Key, PathBuf>),
+    Dir(FsTree, BTreeMap<String, [Option<Group>; 2]>),
     Read(Texts),
 }
 
 impl Side {
-    /// Every `<kind>/<server>/<version>.yaml` under a registry root, read without following a
-    /// link. Anything else there (links, other extensions, wrong depth) is `check`'s to report,
-    /// not a change; a `manifests/` or `toolspecs/` that is itself a link or not a directory
-    /// cannot be compared at all.
+    /// Every server directory under a registry root's `manifests/` and `toolspecs/`, listed
+    /// without following a link. Anything else there (links, other extensions, wrong depth) is
+    /// `check`'s to report, not a change; a `manifests/` or `toolspecs/` that is itself a link
+    /// or not a directory cannot be compared at all.
     fn dir(registry: &Registry) -> Result<Side> {
         let tree = registry.tree()?;
-        let mut paths = BTreeMap::new();
-        for kind in KINDS {
+        let mut servers: BTreeMap<String, [Option<Group>; 2]> = BTreeMap::new();
+        for (i, kind) in KINDS.into_iter().enumerate() {
             let dir = Path::new(kind.dir());
             match tree.entry(dir)? {
                 Entry::Missing => {}
                 Entry::Dir => {
-                    for f in fs::walk(&tree, dir, true)?.0 {
-                        paths.insert((kind, f.dir, version_of(&f.file)), f.path);
+                    for g in fs::servers(&tree, dir, true)?.0 {
+                        let name = g.server().to_string_lossy().into_owned();
+                        servers.entry(name).or_default()[i] = Some(g);
                     }
                 }
                 Entry::Symlink(_) | Entry::File | Entry::Special => {
@@ -72,7 +73,7 @@ impl Side {
                 }
             }
         }
-        Ok(Side::Dir(tree, paths))
+        Ok(Side::Dir(tree, servers))
     }
 
     /// The same from a git revision of the repository `registry` is in.
@@ -87,43 +88,55 @@ impl Side {
         Ok(Side::Read(texts))
     }
 
-    fn keys(&self) -> Box<dyn Iterator<Item = &Key> + '_> {
+    /// The servers this side has files of.
+    fn servers(&self) -> BTreeSet<&str> {
         match self {
-            Side::Dir(_, paths) => Box::new(paths.keys()),
-            Side::Read(texts) => Box::new(texts.keys()),
+            Side::Dir(_, servers) => servers.keys().map(String::as_str).collect(),
+            Side::Read(texts) => texts.keys().map(|k| k.1.as_str()).collect(),
         }
     }
 
-    /// The text at `key`; `None` when this side has no such file.
-    fn read(&self, key: &Key) -> Result<Option<Cow<'_, Text>>> {
-        Ok(match self {
-            Side::Dir(tree, paths) => match paths.get(key) {
-                Some(p) => Some(Cow::Owned(tree.read_text(p, MAX_FILE_BYTES)?)),
-                None => None,
-            },
-            Side::Read(texts) => texts.get(key).map(Cow::Borrowed),
-        })
-    }
-
-    /// The texts of the files of `servers`.
-    fn texts(&self, servers: &BTreeSet<String>) -> Result<Texts> {
+    /// Every text of one server's files on this side, read relative to its directories'
+    /// handles.
+    fn server_texts(&self, server: &str) -> Result<Texts> {
         match self {
-            Side::Read(texts) => Ok(texts.iter().filter(|(k, _)| servers.contains(&k.1)).map(|(k, t)| (k.clone(), t.clone())).collect()),
-            Side::Dir(tree, paths) => {
-                let wanted: Vec<(&Key, &PathBuf)> = paths.iter().filter(|(k, _)| servers.contains(&k.1)).collect();
-                let texts: Vec<Text> = wanted.par_iter().map(|(_, p)| tree.read_text(p, MAX_FILE_BYTES)).collect::<Result<_>>()?;
-                Ok(wanted.into_iter().map(|(k, _)| k.clone()).zip(texts).collect())
+            Side::Read(texts) => Ok(texts.iter().filter(|(k, _)| k.1 == server).map(|(k, t)| (k.clone(), t.clone())).collect()),
+            Side::Dir(tree, servers) => {
+                let mut texts = Texts::new();
+                let groups = servers.get(server).into_iter().flat_map(|g| KINDS.into_iter().zip(g));
+                for (kind, group) in groups {
+                    let Some(group) = group else { continue };
+                    let listed = group.open(tree)?;
+                    for f in &listed.files {
+                        texts.insert((kind, f.dir.clone(), version_of(&f.file)), listed.read_text(tree, f, MAX_FILE_BYTES)?);
+                    }
+                }
+                Ok(texts)
             }
         }
     }
 }
 
-/// Servers with any file added, removed or different, compared file by file in parallel.
-fn touched(base: &Side, head: &Side) -> Result<BTreeSet<String>> {
-    let keys: Vec<&Key> = base.keys().chain(head.keys()).collect::<BTreeSet<_>>().into_iter().collect();
-    let differ: Vec<Option<&String>> =
-        keys.par_iter().map(|k| Ok((base.read(k)? != head.read(k)?).then_some(&k.1))).collect::<Result<_>>()?;
-    Ok(differ.into_iter().flatten().cloned().collect())
+/// The servers with any file added, removed or different, compared server by server in
+/// parallel, and both sides' texts of them.
+fn touched(base: &Side, head: &Side) -> Result<(BTreeSet<String>, Texts, Texts)> {
+    let servers: Vec<&str> = base.servers().union(&head.servers()).copied().collect();
+    let compared: Vec<Option<(Texts, Texts)>> = servers
+        .par_iter()
+        .map(|s| {
+            let (b, h) = (base.server_texts(s)?, head.server_texts(s)?);
+            Ok((b != h).then_some((b, h)))
+        })
+        .collect::<Result<_>>()?;
+    let (mut names, mut base_texts, mut head_texts) = (BTreeSet::new(), Texts::new(), Texts::new());
+    for (s, pair) in servers.into_iter().zip(compared) {
+        if let Some((b, h)) = pair {
+            names.insert(s.to_string());
+            base_texts.extend(b);
+            head_texts.extend(h);
+        }
+    }
+    Ok((names, base_texts, head_texts))
 }
 
 /// What parsing one file gave: the value into the tree, or the finding that it has none.
@@ -195,8 +208,7 @@ impl Registry {
             || Side::dir(self),
         );
         let (base_side, head_side) = (base_side?, head_side?);
-        let touched = touched(&base_side, &head_side)?;
-        let (base_texts, head_texts) = (base_side.texts(&touched)?, head_side.texts(&touched)?);
+        let (touched, base_texts, head_texts) = touched(&base_side, &head_side)?;
         let (mut base_tree, base_failed, mut findings) = parse(&base_texts, &touched, "base");
         let (mut head_tree, head_failed, head_findings) = parse(&head_texts, &touched, "head");
         findings.extend(head_findings);

@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, OnceLock};
 
 /// The list as committed, compiled into the binary.
@@ -30,21 +31,56 @@ pub enum Section {
 /// lowercase (nearly all are, so parsing allocates little), owned when converted.
 type Name = Cow<'static, str>;
 
+/// The multiply-rotate hash rustc uses for its own tables (FxHash): the list's ten thousand
+/// names are hashed at every start, and SipHash's resistance to chosen keys buys nothing for
+/// keys compiled into the binary (a looked-up host is hashed, never inserted).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type Map<V> = HashMap<Name, V, BuildHasherDefault<Fx>>;
+type Set = HashSet<Name, BuildHasherDefault<Fx>>;
+
 /// A parsed public-suffix list.
 #[derive(Debug, Clone, Default)]
 pub struct SuffixList {
     /// The `// VERSION:` line's value, when the file has one.
     version: Option<String>,
     /// Plain rules: the name is a public suffix.
-    plain: HashMap<Name, Section>,
+    plain: Map<Section>,
     /// `*.base` rules, by base: every name one label under the base is a public suffix.
-    wildcard: HashMap<Name, Section>,
+    wildcard: Map<Section>,
     /// `!name` rules: not a public suffix despite a wildcard.
-    exception: HashSet<Name>,
+    exception: Set,
     /// Every plain rule and every wildcard base, and all their parent domains: the names with a
     /// public suffix at or below them (for the wildcard-coverage question without a scan).
     /// Built on the first such question: a run without wildcards never pays for it.
-    above: OnceLock<HashSet<Name>>,
+    above: OnceLock<Set>,
 }
 
 static BUILTIN: LazyLock<SuffixList> = LazyLock::new(|| SuffixList::parse(DATA));
@@ -74,6 +110,8 @@ impl SuffixList {
     /// format's reference algorithm does.
     pub fn parse(text: &'static str) -> SuffixList {
         let mut list = SuffixList::default();
+        // About one rule per 23 bytes of the real list: sized once instead of grown.
+        list.plain.reserve(text.len() / 23);
         let mut section = None;
         for line in text.lines() {
             let line = line.trim();
@@ -97,9 +135,9 @@ impl SuffixList {
     }
 
     /// The names with a public suffix at or below them (see the field).
-    fn above(&self) -> &HashSet<Name> {
+    fn above(&self) -> &Set {
         self.above.get_or_init(|| {
-            let mut above = HashSet::with_capacity(self.plain.len() * 2);
+            let mut above = Set::with_capacity_and_hasher(self.plain.len() * 2, BuildHasherDefault::default());
             for name in self.plain.keys().chain(self.wildcard.keys()) {
                 match name {
                     Cow::Borrowed(n) => above.extend(self_and_parents(n).map(Cow::Borrowed)),

@@ -48,7 +48,7 @@ impl Offsets<'_> {
 }
 
 /// The event loop's state: positions, the tree under construction and the findings.
-struct Events<'t, 'o> {
+pub(super) struct Events<'t, 'o> {
     offsets: Offsets<'t>,
     tree: Builder,
     documents: usize,
@@ -61,17 +61,11 @@ struct Events<'t, 'o> {
 /// too deep.
 pub(super) struct Unusable;
 
-/// Reads every event of `text` into a tree; `Ok(None)` for a document without content.
-/// Findings are pushed to `out`.
+/// Reads every event of `text` into a tree with saphyr-parser; `Ok(None)` for a document without
+/// content. Findings are pushed to `out`.
 pub(super) fn read(text: &str, out: &mut Vec<Diagnostic>) -> Result<Option<Node>, Unusable> {
     let mut parser = Parser::new_from_str(text);
-    let mut ev = Events {
-        offsets: Offsets { text, ascii: text.is_ascii(), char_idx: 0, byte_idx: 0 },
-        tree: Builder::default(),
-        documents: 0,
-        flow: Vec::new(),
-        out,
-    };
+    let mut ev = Events::new(text, text.is_ascii(), out);
     while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(ev) => ev,
@@ -86,7 +80,19 @@ pub(super) fn read(text: &str, out: &mut Vec<Diagnostic>) -> Result<Option<Node>
             return Err(Unusable);
         }
     }
-    Ok(ev.tree.root())
+    Ok(ev.root())
+}
+
+impl<'t, 'o> Events<'t, 'o> {
+    /// The event loop over `text`, pushing findings to `out`; `ascii` when the text is ASCII.
+    pub(super) fn new(text: &'t str, ascii: bool, out: &'o mut Vec<Diagnostic>) -> Events<'t, 'o> {
+        Events { offsets: Offsets { text, ascii, char_idx: 0, byte_idx: 0 }, tree: Builder::default(), documents: 0, flow: Vec::new(), out }
+    }
+
+    /// The tree, once every event is in.
+    pub(super) fn root(self) -> Option<Node> {
+        self.tree.root()
+    }
 }
 
 impl Events<'_, '_> {
@@ -94,7 +100,8 @@ impl Events<'_, '_> {
         self.out.push(Diagnostic::whole_file(rule, message).with_span(span));
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> ControlFlow<()> {
+    /// Takes one event at its place in the text; `Break` when the tree is unusable.
+    pub(super) fn event(&mut self, event: Event<'_>, span: Span) -> ControlFlow<()> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {}
             Event::DocumentStart(_) => {

@@ -4,7 +4,9 @@
 //! [`parse`] is the entry point. The character-level rules live in `text`, the event-level
 //! rules in `events`, the tree and its lookup by field path in `tree`, plain-scalar typing
 //! (YAML 1.2's, and what YAML 1.1 readers make of it) in `scalar`, and syntax errors in plain
-//! words in `syntax`.
+//! words in `syntax`. Events come from `fast`, a scanner for the YAML the catalog is written in,
+//! or, for any text outside it, from saphyr-parser; both feed the same event loop, so the tree
+//! and the findings do not depend on which one read a file.
 //!
 //! What registryctl accepts must read identically under the Go side's YAML 1.1 readers: the
 //! gateway re-reads the bundled manifest with sigs.k8s.io/yaml (go-yaml v2) and the toolpack
@@ -12,6 +14,7 @@
 //! the two would read differently; tests/yaml_differential.rs checks it against libyaml.
 
 mod events;
+mod fast;
 mod scalar;
 mod syntax;
 mod text;
@@ -28,8 +31,30 @@ pub const MAX_FILE_BYTES: usize = 256 * 1024;
 /// Deepest nesting accepted; the schemas need five levels.
 pub const MAX_DEPTH: usize = 32;
 
+/// Which reader turns the text into events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The scanner for the YAML the catalog uses (`fast.rs`), and saphyr-parser for any text
+    /// outside it or with a character-level finding: what [`parse`] does.
+    Auto,
+    /// saphyr-parser alone: the reference the scanner is held to.
+    Saphyr,
+}
+
 /// Parses one YAML document. Problems are pushed to `out`; `None` means nothing usable was read.
 pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
+    parse_with(text, out, Reader::Auto)
+}
+
+/// Whether the fast scanner reads `text` by itself, without handing it to saphyr-parser (the
+/// catalog's files all should, or the speed is lost; the tree is the same either way).
+pub fn read_fast(text: &str) -> bool {
+    let mut out = Vec::new();
+    text.len() <= MAX_FILE_BYTES && text::is_clean(text) && fast::read(text, &mut out).is_some()
+}
+
+/// [`parse`] with a choice of reader; both give the same tree and findings for every text.
+pub fn parse_with(text: &str, out: &mut Vec<Diagnostic>, reader: Reader) -> Option<Node> {
     if text.len() > MAX_FILE_BYTES {
         out.push(Diagnostic::whole_file(
             Rule::FileTooLarge,
@@ -38,9 +63,16 @@ pub fn parse(text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
         return None;
     }
     let first = out.len();
-    text::scan(text, out);
+    let clean = text::is_clean(text);
+    if !clean {
+        text::scan(text, out);
+    }
     let scanned = out.len();
-    let read = events::read(text, out);
+    let fast = match reader {
+        Reader::Auto if clean => fast::read(text, out),
+        _ => None,
+    };
+    let read = fast.unwrap_or_else(|| events::read(text, out));
     if scanned > first {
         one_finding_per_tab(out, first, scanned);
         drop_syntax_error_explained_by(out, first);

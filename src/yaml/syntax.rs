@@ -152,10 +152,13 @@ fn mapping_value(lines: &Lines<'_>, at: Pos) -> Option<Explained> {
     let col = byte_col(line, at.column);
     let start = key_column(line);
     if let Some(first) = line.get(start..col).and_then(|s| s.find(": ")).map(|i| start + i) {
-        let (key, value) = (&line[start..first], line[first + 2..].trim());
+        let (key, rest) = (&line[start..first], &line[first + 2..]);
+        let value = rest.trim();
         let msg = format!("the value of `{key}` holds `: `, so YAML reads a second key inside it");
         let help = format!("put the whole value in quotes: {key}: \"{}\"", value.replace('"', "\\\""));
-        return Some((msg, help, lines.span(at.line, first + 2, value.len())));
+        // The span covers the value itself, after any blanks that follow the `: `.
+        let lead = rest.len() - rest.trim_start().len();
+        return Some((msg, help, lines.span(at.line, first + 2 + lead, value.len())));
     }
     let above = lines.content_before(at.line)?;
     let above_text = lines.get(above);
@@ -307,6 +310,7 @@ mod tests {
             ("a: \"open\nb: 2\n", (1, 4), "the \" opened on line 1, column 4 is never closed", "matching \""),
             ("egress: [a.com\nb: 2\n", (1, 9), "the `[` on line 1, column 9 is not closed", "`]`"),
             ("d: Read: more\n", (1, 4), "the value of `d` holds `: `", "d: \"Read: more\""),
+            ("d:   Read: é\n", (1, 6), "the value of `d` holds `: `", "d: \"Read: é\""),
             ("d: [x] y\n", (1, 4), "starts with `[`", "d: \"[x] y\""),
             ("e:\n  - *.acme.com\n", (2, 5), "read as a YAML alias", "quote"),
             ("t:\n  - a: 1\n  b: 2\n", (3, 3), "`b:` lines up with the `-` of the list item on line 2", "column 5"),

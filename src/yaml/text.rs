@@ -56,6 +56,48 @@ fn why(rule: Rule) -> &'static str {
     }
 }
 
+/// Whether [`scan`] would find nothing: no character outside printable ASCII, line feeds and
+/// ordinary non-ASCII characters, and no `%` starting a line. A byte test, so the common file
+/// costs one pass without decoding a character.
+pub(super) fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b'%') {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                if bytes.get(i + 1) == Some(&b'%') {
+                    return false;
+                }
+                i += 1;
+            }
+            0x20..=0x7e => i += 1,
+            b if b >= 0x80 => {
+                let len = utf8_len(b);
+                let c = text[i..].chars().next().unwrap_or('\0');
+                if hazard(c, None).is_some() {
+                    return false;
+                }
+                i += len;
+            }
+            // `\r\n` is accepted by `scan`, but rare enough to leave to it.
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The length of the UTF-8 sequence a lead byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        _ => 2,
+    }
+}
+
 /// Pushes one finding per offending line and rule (at most [`MAX_PER_RULE`] per rule).
 pub(super) fn scan(text: &str, out: &mut Vec<Diagnostic>) {
     let mut counts = [0usize; 4];
