@@ -44,8 +44,6 @@ pub const INDEX_PATH: &str = "index.json";
 
 /// The most bytes read from a list (the denylist, `catalog/*.txt`).
 pub const MAX_LIST_BYTES: usize = 1 << 20;
-/// The most bytes read from a denylist named with `--denylist`.
-pub const MAX_NAMED_DENYLIST_BYTES: usize = 16 << 20;
 /// The most bytes read from CATALOG.md (about 100 per server).
 pub const MAX_CATALOG_BYTES: usize = 64 << 20;
 /// The most bytes read from a JSON Schema under `schemas/`.
@@ -193,6 +191,9 @@ struct LoadedPolicy {
     policy: Policy,
     notes: Vec<String>,
     report: Report,
+    /// `policy/exceptions.yaml` exists but was refused unread (a link, a hard link, too large,
+    /// not UTF-8): which wildcards it excepts is unknown, so none is reported for want of one.
+    exceptions_unreadable: bool,
 }
 
 /// What the manifest checks need from the repository around them.
@@ -345,10 +346,10 @@ impl Registry {
         let mut report = Report::default();
         let none = "no denylist file: only the built-in reserved names are checked".to_string();
         let denylist = match (&self.denylist, policy) {
-            (DenylistChoice::File(p), _) => match fs::read::read_input(p, "cannot read denylist", MAX_NAMED_DENYLIST_BYTES)? {
+            (DenylistChoice::File(p), _) => match fs::read_input(p, "cannot read denylist", fs::Input::List)? {
                 Ok(bytes) => {
-                    let text =
-                        String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{}: the denylist is not UTF-8 text", p.display())))?;
+                    let text = schema::decode_owned(bytes)
+                        .map_err(|_| Error::Usage(format!("{}: the denylist is not UTF-8 text", p.display())))?;
                     let d = Denylist::parse(&text);
                     notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
                     d
@@ -384,6 +385,7 @@ impl Registry {
         };
         let today = policy::today();
         let mut exceptions = Vec::new();
+        let mut exceptions_unreadable = false;
         if let Some(t) = policy {
             let name = t.display(Path::new(EXCEPTIONS_PATH));
             match t.read_text_opt(Path::new(EXCEPTIONS_PATH), MAX_FILE_BYTES)? {
@@ -393,10 +395,13 @@ impl Registry {
                     report.add(&name, Some(text), diags);
                     exceptions = ex;
                 }
-                Some(Err(d)) => report.add(&name, None, vec![d]),
+                Some(Err(d)) => {
+                    report.add(&name, None, vec![d]);
+                    exceptions_unreadable = true;
+                }
             }
         }
-        Ok(LoadedPolicy { policy: Policy { denylist, exceptions, today }, notes, report })
+        Ok(LoadedPolicy { policy: Policy { denylist, exceptions, today }, notes, report, exceptions_unreadable })
     }
 
     /// Builders with an `images/<builder>/Dockerfile`, when the policy tree has `images/`. A
@@ -760,12 +765,16 @@ impl Registry {
     fn lint_manifests(&self, tree: &Tree, rel: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
         let (files, walk_findings) = fs::targets(tree, rel, self.checkout)?;
         let policy_tree = self.policy_tree()?;
-        let LoadedPolicy { policy, mut notes, mut report } = self.load_policy(policy_tree.as_ref())?;
+        let LoadedPolicy { policy, mut notes, mut report, exceptions_unreadable } = self.load_policy(policy_tree.as_ref())?;
         report.extend(walk_findings);
         let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
         let repository = self.load_repository_config(policy_tree.as_ref(), &mut notes, &mut report)?;
         let setup = Setup { policy, builders_with_dockerfile, toolspecs_present, repository };
         let (manifests, used) = check_manifests(tree, &files, &setup, &mut report)?;
+        if exceptions_unreadable {
+            // One mistake, one message: the refused file's own finding fails the run.
+            report.diagnostics.retain(|d| d.rule != Rule::EgressPublicSuffix);
+        }
         report_duplicates(tree, &manifests, &mut report)?;
         report_shared_digests(tree, &manifests, &mut report)?;
         // Only a run over the whole catalog knows an exception is unused.

@@ -200,9 +200,10 @@ pub fn note(line: &str) {
 }
 
 /// Reads a file the user named (see `registryctl::fs::read::read_input`); a finding about it
-/// (a link or special file inside a registry, a file over `limit`) is rendered and fails the run.
-pub fn input(path: &Path, what: &'static str, limit: usize) -> Result<Vec<u8>> {
-    match fs::read::read_input(path, what, limit)? {
+/// (a link or special file inside a registry, a file over the kind's limit) is rendered and
+/// fails the run.
+pub fn input(path: &Path, what: &'static str, kind: fs::Input) -> Result<Vec<u8>> {
+    match fs::read_input(path, what, kind)? {
         Ok(bytes) => Ok(bytes),
         Err(finding) => {
             let shown = finding.file_name().to_string();
@@ -212,9 +213,10 @@ pub fn input(path: &Path, what: &'static str, limit: usize) -> Result<Vec<u8>> {
     }
 }
 
-/// [`input`] as UTF-8 text.
-pub fn input_text(path: &Path, what: &'static str, limit: usize) -> Result<String> {
-    String::from_utf8(input(path, what, limit)?).map_err(|_| Error::Usage(format!("{}: {what}: not UTF-8 text", path.display())))
+/// [`input`] as UTF-8 text; a leading byte-order mark (as some editors save) is dropped.
+pub fn input_text(path: &Path, what: &'static str, kind: fs::Input) -> Result<String> {
+    registryctl::schema::decode_owned(input(path, what, kind)?)
+        .map_err(|d| Error::Usage(format!("{}: {what}: not UTF-8 text ({})", path.display(), d.message)))
 }
 
 /// A path for a message on stdout, its control characters escaped.
@@ -262,7 +264,7 @@ impl OutputArgs {
     /// The files to annotate, when limited.
     fn annotated_files(&self) -> Result<Option<BTreeSet<String>>> {
         let Some(p) = &self.annotate_only else { return Ok(None) };
-        let text = input_text(p, "cannot read the list of files to annotate", 16 << 20)?;
+        let text = input_text(p, "cannot read the list of files to annotate", fs::Input::List)?;
         let names = text.lines().map(|l| l.trim().trim_start_matches("./")).filter(|l| !l.is_empty()).map(str::to_string);
         Ok(Some(names.collect()))
     }

@@ -5,12 +5,14 @@
 //! component where the kernel has no `openat2`); only regular files are read, never more than a
 //! limit, and writes go through a temporary file and a rename in the same directory.
 //!
-//! A link, a FIFO, a device or a file over its limit is a finding naming its path: it is never
-//! followed, never read (a FIFO is opened non-blocking and checked before any byte is read),
-//! never written into.
+//! A link, a FIFO, a device, a file with more than one hard link or a file over its limit is a
+//! finding naming its path: it is never followed, never read (a FIFO is opened non-blocking and
+//! checked before any byte is read), never written into. A hard link is refused like a symbolic
+//! one because it can bring a file from outside the tree in under a name inside it, and no
+//! check of the path can tell.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -171,6 +173,13 @@ impl Tree {
         Diagnostic::whole_file(Rule::FileSymlink, msg).in_file(self.display(rel))
     }
 
+    /// The finding for a file with more than one name: a hard link can bring in the content
+    /// of a file outside the tree (say a credentials file), which no path check sees.
+    pub fn hardlink_finding(&self, rel: &Path, links: u64) -> Diagnostic {
+        let msg = format!("a file with {links} hard links; the catalog holds files with one name only, so it is not read");
+        Diagnostic::whole_file(Rule::FileHardlink, msg).in_file(self.display(rel))
+    }
+
     /// The finding for a FIFO, socket or device where a file belongs.
     pub fn special_finding(&self, rel: &Path) -> Diagnostic {
         Diagnostic::whole_file(Rule::FileNotRegular, "not a regular file").in_file(self.display(rel))
@@ -220,14 +229,14 @@ impl Tree {
             let msg = format!("the file is {size} bytes; at most {limit} are accepted");
             Ok(Some(Err(Diagnostic::whole_file(Rule::FileTooLarge, msg).in_file(self.display(rel)))))
         };
+        if st.st_nlink > 1 {
+            return Ok(Some(Err(self.hardlink_finding(rel, st.st_nlink as u64))));
+        }
         let size = u64::try_from(st.st_size).unwrap_or(0);
         if size > limit as u64 {
             return too_large(size);
         }
-        let mut bytes = Vec::with_capacity(size as usize + 1);
-        File::from(fd)
-            .take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
+        let bytes = super::read::read_capped(&mut File::from(fd), limit, size)
             .map_err(|e| Error::io(Path::new(&self.display(rel)), "cannot read", e))?;
         if bytes.len() > limit {
             return too_large(bytes.len() as u64);
