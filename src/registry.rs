@@ -109,6 +109,12 @@ pub struct Linted {
     pub notes: Vec<String>,
     /// The policy root's `policy/registry.yaml`, when it has one.
     pub repository: Option<RepositoryConfig>,
+    /// Server directories under `manifests/` that are links or special files: refused, so
+    /// which versions they hold is unknown (nothing pairs with them or calls them missing).
+    pub refused: BTreeSet<String>,
+    /// Whether some of what was asked could not be read at all (a refused server directory,
+    /// or the linted directory itself a link): CATALOG.md is then not compared.
+    pub incomplete: bool,
 }
 
 impl Linted {
@@ -201,9 +207,36 @@ struct LoadedPolicy {
 struct Setup {
     policy: Policy,
     builders_with_dockerfile: Option<Vec<Builder>>,
-    /// `(name, file)` pairs of toolspecs present, when toolpack manifests must have one.
-    toolspecs_present: Option<HashSet<(String, String)>>,
+    /// The toolspecs present, when toolpack manifests must have one.
+    toolspecs: Option<Present>,
     repository: Option<RepositoryConfig>,
+}
+
+/// The files a catalog directory holds, for pairing: `(server, file)` pairs present, and the
+/// servers whose directory is a link or special file ([`fs::walk::refused_servers`]), whose
+/// files are unknown rather than missing.
+#[derive(Default)]
+struct Present {
+    files: HashSet<(String, String)>,
+    refused: BTreeSet<String>,
+}
+
+impl Present {
+    fn of(tree: &Tree, dir: &Path, files: &[Found]) -> Result<Present> {
+        let refused = fs::walk::refused_servers(tree, dir)?;
+        Ok(Present { files: files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect(), refused })
+    }
+
+    /// Whether `<server>/<file>` is there; `None` when its server's directory was refused.
+    fn has(&self, server: &str, file: &str) -> Option<bool> {
+        if self.files.contains(&(server.to_string(), file.to_string())) {
+            Some(true)
+        } else if self.refused.contains(server) {
+            None
+        } else {
+            Some(false)
+        }
+    }
 }
 
 /// `.` and the empty path both mean the current directory; use the empty path, so joined paths
@@ -567,7 +600,7 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
                 |text| {
                     let ctx = ManifestContext {
                         builders_with_dockerfile: setup.builders_with_dockerfile.as_deref(),
-                        toolspec_exists: setup.toolspecs_present.as_ref().map(|set| set.contains(&(f.dir.clone(), f.file.clone()))),
+                        toolspec_exists: setup.toolspecs.as_ref().and_then(|t| t.has(&f.dir, &f.file)),
                         repository: setup.repository.as_ref(),
                     };
                     let c = schema::check_manifest(text, Some(f.location()), &setup.policy, &ctx);
@@ -580,7 +613,11 @@ fn check_manifests(tree: &Tree, files: &[Found], setup: &Setup, report: &mut Rep
     let mut out = Vec::with_capacity(results.len());
     for (f, r) in files.iter().zip(results) {
         let (manifest, exceptions) = r.value;
-        let manifest = manifest.filter(|_| !r.diags.iter().any(|d| d.rule.is_structural() && d.severity == Severity::Error));
+        // A file read only in part, or that does not say which server and version it is, is
+        // compared with nothing: its own findings say why.
+        let manifest = manifest
+            .filter(|_| !r.diags.iter().any(|d| d.rule.is_structural() && d.severity == Severity::Error))
+            .filter(|m| schema::rules::identity::is_identity(&m.name, &m.version));
         report.add(&f.display(), r.text, r.diags);
         report.add_suppressed(&f.display(), r.suppressed);
         used.extend(exceptions);
@@ -598,14 +635,20 @@ type ToolspecResult<'m> = (Option<&'m CheckedManifest>, Vec<Diagnostic>, Option<
 /// first. Of the parsed toolspecs only each one's tool names are kept, for catalog/sources.tsv;
 /// the findings they make on their manifests (`egress-unused`) are located in the manifest's
 /// text, and its suppression comments apply to them.
-fn check_toolspecs(tree: &Tree, files: &[Found], manifests: &[CheckedManifest], report: &mut Report) -> Result<Vec<Option<Vec<String>>>> {
+fn check_toolspecs(
+    tree: &Tree,
+    files: &[Found],
+    manifests: &[CheckedManifest],
+    refused: &BTreeSet<String>,
+    report: &mut Report,
+) -> Result<Vec<Option<Vec<String>>>> {
     let by_key: HashMap<(&str, &str), &CheckedManifest> =
         manifests.iter().filter_map(|c| c.manifest.as_ref().map(|m| ((m.name.as_str(), m.version.as_str()), c))).collect();
     let unreadable: HashSet<(&str, &str)> =
         manifests.iter().filter(|c| c.manifest.is_none()).map(|c| (c.found.dir.as_str(), c.found.file.as_str())).collect();
     let pairing = |n: &str, v: &str| match by_key.get(&(n, v)).and_then(|c| c.manifest.as_ref()) {
         Some(m) => Paired::Manifest(m),
-        None if unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Paired::Unreadable,
+        None if refused.contains(n) || unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Paired::Unreadable,
         None => Paired::Missing,
     };
     let results: Vec<FileResult<ToolspecResult<'_>>> = files
@@ -760,16 +803,18 @@ impl Registry {
         self.lint_manifests(&tree, &rel, None)
     }
 
-    /// [`Registry::lint`] of `rel` in `tree`; `toolspecs_present`, when given, makes toolpack
-    /// manifests without a toolspec an error.
-    fn lint_manifests(&self, tree: &Tree, rel: &Path, toolspecs_present: Option<HashSet<(String, String)>>) -> Result<Linted> {
+    /// [`Registry::lint`] of `rel` in `tree`; `toolspecs`, when given, makes toolpack manifests
+    /// without a toolspec an error.
+    fn lint_manifests(&self, tree: &Tree, rel: &Path, toolspecs: Option<Present>) -> Result<Linted> {
         let (files, walk_findings) = fs::targets(tree, rel, self.checkout)?;
+        let refused = fs::walk::refused_servers(tree, rel)?;
+        let incomplete = !refused.is_empty() || matches!(tree.entry(rel)?, Entry::Symlink(_) | Entry::Special);
         let policy_tree = self.policy_tree()?;
         let LoadedPolicy { policy, mut notes, mut report, exceptions_unreadable } = self.load_policy(policy_tree.as_ref())?;
         report.extend(walk_findings);
         let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
         let repository = self.load_repository_config(policy_tree.as_ref(), &mut notes, &mut report)?;
-        let setup = Setup { policy, builders_with_dockerfile, toolspecs_present, repository };
+        let setup = Setup { policy, builders_with_dockerfile, toolspecs, repository };
         let (manifests, used) = check_manifests(tree, &files, &setup, &mut report)?;
         if exceptions_unreadable {
             // One mistake, one message: the refused file's own finding fails the run.
@@ -782,12 +827,13 @@ impl Registry {
         if whole {
             self.report_unused_exceptions(policy_tree.as_ref(), &setup, &used, &mut report)?;
         }
-        Ok(Linted { report, manifests, notes, repository: setup.repository })
+        Ok(Linted { report, manifests, notes, repository: setup.repository, refused, incomplete })
     }
 
     /// Lints a toolspecs directory or one toolspec file, each paired with its manifest from
-    /// `manifests_dir` (default: `manifests/` under the root). A directory pairs with every
-    /// manifest, so a toolpack manifest without a toolspec is reported too.
+    /// `manifests_dir` (default: `manifests/` under the root). The whole toolspecs directory
+    /// pairs with every manifest, so a toolpack manifest without a toolspec is reported too; a
+    /// server's directory pairs with that server's manifests only; a file with its own manifest.
     pub fn lint_toolspecs(&self, target: &Path, manifests_dir: Option<&Path>) -> Result<ToolspecsLinted> {
         let tree = self.tree()?;
         let rel = self.catalog_target(self.rel(target)?, "toolspecs");
@@ -801,27 +847,35 @@ impl Registry {
         let mut report = Report::default();
         let (files, walk_findings) = fs::targets(&tree, &rel, self.checkout)?;
         report.extend(walk_findings);
-        let (manifest_files, present) = if tree.entry(&rel)? == Entry::Dir {
-            let present: HashSet<(String, String)> = files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-            let found =
-                if tree.entry(&manifests_rel)? == Entry::Dir { fs::walk(&tree, &manifests_rel, self.checkout)?.0 } else { Vec::new() };
-            (found, Some(present))
-        } else {
-            let mut paired = Vec::new();
-            for f in &files {
-                let p = manifests_rel.join(&f.dir).join(&f.file);
-                if tree.entry(&p)? == Entry::File {
-                    paired.push(Found::from_file(&tree, &p));
-                }
+        let manifests_walked = |tree: &Tree| -> Result<Vec<Found>> {
+            Ok(if tree.entry(&manifests_rel)? == Entry::Dir { fs::walk(tree, &manifests_rel, self.checkout)?.0 } else { Vec::new() })
+        };
+        let (manifest_files, present) = match (tree.entry(&rel)?, fs::walk::layout_depth(&rel, self.checkout)) {
+            (Entry::Dir, 0) => (manifests_walked(&tree)?, Some(Present::of(&tree, &rel, &files)?)),
+            (Entry::Dir, 1) => {
+                let server = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let mine: Vec<Found> = manifests_walked(&tree)?.into_iter().filter(|f| f.dir == server).collect();
+                (mine, Some(Present { files: files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect(), ..Present::default() }))
             }
-            (paired, None)
+            _ => {
+                let mut paired = Vec::new();
+                for f in &files {
+                    let p = manifests_rel.join(&f.dir).join(&f.file);
+                    if tree.entry(&p)? == Entry::File {
+                        paired.push(Found::from_file(&tree, &p));
+                    }
+                }
+                (paired, None)
+            }
         };
         // Only pairing matters here: the manifests' own findings belong to `lint`.
-        let setup = Setup { toolspecs_present: present, ..Setup::default() };
+        let setup = Setup { toolspecs: present, ..Setup::default() };
         let mut manifest_report = Report::default();
         let (manifests, _) = check_manifests(&tree, &manifest_files, &setup, &mut manifest_report)?;
         report.absorb(manifest_report, |d| d.rule == Rule::PairingBuilder);
-        check_toolspecs(&tree, &files, &manifests, &mut report)?;
+        let refused =
+            if tree.entry(&manifests_rel)? == Entry::Dir { fs::walk::refused_servers(&tree, &manifests_rel)? } else { BTreeSet::new() };
+        check_toolspecs(&tree, &files, &manifests, &refused, &mut report)?;
         Ok(ToolspecsLinted { report, toolspecs: files.len() })
     }
 
@@ -831,12 +885,16 @@ impl Registry {
         self.require_checkout("check judges a whole registry checkout")?;
         let tree = self.tree()?;
         let toolspecs = Path::new("toolspecs");
-        let (toolspec_files, walk_findings) = match tree.entry(toolspecs)? {
+        let toolspecs_entry = tree.entry(toolspecs)?;
+        let (toolspec_files, walk_findings) = match toolspecs_entry {
             Entry::Missing => (Vec::new(), Vec::new()),
             _ => fs::targets(&tree, toolspecs, true)?,
         };
-        let present: HashSet<(String, String)> = toolspec_files.iter().map(|f| (f.dir.clone(), f.file.clone())).collect();
-        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
+        // A toolspecs/ that is not a directory (a link) is one finding: which toolspecs exist is
+        // then unknown, so no manifest lacks one and catalog/sources.tsv is not held to them.
+        let readable = matches!(toolspecs_entry, Entry::Dir | Entry::Missing);
+        let present = if readable { Some(Present::of(&tree, toolspecs, &toolspec_files)?) } else { None };
+        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), present)?;
         // Before any other finding joins the report: `catalog` needs only the manifests clean.
         // The checked tree cannot drop a generated file the policy's checkout has.
         let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
@@ -844,9 +902,18 @@ impl Registry {
         if self.policy_root.is_some() {
             self.own_policy_findings(&tree, &mut linted.report)?;
         }
-        let tools = check_toolspecs(&tree, &toolspec_files, &linted.manifests, &mut linted.report)?;
-        let servers = source_servers(&linted.manifests, &toolspec_files, tools);
-        self.check_sources(&tree, &servers, !toolspec_files.is_empty(), &mut linted.report)?;
+        let tools = check_toolspecs(&tree, &toolspec_files, &linted.manifests, &linted.refused, &mut linted.report)?;
+        let mut servers = source_servers(&linted.manifests, &toolspec_files, tools);
+        if readable {
+            for refused in fs::walk::refused_servers(&tree, toolspecs)? {
+                // A toolspec is there, unread: like one that does not parse.
+                if let Some(server) = servers.get_mut(&refused) {
+                    server.toolspec = Some((tree.display(&toolspecs.join(&refused)), None));
+                }
+            }
+        }
+        let held = readable && !linted.incomplete;
+        self.check_sources(&tree, &servers, !toolspec_files.is_empty(), held, &mut linted.report)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness()?);
         Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
@@ -871,8 +938,7 @@ impl Registry {
     /// the image build's `KEY=VALUE` pairs. The image repository comes from the policy root's
     /// `policy/registry.yaml`, which must exist.
     pub fn build_args(&self, target: &Path) -> Result<BuildArgs> {
-        let tree = self.tree()?;
-        let file = self.one_manifest(&tree, target)?;
+        let (tree, file) = self.one_manifest(target)?;
         let linted = self.lint(&self.root_path().join(&file))?;
         let args = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
             Some(m) if linted.report.errors() == 0 => {
@@ -901,34 +967,49 @@ impl Registry {
     /// to the root: a `manifests/<name>` directory stands for its latest version; a file must be
     /// a `manifests/<name>/<version>.yaml` of a registry checkout, so that its registry and its
     /// policy are known.
-    fn one_manifest(&self, tree: &Tree, target: &Path) -> Result<PathBuf> {
+    fn one_manifest(&self, target: &Path) -> Result<(Tree, PathBuf)> {
+        const PASS: &str = "pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout";
+        if !fs::exists_no_follow(target) {
+            return Err(Error::Usage(format!("{} does not exist; {PASS}", target.display())));
+        }
         if !self.checkout {
             return Err(Error::Usage(format!(
-                "{} is not in a registry's manifests/<name>/ directory: it is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it); pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
+                "{} is not in a registry's manifests/<name>/ directory: it is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it); {PASS}",
                 target.display()
             )));
         }
+        let tree = self.tree()?;
         let rel = self.rel(target)?;
+        let in_manifests = |p: &Path, depth: usize| p.starts_with("manifests") && p.components().count() == depth;
         let file = match tree.entry(&rel)? {
-            Entry::Dir => fs::walk::latest_in(tree, &rel)?,
+            Entry::Dir if in_manifests(&rel, 2) => fs::walk::latest_in(&tree, &rel)?,
+            Entry::Dir => {
+                let what = if rel.as_os_str().is_empty() || rel == Path::new("manifests") {
+                    "holds every server, not one"
+                } else {
+                    "is not a server's directory under manifests/"
+                };
+                return Err(Error::Usage(format!(
+                    "{} {what}: name one server's directory (manifests/<name>, for its latest version) or file (manifests/<name>/<version>.yaml)",
+                    tree.display(&rel)
+                )));
+            }
             // A link or special file is the lint's to refuse (file-symlink, file-not-regular).
-            Entry::Symlink(_) | Entry::Special => return Ok(rel),
-            Entry::File | Entry::Missing => rel,
+            Entry::Symlink(_) | Entry::Special if rel.starts_with("manifests") => return Ok((tree, rel)),
+            Entry::Symlink(_) | Entry::Special => rel,
+            Entry::Missing => return Err(Error::Usage(format!("{} does not exist; {PASS}", tree.display(&rel)))),
+            Entry::File => rel,
         };
-        if file.parent().and_then(Path::parent) == Some(Path::new("manifests")) {
-            return Ok(file);
+        if in_manifests(&file, 3) {
+            return Ok((tree, file));
         }
-        Err(Error::Usage(format!(
-            "{} is not in a registry's manifests/<name>/ directory; pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
-            tree.display(&file)
-        )))
+        Err(Error::Usage(format!("{} is not in a registry's manifests/<name>/ directory; {PASS}", tree.display(&file))))
     }
 
     /// Lints one manifest, or the latest version in a server's directory, and, when it passes,
     /// its hash and runtime hash.
     pub fn hash(&self, target: &Path) -> Result<Hashed> {
-        let tree = self.tree()?;
-        let file = self.one_manifest(&tree, target)?;
+        let (tree, file) = self.one_manifest(target)?;
         let linted = self.lint(&self.root_path().join(&file))?;
         let hashes = match linted.manifests.first().and_then(|c| c.manifest.as_ref()) {
             Some(m) if linted.report.errors() == 0 => Some(HashOutput::of(&tree.display(&file), m)),
@@ -962,7 +1043,7 @@ impl Registry {
     /// without links (then it is never read). Nothing is compared while a manifest could not be
     /// read: CATALOG.md would differ only because that file's reading is missing.
     pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Vec<Diagnostic>> {
-        if linted.manifests.iter().any(|c| c.manifest.is_none()) {
+        if linted.incomplete || linted.manifests.iter().any(|c| c.manifest.is_none()) {
             return Ok(Vec::new());
         }
         let tree = self.tree()?;
@@ -991,9 +1072,17 @@ impl Registry {
         Ok(findings)
     }
 
-    /// `catalog/sources.tsv` of the checked tree (catalog data, not policy) against its servers.
-    /// A registry with toolspecs must have the file.
-    fn check_sources(&self, tree: &Tree, servers: &BTreeMap<String, Server>, has_toolspecs: bool, report: &mut Report) -> Result<()> {
+    /// `catalog/sources.tsv` of the checked tree (catalog data, not policy) against its servers
+    /// (unless not `held`: the catalog directories could not be read whole, so only the file's
+    /// own form is checked). A registry with toolspecs must have the file.
+    fn check_sources(
+        &self,
+        tree: &Tree,
+        servers: &BTreeMap<String, Server>,
+        has_toolspecs: bool,
+        held: bool,
+        report: &mut Report,
+    ) -> Result<()> {
         let rel = Path::new(sources::PATH);
         let name = tree.display(rel);
         match tree.read_text_opt(rel, sources::MAX_BYTES)? {
@@ -1007,7 +1096,9 @@ impl Registry {
             None => {}
             Some(Ok(text)) => {
                 let (rows, mut diags) = sources::parse(&text, &policy::today());
-                diags.extend(sources::check(&text, &rows, servers));
+                if held {
+                    diags.extend(sources::check(&text, &rows, servers));
+                }
                 report.add(&name, Some(text), diags);
             }
             Some(Err(d)) => report.add(&name, None, vec![d]),

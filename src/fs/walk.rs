@@ -3,6 +3,12 @@
 //! name order, inside a [`Tree`]. Anything else there (links, other extensions, wrong depth,
 //! special files) is a finding, because skipping it silently would let a reviewer believe it
 //! was checked. Links are never followed: not the walked directory, not below it.
+//!
+//! A link or special file where a `<version>.yaml` belongs is listed with the files: reading it
+//! gives its finding (`file-symlink`, `file-not-regular`), and the version counts as present but
+//! unreadable, as a file that does not parse does, so nothing downstream (pairing, CATALOG.md,
+//! the review gate) calls it missing. A link or special file where a server's directory belongs
+//! is a finding here, and [`refused_servers`] names it for the same reason.
 
 use std::fs;
 use std::io;
@@ -59,7 +65,7 @@ fn finding(tree: &Tree, rule: Rule, rel: &Path, msg: impl Into<String>) -> Diagn
 
 /// How deep `rel` lies in the catalog layout: 0 for `manifests` or `toolspecs` in a checkout,
 /// 1 for a server directory under one; a directory elsewhere counts as a catalog directory.
-fn layout_depth(rel: &Path, checkout: bool) -> usize {
+pub fn layout_depth(rel: &Path, checkout: bool) -> usize {
     let mut parts = rel.components();
     match parts.next() {
         Some(first) if checkout && CATALOG_DIRS.iter().any(|d| first.as_os_str() == *d) => parts.count(),
@@ -93,15 +99,18 @@ pub fn walk(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, Vec<
         })?;
         let path = entry.path().strip_prefix(tree.root()).unwrap_or(entry.path());
         let ft = entry.file_type();
-        if ft.is_symlink() {
+        let yaml = entry.file_name().to_string_lossy().ends_with(".yaml");
+        // Where a version's file belongs, a link or special file is that version, unreadable.
+        let refused_version = entry.depth() + base == 2 && yaml && !ft.is_dir() && !ft.is_file();
+        if ft.is_symlink() && !refused_version {
             diags.push(tree.symlink_finding(path, path));
             continue;
         }
-        match (entry.depth() + base, ft.is_dir(), ft.is_file()) {
+        match (entry.depth() + base, ft.is_dir(), ft.is_file() || refused_version) {
             (1, true, _) => {}
             (2, false, true) => {
                 let file = entry.file_name().to_string_lossy().into_owned();
-                if file.ends_with(".yaml") {
+                if yaml {
                     let dir = path.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                     found.push(Found { path: path.to_path_buf(), name: tree.display(path), dir, file });
                 } else {
@@ -132,6 +141,26 @@ pub fn targets(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, V
         Entry::File if !rel.to_string_lossy().ends_with(".yaml") => one(finding(tree, Rule::FileExtension, rel, "not a .yaml file")),
         Entry::File => Ok((vec![Found::from_file(tree, rel)], Vec::new())),
     }
+}
+
+/// The names under the catalog directory `rel` (`manifests` or `toolspecs`) where a server's
+/// directory belongs but a link or special file stands: refused by [`walk`], so what they hold
+/// is unknown rather than missing.
+pub fn refused_servers(tree: &Tree, rel: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let mut refused = std::collections::BTreeSet::new();
+    if tree.entry(rel)? != Entry::Dir {
+        return Ok(refused);
+    }
+    let dir = tree.root().join(rel);
+    let shown = tree.display(rel);
+    for entry in fs::read_dir(&dir).map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))? {
+        let entry = entry.map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))?;
+        let ft = entry.file_type().map_err(|e| Error::io(Path::new(&shown), "cannot read directory", e))?;
+        if !ft.is_dir() && !ft.is_file() {
+            refused.insert(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    Ok(refused)
 }
 
 /// The latest `<version>.yaml` in one server's directory `rel`; the directory must hold
