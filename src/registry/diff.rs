@@ -36,6 +36,10 @@ type Text = std::result::Result<String, Diagnostic>;
 /// Texts by place.
 type Texts = BTreeMap<Key, Text>;
 
+/// Server directories refused on one side (a link, a special file, a submodule), each with the
+/// finding that says so: what they hold is unknown, so the server is not compared.
+type Refused = BTreeMap<(FileKind, String), Diagnostic>;
+
 const KINDS: [FileKind; 2] = [FileKind::Manifest, FileKind::Toolspec];
 
 fn version_of(file: &str) -> String {
@@ -43,20 +47,23 @@ fn version_of(file: &str) -> String {
 }
 
 /// One side's files: a checkout's, read through its tree when compared (so only the changed
-/// servers' texts are ever held), or a git revision's, read in one pass.
+/// servers' texts are ever held), or a git revision's, read in one pass; and its refused
+/// server directories.
 enum Side {
-    Dir(FsTree, BTreeMap<Key, PathBuf>),
-    Read(Texts),
+    Dir(FsTree, BTreeMap<Key, PathBuf>, Refused),
+    Read(Texts, Refused),
 }
 
 impl Side {
     /// Every `<kind>/<server>/<version>.yaml` under a registry root, read without following a
-    /// link. Anything else there (links, other extensions, wrong depth) is `check`'s to report,
-    /// not a change; a `manifests/` or `toolspecs/` that is itself a link or not a directory
-    /// cannot be compared at all.
+    /// link: a link or special file there is listed, and reading it gives its finding; one
+    /// where a server's directory belongs is refused. Anything else there (other extensions,
+    /// wrong depth) is `check`'s to report, not a change; a `manifests/` or `toolspecs/` that is
+    /// itself a link or not a directory cannot be compared at all.
     fn dir(registry: &Registry) -> Result<Side> {
         let tree = registry.tree()?;
         let mut paths = BTreeMap::new();
+        let mut refused = Refused::new();
         for kind in KINDS {
             let dir = Path::new(kind.dir());
             match tree.entry(dir)? {
@@ -65,6 +72,14 @@ impl Side {
                     for f in fs::walk(&tree, dir, true)?.0 {
                         paths.insert((kind, f.dir, version_of(&f.file)), f.path);
                     }
+                    for name in fs::walk::refused_servers(&tree, dir)? {
+                        let rel = dir.join(&name);
+                        let finding = match tree.entry(&rel)? {
+                            Entry::Symlink(link) => tree.symlink_finding(&rel, &link),
+                            _ => tree.special_finding(&rel),
+                        };
+                        refused.insert((kind, name), finding);
+                    }
                 }
                 Entry::Symlink(_) | Entry::File | Entry::Special => {
                     let shown = tree.display(dir);
@@ -72,44 +87,53 @@ impl Side {
                 }
             }
         }
-        Ok(Side::Dir(tree, paths))
+        Ok(Side::Dir(tree, paths, refused))
     }
 
     /// The same from a git revision of the repository `registry` is in.
     fn git(registry: &Registry, rev: &str) -> Result<Side> {
         let tree = GitTree::open(registry.root(), rev)?;
         let mut texts = Texts::new();
+        let mut refused = Refused::new();
         for kind in KINDS {
-            for f in tree.files(kind.dir())? {
+            let listing = tree.files(kind.dir())?;
+            for f in listing.files {
                 texts.insert((kind, f.dir, version_of(&f.file)), f.text);
             }
+            refused.extend(listing.refused.into_iter().map(|(name, d)| ((kind, name), d)));
         }
-        Ok(Side::Read(texts))
+        Ok(Side::Read(texts, refused))
     }
 
     fn keys(&self) -> Box<dyn Iterator<Item = &Key> + '_> {
         match self {
-            Side::Dir(_, paths) => Box::new(paths.keys()),
-            Side::Read(texts) => Box::new(texts.keys()),
+            Side::Dir(_, paths, _) => Box::new(paths.keys()),
+            Side::Read(texts, _) => Box::new(texts.keys()),
+        }
+    }
+
+    fn refused(&self) -> &Refused {
+        match self {
+            Side::Dir(_, _, refused) | Side::Read(_, refused) => refused,
         }
     }
 
     /// The text at `key`; `None` when this side has no such file.
     fn read(&self, key: &Key) -> Result<Option<Cow<'_, Text>>> {
         Ok(match self {
-            Side::Dir(tree, paths) => match paths.get(key) {
+            Side::Dir(tree, paths, _) => match paths.get(key) {
                 Some(p) => Some(Cow::Owned(tree.read_text(p, MAX_FILE_BYTES)?)),
                 None => None,
             },
-            Side::Read(texts) => texts.get(key).map(Cow::Borrowed),
+            Side::Read(texts, _) => texts.get(key).map(Cow::Borrowed),
         })
     }
 
     /// The texts of the files of `servers`.
     fn texts(&self, servers: &BTreeSet<String>) -> Result<Texts> {
         match self {
-            Side::Read(texts) => Ok(texts.iter().filter(|(k, _)| servers.contains(&k.1)).map(|(k, t)| (k.clone(), t.clone())).collect()),
-            Side::Dir(tree, paths) => {
+            Side::Read(texts, _) => Ok(texts.iter().filter(|(k, _)| servers.contains(&k.1)).map(|(k, t)| (k.clone(), t.clone())).collect()),
+            Side::Dir(tree, paths, _) => {
                 let wanted: Vec<(&Key, &PathBuf)> = paths.iter().filter(|(k, _)| servers.contains(&k.1)).collect();
                 let texts: Vec<Text> = wanted.par_iter().map(|(_, p)| tree.read_text(p, MAX_FILE_BYTES)).collect::<Result<_>>()?;
                 Ok(wanted.into_iter().map(|(k, _)| k.clone()).zip(texts).collect())
@@ -134,6 +158,8 @@ enum Parsed {
 }
 
 fn parse_one(kind: FileKind, server: &str, version: &str, text: &std::result::Result<String, Diagnostic>, side: &str) -> Parsed {
+    // A file refused unread (a link, a FIFO, too large) has no text to parse.
+    let why = if text.is_ok() { "cannot compare this file, it does not parse" } else { "cannot compare this file" };
     let (value, diags) = match text {
         Ok(text) => match kind {
             FileKind::Manifest => {
@@ -153,7 +179,7 @@ fn parse_one(kind: FileKind, server: &str, version: &str, text: &std::result::Re
             let field = if d.field.is_root() { Vec::new() } else { vec![d.field.to_string()] };
             (d.rule, field, d.message.clone())
         });
-        let message = format!("{side} tree: cannot compare this file, it does not parse: {message}");
+        let message = format!("{side} tree: {why}: {message}");
         let mut f = Finding::new(rule, server, version, kind, field, message);
         f.severity = Severity::Error;
         Parsed::Failed(f)
@@ -205,6 +231,17 @@ impl Registry {
                 if let Some(versions) = tree.servers.get_mut(server) {
                     versions.remove(version);
                 }
+            }
+        }
+        for (side_name, side) in [("base", &base_side), ("head", &head_side)] {
+            for ((kind, server), d) in side.refused() {
+                for tree in [&mut base_tree, &mut head_tree] {
+                    tree.servers.remove(server);
+                }
+                let message = format!("{side_name} tree: cannot compare {server}: {}", d.message);
+                let mut f = Finding::new(d.rule, server, "*", *kind, Vec::new(), message);
+                f.file = d.file_name().to_string();
+                findings.push(f);
             }
         }
         let mut d = diff::diff(&base_tree, &head_tree);
