@@ -1145,8 +1145,11 @@ impl Registry {
     }
 
     /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) in the
-    /// registry, never overwriting and never through a link. Returns the names written.
+    /// registry checkout, never overwriting and never through a link; every target is checked
+    /// before anything is written, and nothing stays of a run that fails. Returns the names
+    /// written. Outside a checkout nothing is written: a server belongs to a registry.
     pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+        self.require_checkout("a new server belongs in one (to start a registry, create its manifests/ directory first)")?;
         scaffold::create(&self.tree()?, name, builder, tier)
     }
 }

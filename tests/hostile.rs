@@ -440,3 +440,38 @@ fn key_files_with_a_byte_order_mark_are_read() {
     bin().current_dir(d.path()).args(["sign", "--key-file", "k.key"]).assert().success();
     bin().current_dir(d.path()).args(["verify", "--pub-file", "k.pub"]).assert().success().stdout(contains("signature OK"));
 }
+
+/// Redteam 5 and 16: `new` writes only inside a checkout it was pointed at, checks every target
+/// and every directory on the way before writing, and a refused run leaves the tree as it was.
+#[test]
+fn new_checks_every_target_first_and_leaves_nothing_on_failure() {
+    // Outside any checkout, and a --root that does not exist (its ancestor is a checkout).
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d.path().join("x")).unwrap();
+    bin().current_dir(d.path().join("x")).args(["new", "zz8"]).assert().code(2).stderr(contains("is not inside a registry checkout"));
+    assert_eq!(fs::read_dir(d.path().join("x")).unwrap().count(), 0);
+    fs::create_dir_all(d.path().join("q/manifests")).unwrap();
+    bin().current_dir(d.path()).args(["new", "zzz", "--root", "q/sub/nonexist"]).assert().code(2).stderr(contains("does not exist"));
+    write(d.path(), "q/file", "x");
+    bin().current_dir(d.path()).args(["new", "zzz", "--root", "q/file"]).assert().code(2).stderr(contains("is not a directory"));
+    assert_eq!(fs::read_dir(d.path().join("q/manifests")).unwrap().count(), 0);
+    assert!(!d.path().join("q/sub").exists());
+    // A toolpack server's second target refused in each way: nothing of the first stays.
+    let refusals: [(&str, &dyn Fn(&Path, &Path), i32, &str); 4] = [
+        ("a linked server directory", &|reg, out| symlink(out, reg.join("toolspecs/yyy")).unwrap(), 1, "file-symlink"),
+        ("a dangling one", &|reg, out| symlink(out.join("gone"), reg.join("toolspecs/yyy")).unwrap(), 1, "file-symlink"),
+        ("a file where a directory belongs", &|reg, _| drop(write(reg, "toolspecs/yyy", "x")), 2, "is not a directory"),
+        ("an existing toolspec", &|reg, _| drop(write(reg, "toolspecs/yyy/0.1.0.yaml", "x")), 2, "exists; refusing to overwrite"),
+    ];
+    for (what, make, code, says) in refusals {
+        let (d, reg) = scene();
+        fs::create_dir_all(d.path().join("outside")).unwrap();
+        make(&reg, &d.path().join("outside"));
+        let out = bin().current_dir(&reg).args(["new", "yyy", "--builder", "toolpack"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
+        assert!(stderr.contains(says), "{what}: {stderr}");
+        assert!(!reg.join("manifests/yyy").exists(), "{what}: the manifest's directory was left behind");
+        assert_eq!(fs::read_dir(d.path().join("outside")).unwrap().count(), 0, "{what}");
+    }
+}

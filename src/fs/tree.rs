@@ -82,6 +82,9 @@ fn open_beneath(dir: BorrowedFd<'_>, rel: &Path, flags: OFlags, mode: Mode) -> i
         let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
         match rfs::openat2(dir, &path, flags, mode, resolve) {
             Err(Errno::NOSYS | Errno::PERM) => NO_OPENAT2.store(true, Ordering::Relaxed),
+            // A link as the last component fails `O_DIRECTORY` with ENOTDIR, not ELOOP, and so
+            // would a file on the way: the walk below tells them apart.
+            Err(Errno::NOTDIR) => {}
             other => return other.map_err(io_err),
         }
     }
@@ -279,6 +282,17 @@ impl Tree {
             }
         }
         Ok(Ok(()))
+    }
+
+    /// Removes the regular file `rel`, or the empty directory `rel` when `dir`, with no link on
+    /// the way: how a write of several files that failed part way takes back what it wrote.
+    pub fn remove(&self, rel: &Path, dir: bool) -> Result<()> {
+        let err = |e: io::Error| Error::io(Path::new(&self.display(rel)), "cannot remove", e);
+        let Some(name) = rel.file_name() else { return Err(err(super::is_a_directory())) };
+        let parent = open_beneath(self.fd.as_fd(), rel.parent().unwrap_or(Path::new("")), OFlags::PATH | OFlags::DIRECTORY, Mode::empty())
+            .map_err(err)?;
+        let flags = if dir { AtFlags::REMOVEDIR } else { AtFlags::empty() };
+        rfs::unlinkat(&parent, name, flags).map_err(|e| err(io_err(e)))
     }
 
     /// Writes the file `rel` through a temporary file and a rename in its directory, with mode
