@@ -166,7 +166,7 @@ impl Serialize for Rule {
 rules! {
     // ==== files: layout, size and encoding (src/fs/walk.rs, src/fs/tree.rs, src/fs/read.rs, schema::decode) ====
     FileTooLarge => "file-too-large", Error,
-        "A file the registry holds is over its size limit: 256 KiB for a manifest, toolspec or policy/exceptions.yaml, 1 MiB for the denylist, catalog/*.txt and schemas/*.json, 64 MiB for CATALOG.md; it is not read.",
+        "A file is over its size limit: 256 KiB for a manifest, toolspec, policy/exceptions.yaml or policy/registry.yaml, 1 MiB for the denylist, catalog/*.txt and schemas/*.json, 32 MiB for catalog/sources.tsv, 64 MiB for CATALOG.md; of the files a user names, 32 MiB for an index (what a gateway reads), 64 KiB for a key or signature file, 16 MiB for a list. It is not read beyond its limit and one byte; the finding names its limit.",
         "keep each file under 256 KiB; real manifests are a few KiB",
         bad: "(a 2 MiB manifest)", good: "(a 2 KiB manifest)";
     FileNotUtf8 => "file-not-utf8", Error,
@@ -189,6 +189,10 @@ rules! {
         "A device, FIFO or socket where the registry holds a file (a manifest, toolspec, policy file, CATALOG.md, ...); it is never read or written.",
         "only regular files belong in the catalog",
         bad: "manifests/acme/0.1.0.yaml (a named pipe)", good: "manifests/acme/0.1.0.yaml (a regular file)";
+    FileHardlink => "file-hardlink", Error,
+        "A file inside a registry checkout with more than one name (a hard link count over 1): a hard link can bring the content of a file outside the checkout (a credentials file, another checkout's policy) in under a catalog path, and no path or link check can see it. It is never read or printed.",
+        "give the file one name: replace it with a copy of its own (`cp FILE FILE.new && mv FILE.new FILE`); a hard link shares its content with a file elsewhere",
+        bad: "policy/exceptions.yaml (2 hard links)", good: "policy/exceptions.yaml (a regular file with one name)";
     PathMismatch => "path-mismatch", Error,
         "The file's path does not match the name and version it declares.",
         "store a manifest at manifests/<name>/<version>.yaml and a toolspec at toolspecs/<name>/<version>.yaml",

@@ -171,6 +171,14 @@ pub enum IndexError {
         /// What the index says.
         value: String,
     },
+    /// A time before 1970 or after 9999-12-31T23:59:59Z, which RFC 3339 cannot write.
+    #[error("`{field}` would be {value}, which is not between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the times an index can hold")]
+    TimeOutOfRange {
+        /// `generated` or `expires`.
+        field: &'static str,
+        /// How the time was given.
+        value: String,
+    },
     /// An expiry that is not after the index was generated.
     #[error("expires {expires} is not after generated {generated}")]
     ExpiresTooEarly {
@@ -221,13 +229,14 @@ pub fn build(manifests: impl IntoIterator<Item = Manifest>, generated: String) -
     Ok(Index { schema_version: 1, generated, servers, serial: None, expires: None })
 }
 
-/// The `generated` timestamp: `SOURCE_DATE_EPOCH` seconds when given, else now.
-pub fn timestamp(source_date_epoch: Option<u64>) -> String {
-    let t = match source_date_epoch {
-        Some(s) => std::time::UNIX_EPOCH + std::time::Duration::from_secs(s),
-        None => std::time::SystemTime::now(),
+/// The `generated` timestamp: `SOURCE_DATE_EPOCH` seconds when given, else now; refused past
+/// 9999-12-31T23:59:59Z (and before 1970, a clock set wrong), which RFC 3339 cannot write.
+pub fn timestamp(source_date_epoch: Option<u64>) -> Result<String, IndexError> {
+    let (t, value) = match source_date_epoch {
+        Some(s) => (crate::trust::from_unix_seconds(s), format!("SOURCE_DATE_EPOCH {s}")),
+        None => (Some(std::time::SystemTime::now()), "the system clock".to_string()),
     };
-    humantime::format_rfc3339_seconds(t).to_string()
+    t.and_then(crate::trust::rfc3339).ok_or(IndexError::TimeOutOfRange { field: "generated", value })
 }
 
 /// Parses index bytes (no validation beyond the shape; see [`validate_bytes`]).

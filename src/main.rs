@@ -20,9 +20,14 @@ fn main() -> ExitCode {
     // A completion request from the shell (`registryctl completions`) is answered and exits here.
     clap_complete::CompleteEnv::with_factory(cmd::Cli::command).var(cmd::complete::VAR).complete();
     let cli = cmd::Cli::parse_from(cmd::long_flags_from_go(std::env::args_os()));
-    if let Some(n) = cli.threads {
+    match cmd::threads(cli.threads) {
         // Only fails when a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        Ok(Some(n)) => drop(rayon::ThreadPoolBuilder::new().num_threads(n).build_global()),
+        Ok(None) => {}
+        Err(e) => {
+            cmd::error(&e.to_string());
+            return cmd::exit_code(&e);
+        }
     }
     cmd::run(cli.command)
 }

@@ -45,8 +45,6 @@ pub const INDEX_PATH: &str = "index.json";
 
 /// The most bytes read from a list (the denylist, `catalog/*.txt`).
 pub const MAX_LIST_BYTES: usize = 1 << 20;
-/// The most bytes read from a denylist named with `--denylist`.
-pub const MAX_NAMED_DENYLIST_BYTES: usize = 16 << 20;
 /// The most bytes read from CATALOG.md (about 100 per server).
 pub const MAX_CATALOG_BYTES: usize = 64 << 20;
 /// The most bytes read from a JSON Schema under `schemas/`.
@@ -139,6 +137,12 @@ pub struct Linted {
     pub notes: Vec<String>,
     /// The policy root's `policy/registry.yaml`, when it has one.
     pub repository: Option<RepositoryConfig>,
+    /// Server directories under `manifests/` that are links or special files: refused, so
+    /// which versions they hold is unknown (nothing pairs with them or calls them missing).
+    pub refused: BTreeSet<String>,
+    /// Whether some of what was asked could not be read at all (a refused server directory,
+    /// or the linted directory itself a link): CATALOG.md is then not compared.
+    pub incomplete: bool,
 }
 
 impl Linted {
@@ -236,6 +240,9 @@ struct LoadedPolicy {
     policy: Policy,
     notes: Vec<String>,
     report: Report,
+    /// `policy/exceptions.yaml` exists but was refused unread (a link, a hard link, too large,
+    /// not UTF-8): which wildcards it excepts is unknown, so none is reported for want of one.
+    exceptions_unreadable: bool,
 }
 
 /// What the manifest checks need from the repository around them.
@@ -246,6 +253,12 @@ struct Setup {
     /// Whether the toolspecs were listed beside the manifests, so a toolpack manifest without
     /// one is a finding.
     toolspecs_present: bool,
+    /// Servers whose toolspecs directory is a link or special file ([`fs::walk::refused_servers`]):
+    /// which toolspecs they have is unknown, so none of their manifests lacks one.
+    refused_toolspecs: BTreeSet<String>,
+    /// Servers whose manifests directory is refused the same way: a toolspec declaring one of
+    /// them pairs with an unreadable manifest, not a missing one.
+    refused_manifests: BTreeSet<String>,
     repository: Option<RepositoryConfig>,
 }
 
@@ -389,10 +402,10 @@ impl Registry {
         let mut report = Report::default();
         let none = "no denylist file: only the built-in reserved names are checked".to_string();
         let denylist = match (&self.denylist, policy) {
-            (DenylistChoice::File(p), _) => match fs::read::read_input(p, "cannot read denylist", MAX_NAMED_DENYLIST_BYTES)? {
+            (DenylistChoice::File(p), _) => match fs::read_input(p, "cannot read denylist", fs::Input::List)? {
                 Ok(bytes) => {
-                    let text =
-                        String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{}: the denylist is not UTF-8 text", p.display())))?;
+                    let text = schema::decode_owned(bytes)
+                        .map_err(|_| Error::Usage(format!("{}: the denylist is not UTF-8 text", p.display())))?;
                     let d = Denylist::parse(&text);
                     notes.push(format!("using denylist {} ({} domain(s))", p.display(), d.len()));
                     d
@@ -428,6 +441,7 @@ impl Registry {
         };
         let today = policy::today();
         let mut exceptions = Vec::new();
+        let mut exceptions_unreadable = false;
         if let Some(t) = policy {
             let name = t.display(Path::new(EXCEPTIONS_PATH));
             match t.read_text_opt(Path::new(EXCEPTIONS_PATH), MAX_FILE_BYTES)? {
@@ -437,10 +451,13 @@ impl Registry {
                     report.add(&name, Some(text), diags);
                     exceptions = ex;
                 }
-                Some(Err(d)) => report.add(&name, None, vec![d]),
+                Some(Err(d)) => {
+                    report.add(&name, None, vec![d]);
+                    exceptions_unreadable = true;
+                }
             }
         }
-        Ok(LoadedPolicy { policy: Policy { denylist, exceptions, today }, notes, report })
+        Ok(LoadedPolicy { policy: Policy { denylist, exceptions, today }, notes, report, exceptions_unreadable })
     }
 
     /// Builders with an `images/<builder>/Dockerfile`, when the policy tree has `images/`. A
@@ -686,30 +703,38 @@ impl Registry {
     fn lint_with(&self, target: &Path, keep: Keep) -> Result<Linted> {
         let tree = self.tree()?;
         let rel = self.catalog_target(self.rel(target)?, "manifests");
-        Ok(self.lint_manifests(&tree, &rel, Vec::new(), false, keep)?.0)
+        Ok(self.lint_manifests(&tree, &rel, Vec::new(), None, keep)?.0)
     }
 
     /// [`Registry::lint`] of `rel` in `tree`, in one pass with the toolspecs of `toolspecs` (each
-    /// server's files together); `toolspecs_present` makes toolpack manifests without a
-    /// toolspec an error. Returns the lint, the pass (the toolspecs' findings are still to be
-    /// added) and the setup it ran with.
+    /// server's files together); `present`, when given (the servers whose toolspecs directory
+    /// was refused), makes toolpack manifests without a toolspec an error. Returns the lint, the
+    /// pass (the toolspecs' findings are still to be added) and the setup it ran with.
     fn lint_manifests(
         &self,
         tree: &Tree,
         rel: &Path,
         toolspecs: Vec<Group>,
-        toolspecs_present: bool,
+        present: Option<BTreeSet<String>>,
         keep: Keep,
     ) -> Result<(Linted, Pass, Setup)> {
         let (groups, walk_findings) = fs::servers(tree, rel, self.checkout)?;
+        let refused = fs::walk::refused_servers(tree, rel)?;
+        let incomplete = !refused.is_empty() || matches!(tree.entry(rel)?, Entry::Symlink(_) | Entry::Special);
         let policy_tree = self.policy_tree()?;
-        let LoadedPolicy { policy, mut notes, mut report } = self.load_policy(policy_tree.as_ref())?;
+        let LoadedPolicy { policy, mut notes, mut report, exceptions_unreadable } = self.load_policy(policy_tree.as_ref())?;
         report.extend(walk_findings);
         let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
         let repository = self.load_repository_config(policy_tree.as_ref(), &mut notes, &mut report)?;
-        let setup = Setup { policy, builders_with_dockerfile, toolspecs_present, repository };
+        let (toolspecs_present, refused_toolspecs) = (present.is_some(), present.unwrap_or_default());
+        let setup =
+            Setup { policy, builders_with_dockerfile, toolspecs_present, refused_toolspecs, refused_manifests: refused.clone(), repository };
         let mut pass = pass::run(tree, groups, toolspecs, &setup, keep)?;
         let (manifests, used) = pass.manifests(&mut report);
+        if exceptions_unreadable {
+            // One mistake, one message: the refused file's own finding fails the run.
+            report.diagnostics.retain(|d| d.rule != Rule::EgressPublicSuffix);
+        }
         report_duplicates(tree, &manifests, &mut report)?;
         report_shared_digests(tree, &manifests, &mut report)?;
         // Only a run over the whole catalog knows an exception is unused.
@@ -718,12 +743,13 @@ impl Registry {
             self.report_unused_exceptions(policy_tree.as_ref(), &setup, &used, &mut report)?;
         }
         let repository = setup.repository.clone();
-        Ok((Linted { report, manifests, notes, repository }, pass, setup))
+        Ok((Linted { report, manifests, notes, repository, refused, incomplete }, pass, setup))
     }
 
     /// Lints a toolspecs directory or one toolspec file, each paired with its manifest from
-    /// `manifests_dir` (default: `manifests/` under the root). A directory pairs with every
-    /// manifest, so a toolpack manifest without a toolspec is reported too.
+    /// `manifests_dir` (default: `manifests/` under the root). The whole toolspecs directory
+    /// pairs with every manifest, so a toolpack manifest without a toolspec is reported too; a
+    /// server's directory pairs with that server's manifests only; a file with its own manifest.
     pub fn lint_toolspecs(&self, target: &Path, manifests_dir: Option<&Path>) -> Result<ToolspecsLinted> {
         let tree = self.tree()?;
         let rel = self.catalog_target(self.rel(target)?, "toolspecs");
@@ -737,26 +763,38 @@ impl Registry {
         let mut report = Report::default();
         let (groups, walk_findings) = fs::servers(&tree, &rel, self.checkout)?;
         report.extend(walk_findings);
-        let directory = tree.entry(&rel)? == Entry::Dir;
-        let manifest_groups = if directory {
-            if tree.entry(&manifests_rel)? == Entry::Dir {
-                fs::servers(&tree, &manifests_rel, self.checkout)?.0
-            } else {
-                Vec::new()
+        let manifest_groups = |tree: &Tree| -> Result<Vec<Group>> {
+            Ok(if tree.entry(&manifests_rel)? == Entry::Dir { fs::servers(tree, &manifests_rel, self.checkout)?.0 } else { Vec::new() })
+        };
+        let (manifest_groups, present) = match (tree.entry(&rel)?, fs::walk::layout_depth(&rel, self.checkout)) {
+            (Entry::Dir, 0) => (manifest_groups(&tree)?, Some(fs::walk::refused_servers(&tree, &rel)?)),
+            // One server's directory pairs with that server's manifests only.
+            (Entry::Dir, _) => {
+                let server = groups.first().map(|g| g.server().to_os_string()).unwrap_or_default();
+                let mine: Vec<Group> = manifest_groups(&tree)?.into_iter().filter(|g| g.server() == server).collect();
+                (mine, Some(BTreeSet::new()))
             }
-        } else {
-            let mut paired = Vec::new();
-            for g in &groups {
-                let Group::File(f) = g else { continue };
-                let p = manifests_rel.join(&f.dir).join(&f.file);
-                if tree.entry(&p)? == Entry::File {
-                    paired.push(Group::File(Found::from_file(&tree, &p)));
+            _ => {
+                let mut paired = Vec::new();
+                for g in &groups {
+                    let Group::File(f) = g else { continue };
+                    let p = manifests_rel.join(&f.dir).join(&f.file);
+                    if tree.entry(&p)? == Entry::File {
+                        paired.push(Group::File(Found::from_file(&tree, &p)));
+                    }
                 }
+                (paired, None)
             }
-            paired
         };
         // Only pairing matters here: the manifests' own findings belong to `lint`.
-        let setup = Setup { toolspecs_present: directory, ..Setup::default() };
+        let refused_manifests =
+            if tree.entry(&manifests_rel)? == Entry::Dir { fs::walk::refused_servers(&tree, &manifests_rel)? } else { BTreeSet::new() };
+        let setup = Setup {
+            toolspecs_present: present.is_some(),
+            refused_toolspecs: present.unwrap_or_default(),
+            refused_manifests,
+            ..Setup::default()
+        };
         let mut pass = pass::run(&tree, manifest_groups, groups, &setup, Keep::Facts)?;
         let mut manifest_report = Report::default();
         let (manifests, _) = pass.manifests(&mut manifest_report);
@@ -772,13 +810,19 @@ impl Registry {
         self.require_checkout("check judges a whole registry checkout")?;
         let tree = self.tree()?;
         let toolspecs = Path::new("toolspecs");
-        let (toolspec_groups, walk_findings) = match tree.entry(toolspecs)? {
+        let toolspecs_entry = tree.entry(toolspecs)?;
+        let (toolspec_groups, walk_findings) = match toolspecs_entry {
             Entry::Missing => (Vec::new(), Vec::new()),
             _ => fs::servers(&tree, toolspecs, true)?,
         };
+        // A toolspecs/ that is not a directory (a link) is one finding: which toolspecs exist is
+        // then unknown, so no manifest lacks one and catalog/sources.tsv is not held to them.
+        let readable = matches!(toolspecs_entry, Entry::Dir | Entry::Missing);
+        let present = if readable { Some(fs::walk::refused_servers(&tree, toolspecs)?) } else { None };
+        let refused_toolspecs = present.clone().unwrap_or_default();
         // CATALOG.md's rows are kept only when there is a CATALOG.md to compare them with.
         let keep = if tree.entry(Path::new(CATALOG_PATH))? == Entry::Missing { Keep::Facts } else { Keep::Rows };
-        let (mut linted, pass, setup) = self.lint_manifests(&tree, Path::new("manifests"), toolspec_groups, true, keep)?;
+        let (mut linted, pass, setup) = self.lint_manifests(&tree, Path::new("manifests"), toolspec_groups, present, keep)?;
         // Before any other finding joins the report: `catalog` needs only the manifests clean.
         // The checked tree cannot drop a generated file the policy's checkout has.
         let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
@@ -787,12 +831,19 @@ impl Registry {
             self.own_policy_findings(&tree, &mut linted.report)?;
         }
         let tools = pass.toolspecs(&tree, &setup, &linted.manifests, &mut linted.report)?;
-        let (manifests, toolspecs) = (linted.manifests.len(), tools.len());
-        let servers = source_servers(&std::mem::take(&mut linted.manifests), tools);
-        self.check_sources(&tree, &servers, toolspecs > 0, &mut linted.report)?;
+        let (manifests, toolspecs_count) = (linted.manifests.len(), tools.len());
+        let mut servers = source_servers(&std::mem::take(&mut linted.manifests), tools);
+        for refused in &refused_toolspecs {
+            // A toolspec is there, unread: like one that does not parse.
+            if let Some(server) = servers.get_mut(refused) {
+                server.toolspec = Some((tree.display(&toolspecs.join(refused)), None));
+            }
+        }
+        let held = readable && !linted.incomplete;
+        self.check_sources(&tree, &servers, toolspecs_count > 0, held, &mut linted.report)?;
         linted.report.extend(stale);
         linted.report.extend(self.schema_staleness()?);
-        Ok(Checked { report: linted.report, manifests, toolspecs, notes: linted.notes })
+        Ok(Checked { report: linted.report, manifests, toolspecs: toolspecs_count, notes: linted.notes })
     }
 
     /// Lints the manifests and, when they have no errors, builds the index from them (planned
@@ -815,8 +866,7 @@ impl Registry {
     /// the image build's `KEY=VALUE` pairs. The image repository comes from the policy root's
     /// `policy/registry.yaml`, which must exist.
     pub fn build_args(&self, target: &Path) -> Result<BuildArgs> {
-        let tree = self.tree()?;
-        let file = self.one_manifest(&tree, target)?;
+        let (tree, file) = self.one_manifest(target)?;
         let linted = self.lint_keeping(&self.root_path().join(&file))?;
         let args = match linted.manifests.first().and_then(|c| c.manifest.as_deref()) {
             Some(m) if linted.report.errors() == 0 => {
@@ -845,34 +895,49 @@ impl Registry {
     /// to the root: a `manifests/<name>` directory stands for its latest version; a file must be
     /// a `manifests/<name>/<version>.yaml` of a registry checkout, so that its registry and its
     /// policy are known.
-    fn one_manifest(&self, tree: &Tree, target: &Path) -> Result<PathBuf> {
+    fn one_manifest(&self, target: &Path) -> Result<(Tree, PathBuf)> {
+        const PASS: &str = "pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout";
+        if !fs::exists_no_follow(target) {
+            return Err(Error::Usage(format!("{} does not exist; {PASS}", target.display())));
+        }
         if !self.checkout {
             return Err(Error::Usage(format!(
-                "{} is not in a registry's manifests/<name>/ directory: it is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it); pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
+                "{} is not in a registry's manifests/<name>/ directory: it is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it); {PASS}",
                 target.display()
             )));
         }
+        let tree = self.tree()?;
         let rel = self.rel(target)?;
+        let in_manifests = |p: &Path, depth: usize| p.starts_with("manifests") && p.components().count() == depth;
         let file = match tree.entry(&rel)? {
-            Entry::Dir => fs::walk::latest_in(tree, &rel)?,
+            Entry::Dir if in_manifests(&rel, 2) => fs::walk::latest_in(&tree, &rel)?,
+            Entry::Dir => {
+                let what = if rel.as_os_str().is_empty() || rel == Path::new("manifests") {
+                    "holds every server, not one"
+                } else {
+                    "is not a server's directory under manifests/"
+                };
+                return Err(Error::Usage(format!(
+                    "{} {what}: name one server's directory (manifests/<name>, for its latest version) or file (manifests/<name>/<version>.yaml)",
+                    tree.display(&rel)
+                )));
+            }
             // A link or special file is the lint's to refuse (file-symlink, file-not-regular).
-            Entry::Symlink(_) | Entry::Special => return Ok(rel),
-            Entry::File | Entry::Missing => rel,
+            Entry::Symlink(_) | Entry::Special if rel.starts_with("manifests") => return Ok((tree, rel)),
+            Entry::Symlink(_) | Entry::Special => rel,
+            Entry::Missing => return Err(Error::Usage(format!("{} does not exist; {PASS}", tree.display(&rel)))),
+            Entry::File => rel,
         };
-        if file.parent().and_then(Path::parent) == Some(Path::new("manifests")) {
-            return Ok(file);
+        if in_manifests(&file, 3) {
+            return Ok((tree, file));
         }
-        Err(Error::Usage(format!(
-            "{} is not in a registry's manifests/<name>/ directory; pass manifests/<name>/<version>.yaml, or manifests/<name> for its latest version, in a registry checkout",
-            tree.display(&file)
-        )))
+        Err(Error::Usage(format!("{} is not in a registry's manifests/<name>/ directory; {PASS}", tree.display(&file))))
     }
 
     /// Lints one manifest, or the latest version in a server's directory, and, when it passes,
     /// its hash and runtime hash.
     pub fn hash(&self, target: &Path) -> Result<Hashed> {
-        let tree = self.tree()?;
-        let file = self.one_manifest(&tree, target)?;
+        let (tree, file) = self.one_manifest(target)?;
         let linted = self.lint_keeping(&self.root_path().join(&file))?;
         let hashes = match linted.manifests.first().and_then(|c| c.manifest.as_deref()) {
             Some(m) if linted.report.errors() == 0 => Some(HashOutput::of(&tree.display(&file), m)),
@@ -885,7 +950,7 @@ impl Registry {
     pub fn catalog(&self) -> Result<CatalogRun> {
         self.require_checkout("CATALOG.md belongs to a registry checkout")?;
         let tree = self.tree()?;
-        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Vec::new(), false, Keep::Rows)?.0;
+        let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Vec::new(), None, Keep::Rows)?.0;
         let path = tree.display(Path::new(CATALOG_PATH));
         if linted.report.errors() > 0 {
             return Ok(CatalogRun { linted, path, text: None, servers: 0 });
@@ -907,7 +972,7 @@ impl Registry {
     /// read: CATALOG.md would differ only because that file's reading is missing. The lint must
     /// have kept rows or manifests (see [`CheckedManifest::manifest`]).
     pub fn catalog_staleness(&self, linted: &Linted, missing_is_stale: bool) -> Result<Vec<Diagnostic>> {
-        if linted.manifests.iter().any(|c| c.facts.is_none()) {
+        if linted.incomplete || linted.manifests.iter().any(|c| c.facts.is_none()) {
             return Ok(Vec::new());
         }
         let tree = self.tree()?;
@@ -937,9 +1002,17 @@ impl Registry {
         Ok(findings)
     }
 
-    /// `catalog/sources.tsv` of the checked tree (catalog data, not policy) against its servers.
-    /// A registry with toolspecs must have the file.
-    fn check_sources(&self, tree: &Tree, servers: &BTreeMap<String, Server>, has_toolspecs: bool, report: &mut Report) -> Result<()> {
+    /// `catalog/sources.tsv` of the checked tree (catalog data, not policy) against its servers
+    /// (unless not `held`: the catalog directories could not be read whole, so only the file's
+    /// own form is checked). A registry with toolspecs must have the file.
+    fn check_sources(
+        &self,
+        tree: &Tree,
+        servers: &BTreeMap<String, Server>,
+        has_toolspecs: bool,
+        held: bool,
+        report: &mut Report,
+    ) -> Result<()> {
         let rel = Path::new(sources::PATH);
         let name = tree.display(rel);
         match tree.read_text_opt(rel, sources::MAX_BYTES)? {
@@ -953,7 +1026,9 @@ impl Registry {
             None => {}
             Some(Ok(text)) => {
                 let (rows, mut diags) = sources::parse(&text, &policy::today());
-                diags.extend(sources::check(&text, &rows, servers));
+                if held {
+                    diags.extend(sources::check(&text, &rows, servers));
+                }
                 report.add(&name, Some(text), diags);
             }
             Some(Err(d)) => report.add(&name, None, vec![d]),
@@ -1000,8 +1075,11 @@ impl Registry {
     }
 
     /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) in the
-    /// registry, never overwriting and never through a link. Returns the names written.
+    /// registry checkout, never overwriting and never through a link; every target is checked
+    /// before anything is written, and nothing stays of a run that fails. Returns the names
+    /// written. Outside a checkout nothing is written: a server belongs to a registry.
     pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+        self.require_checkout("a new server belongs in one (to start a registry, create its manifests/ directory first)")?;
         scaffold::create(&self.tree()?, name, builder, tier)
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::index::{self, Index, IndexError, IndexSize, GATEWAY_INDEX_LIMIT, MAX_SERIAL};
 use crate::sign::{KeyError, KeyId, PublicKey};
@@ -60,20 +60,53 @@ impl FromStr for Expiry {
         if let Ok(t) = humantime::parse_rfc3339(text) {
             return match whole_seconds(text) {
                 Some(t) => Ok(Expiry::At(t)),
-                None => Err(format!("`{text}`: give the time in whole seconds, like {}", humantime::format_rfc3339_seconds(t))),
+                None => Err(format!("`{text}`: give the time in whole seconds, like {}", rfc3339(t).unwrap_or_default())),
             };
         }
         match humantime::parse_duration(text) {
+            // Past 9999 from any start: refused here rather than when it is added to `generated`.
+            Ok(d) if d.as_secs() > MAX_UNIX_SECONDS => Err(past_the_last_time(&format!("`{text}` after any time since 1970"))),
             Ok(d) if !d.is_zero() => Ok(Expiry::After(d)),
             _ => Err(format!("`{text}` is neither an RFC 3339 UTC time (2026-01-16T03:04:05Z) nor a duration (14d, 36h)")),
         }
     }
 }
 
+/// The last second RFC 3339 can write, 9999-12-31T23:59:59Z, in seconds since 1970: every
+/// time the index holds, `SOURCE_DATE_EPOCH` and `--expires` give lies between 1970 and it.
+pub const MAX_UNIX_SECONDS: u64 = 253_402_300_799;
+
+/// `t` as RFC 3339 UTC in whole seconds (`2026-01-16T03:04:05Z`); `None` before 1970 or after
+/// [`MAX_UNIX_SECONDS`], where the text form has no year to write (the formatter panics there,
+/// so every time is written through this).
+pub fn rfc3339(t: SystemTime) -> Option<String> {
+    let secs = t.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    (secs <= MAX_UNIX_SECONDS).then(|| humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string())
+}
+
+/// The time `secs` seconds after 1970, when RFC 3339 can write it (see [`rfc3339`]).
+pub fn from_unix_seconds(secs: u64) -> Option<SystemTime> {
+    (secs <= MAX_UNIX_SECONDS).then(|| UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Why a time cannot be written: it is past 9999-12-31T23:59:59Z.
+pub fn past_the_last_time(what: &str) -> String {
+    format!("{what} is after 9999-12-31T23:59:59Z, the last time an RFC 3339 timestamp can hold")
+}
+
+/// Reads `SOURCE_DATE_EPOCH`: whole seconds since 1970, up to [`MAX_UNIX_SECONDS`].
+pub fn parse_source_date_epoch(text: &str) -> Result<u64, String> {
+    let secs: u64 = text.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH `{text}` is not a number of seconds since 1970"))?;
+    if secs > MAX_UNIX_SECONDS {
+        return Err(past_the_last_time(&format!("SOURCE_DATE_EPOCH {secs}")));
+    }
+    Ok(secs)
+}
+
 /// Parses an RFC 3339 UTC time in whole seconds, the only form the index holds.
 pub fn whole_seconds(text: &str) -> Option<SystemTime> {
     let t = humantime::parse_rfc3339(text).ok()?;
-    (humantime::format_rfc3339_seconds(t).to_string() == text).then_some(t)
+    (rfc3339(t)? == text).then_some(t)
 }
 
 fn time_of(field: &'static str, value: &str) -> Result<SystemTime, IndexError> {
@@ -90,8 +123,12 @@ pub fn stamp(index: &mut Index, serial: Option<u64>, expires: Option<Expiry>) ->
                 Expiry::At(t) => Some(t),
                 Expiry::After(d) => time_of("generated", &index.generated)?.checked_add(d),
             };
-            let at = at.ok_or_else(|| IndexError::BadTime { field: "expires", value: format!("{} + {e:?}", index.generated) })?;
-            Some(humantime::format_rfc3339_seconds(at).to_string())
+            let value = || match e {
+                Expiry::At(_) => format!("{e:?}"),
+                Expiry::After(d) => format!("{} + {}", index.generated, humantime::format_duration(d)),
+            };
+            let at = at.and_then(rfc3339).ok_or_else(|| IndexError::TimeOutOfRange { field: "expires", value: value() })?;
+            Some(at)
         }
     };
     check_stamp(index)

@@ -522,7 +522,12 @@ fn build_args_prints_the_latest_version_for_a_server_directory() {
         .assert()
         .success()
         .stdout(contains("PACKAGE=.\n").and(contains("VERSION=0.1.0\n")));
-    bin().current_dir(r.path()).args(["build-args", "manifests"]).assert().code(2).stderr(contains("not one server's directory"));
+    bin()
+        .current_dir(r.path())
+        .args(["build-args", "manifests"])
+        .assert()
+        .code(2)
+        .stderr(contains("manifests holds every server, not one: name one server's directory"));
 }
 
 #[test]

@@ -83,6 +83,8 @@ fn every_json_result_matches_its_schema() {
 #[test]
 fn an_entrusted_toolpack_scaffold_pairs_once_its_todos_are_filled() {
     let r = tempfile::tempdir().unwrap();
+    // A registry starts with its manifests/ directory; `new` writes only inside one.
+    fs::create_dir(r.path().join("manifests")).unwrap();
     bin().current_dir(r.path()).args(["new", "ticktick", "--builder", "toolpack", "--tier", "entrusted"]).assert().success();
     let fill = |rel: &str, values: &[&str]| {
         let path = r.path().join(rel);

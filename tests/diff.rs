@@ -529,7 +529,26 @@ fn bad_revisions_and_usage_exit_2() {
     bin().current_dir(repo.path()).args(["diff", "."]).assert().code(2).stderr(contains("give two roots"));
     bin().current_dir(repo.path()).args(["diff", "--base-ref", "main", "a", "b"]).assert().code(2).stderr(contains("at most one root"));
     bin().current_dir(repo.path()).args(["diff", "missing", "."]).assert().code(2).stderr(contains("missing is not a directory"));
-    bin().current_dir(repo.path()).args(["diff", "manifests", "."]).assert().code(2).stderr(contains("manifests is not a registry"));
+    // A root is found from any path inside it, as every subcommand finds it (redteam 10).
+    bin().current_dir(repo.path()).args(["diff", "manifests", "."]).assert().success();
+    let elsewhere = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(repo.path())
+        .arg("diff")
+        .arg(elsewhere.path())
+        .arg(".")
+        .assert()
+        .code(2)
+        .stderr(contains("is not inside a registry checkout"));
+    write(elsewhere.path(), "toolspecs/acme/0.1.0.yaml", &common::toolspec("acme", "0.1.0"));
+    bin()
+        .current_dir(repo.path())
+        .arg("diff")
+        .arg(elsewhere.path())
+        .arg(".")
+        .assert()
+        .code(2)
+        .stderr(contains("is not a registry: it has no manifests/ directory"));
     // A catalog directory that is a link is never followed: that tree cannot be compared.
     let linked = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(repo.path().join("manifests"), linked.path().join("manifests")).unwrap();
@@ -574,4 +593,93 @@ fn a_realistic_pull_request_reads_well_as_a_comment() {
     let (code, stdout, _) = run(base.path(), head.path(), "markdown");
     assert_eq!(code, 0);
     insta::assert_snapshot!("realistic_pr_markdown", stdout);
+}
+
+// ---------- where the trees are, and files that cannot be read (redteam 10, 11) ----------
+
+#[test]
+fn the_registry_root_is_found_from_inside_it_for_both_forms() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path().join("registry");
+    server(&root, "acme", "0.1.0", &manifest("acme", "0.1.0", false), &spec("acme"));
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    server(&root, "beta", "0.1.0", &manifest("beta", "0.1.0", false), &spec("beta"));
+    let base = tempfile::tempdir().unwrap();
+    server(base.path(), "acme", "0.1.0", &manifest("acme", "0.1.0", false), &spec("acme"));
+    let want = bin().current_dir(&root).args(["diff", "--base-ref", "HEAD", "--format", "json"]).output().unwrap();
+    assert_eq!(want.status.code(), Some(0), "{}", String::from_utf8_lossy(&want.stderr));
+    assert!(String::from_utf8_lossy(&want.stdout).contains("\"beta\""));
+    for cwd in ["manifests", "manifests/acme", "toolspecs/beta"] {
+        let dir = root.join(cwd);
+        let out = bin().current_dir(&dir).args(["diff", "--base-ref", "HEAD~0", "--format", "json"]).output().unwrap();
+        assert_eq!((out.status.code(), &out.stdout), (Some(0), &want.stdout), "{cwd}: {}", String::from_utf8_lossy(&out.stderr));
+        let out =
+            bin().current_dir(&dir).args(["diff", "--format", "json"]).arg(base.path().join("manifests/acme")).arg(".").output().unwrap();
+        assert_eq!((out.status.code(), &out.stdout), (Some(0), &want.stdout), "{cwd}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn a_linked_or_special_file_on_either_side_is_a_finding_and_not_compared() {
+    let published = manifest("acme", "0.1.0", true);
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "m.yaml", &published);
+    write(outside.path(), "acme/0.1.0.yaml", &published);
+    let make_link = |p: &Path| std::os::unix::fs::symlink(outside.path().join("m.yaml"), p).unwrap();
+    let make_fifo = |p: &Path| assert!(Process::new("mkfifo").arg(p).status().unwrap().success());
+    let make_dir_link = |p: &Path| {
+        std::fs::remove_dir_all(p.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("acme"), p.parent().unwrap()).unwrap();
+    };
+    let cases: [(&str, &dyn Fn(&Path), &str); 3] = [
+        ("file-symlink", &make_link, "manifests/acme/0.1.0.yaml"),
+        ("file-not-regular", &make_fifo, "manifests/acme/0.1.0.yaml"),
+        ("file-symlink", &make_dir_link, "manifests/acme"),
+    ];
+    for (rule, make, file) in cases {
+        for side in ["head", "base"] {
+            let (b, h) = pair(&published, Some(&published));
+            let tree = if side == "head" { h.path() } else { b.path() };
+            let p = tree.join("manifests/acme/0.1.0.yaml");
+            std::fs::remove_file(&p).unwrap();
+            make(&p);
+            let (code, v) = json(b.path(), h.path());
+            assert_eq!(code, 1, "{rule} {side}: {v}");
+            assert_eq!(rules(&v), [(rule.into(), "acme".into(), file.into())], "{rule} {side}: {v}");
+            assert!(v["findings"][0]["message"].as_str().unwrap().starts_with(&format!("{side} tree: cannot compare")), "{v}");
+            assert_eq!(v["servers"], serde_json::json!([]), "{rule} {side}: never an empty manifest, never removed: {v}");
+            let (_, human, _) = run(b.path(), h.path(), "human");
+            assert!(human.starts_with("not compared\n"), "{human}");
+        }
+    }
+}
+
+#[test]
+fn a_link_committed_in_the_base_revision_is_a_finding_too() {
+    let repo = tempfile::tempdir().unwrap();
+    let published = manifest("acme", "0.1.0", true);
+    server(repo.path(), "acme", "0.1.0", &published, &spec("acme"));
+    write(repo.path(), "elsewhere/m.yaml", &published);
+    std::fs::remove_file(repo.path().join("manifests/acme/0.1.0.yaml")).unwrap();
+    std::os::unix::fs::symlink("../../elsewhere/m.yaml", repo.path().join("manifests/acme/0.1.0.yaml")).unwrap();
+    std::fs::create_dir_all(repo.path().join("elsewhere/beta")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/beta", repo.path().join("toolspecs/beta")).unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    // The working tree holds the files themselves.
+    std::fs::remove_file(repo.path().join("manifests/acme/0.1.0.yaml")).unwrap();
+    write(repo.path(), "manifests/acme/0.1.0.yaml", &published);
+    std::fs::remove_file(repo.path().join("toolspecs/beta")).unwrap();
+    let out = bin().current_dir(repo.path()).args(["diff", "--base-ref", "main", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want: [(String, String, String); 2] = [
+        ("file-symlink".into(), "acme".into(), "manifests/acme/0.1.0.yaml".into()),
+        ("file-symlink".into(), "beta".into(), "main:toolspecs/beta".into()),
+    ];
+    assert_eq!(rules(&v), want, "{v}");
+    assert_eq!(v["servers"], serde_json::json!([]), "{v}");
 }

@@ -305,3 +305,173 @@ fn keys_and_indexes_named_inside_a_checkout_follow_the_same_rules() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).contains(&key.trim()[..64]), "the key leaked");
 }
+
+/// Redteam 12: a hard link inside a checkout can carry a file from outside under a catalog
+/// name, and no path check sees it: any file with more than one link is refused unread, with
+/// one finding and nothing downstream of it (the exceptions it might hold are not missed).
+#[test]
+fn hard_links_inside_a_checkout_are_refused_and_never_printed() {
+    let (d, reg) = scene();
+    let secret = d.path().join("secrets/credentials");
+    for rel in ["policy/exceptions.yaml", "denylist/exfil-domains.txt", "catalog/no-public-api.txt", "policy/registry.yaml"] {
+        let p = reg.join(rel);
+        let _ = fs::remove_file(&p);
+        fs::hard_link(&secret, &p).unwrap();
+        let (codes, text) = all_outputs(&reg, &[]);
+        assert_eq!(codes, [Some(1); 4], "{rel}: {text}");
+        assert!(text.contains("file-hardlink") && text.contains(rel), "{rel}: {text}");
+        assert_no_secret(&text);
+        fs::remove_file(&p).unwrap();
+    }
+    // A hard-linked manifest: its own finding only, no pairing or catalog finding about it.
+    let manifest = reg.join("manifests/acme/0.1.0.yaml");
+    fs::hard_link(&manifest, d.path().join("elsewhere.yaml")).unwrap();
+    let out = bin().current_dir(&reg).args(["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["file-hardlink"], "{v}");
+    // A key named inside the checkout, hard-linked from a private directory: refused too.
+    fs::remove_file(d.path().join("elsewhere.yaml")).unwrap();
+    fs::create_dir_all(reg.join("keys")).unwrap();
+    write(d.path(), "private/x.key", &"ab".repeat(64));
+    fs::hard_link(d.path().join("private/x.key"), reg.join("keys/x.key")).unwrap();
+    bin()
+        .current_dir(&reg)
+        .args(["sign", "--key-file", "keys/x.key", "--out", "-"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("file-hardlink"));
+}
+
+/// Redteam 6: an index, signature or key reader stops at its limit and one byte (an index:
+/// the gateway's 32 MiB), and the finding names that limit and the kind of file.
+#[test]
+fn inputs_stop_at_their_limit_and_say_which() {
+    let conformance = common::fixtures().join("conformance");
+    let key = conformance.join("test-key.pub");
+    let index = conformance.join("index.json");
+    let sig = conformance.join("index.json.sig");
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (
+            vec![
+                "verify".into(),
+                "--in".into(),
+                "/dev/zero".into(),
+                "--sig".into(),
+                sig.clone().into(),
+                "--pub-file".into(),
+                key.clone().into(),
+            ],
+            "an index is read up to 33554432 bytes",
+        ),
+        (
+            vec![
+                "verify".into(),
+                "--in".into(),
+                index.clone().into(),
+                "--sig".into(),
+                "/dev/zero".into(),
+                "--pub-file".into(),
+                key.clone().into(),
+            ],
+            "a signature file is read up to 65536 bytes",
+        ),
+        (
+            vec![
+                "verify".into(),
+                "--in".into(),
+                index.clone().into(),
+                "--sig".into(),
+                sig.clone().into(),
+                "--pub-file".into(),
+                "/dev/zero".into(),
+            ],
+            "a key file is read up to 65536 bytes",
+        ),
+        (
+            vec![
+                "verify".into(),
+                "--in".into(),
+                index.clone().into(),
+                "--sig".into(),
+                sig.into(),
+                "--pub-file".into(),
+                key.into(),
+                "--previous".into(),
+                "/dev/zero".into(),
+            ],
+            "an index is read up to",
+        ),
+        (vec!["sign".into(), "--in".into(), "/dev/zero".into(), "--out".into(), "-".into()], "an index is read up to"),
+        (vec!["resolve".into(), "x".into(), "--index".into(), "/dev/zero".into()], "an index is read up to"),
+    ];
+    let d = tempfile::tempdir().unwrap();
+    let private = fs::read_to_string(conformance.join("test-key.private")).unwrap();
+    for (args, want) in cases {
+        let start = Instant::now();
+        let out = bin()
+            .current_dir(d.path())
+            .env("GIG_SIGNING_KEY", private.trim())
+            .args(&args)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("file-too-large") && stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!stderr.contains("256 KiB") && !stderr.contains("1073741824"), "{args:?}: {stderr}");
+        assert!(start.elapsed() < Duration::from_secs(30), "{args:?}");
+    }
+}
+
+/// The minor point: key files saved with a UTF-8 byte-order mark (as some editors do) read as
+/// the key they hold.
+#[test]
+fn key_files_with_a_byte_order_mark_are_read() {
+    let d = tempfile::tempdir().unwrap();
+    let conformance = common::fixtures().join("conformance");
+    let public = fs::read_to_string(conformance.join("test-key.pub")).unwrap();
+    let private = fs::read_to_string(conformance.join("test-key.private")).unwrap();
+    write(d.path(), "k.pub", &format!("\u{feff}{public}"));
+    write(d.path(), "k.key", &format!("\u{feff}{private}"));
+    fs::copy(conformance.join("index.json"), d.path().join("index.json")).unwrap();
+    bin().current_dir(d.path()).args(["sign", "--key-file", "k.key"]).assert().success();
+    bin().current_dir(d.path()).args(["verify", "--pub-file", "k.pub"]).assert().success().stdout(contains("signature OK"));
+}
+
+/// Redteam 5 and 16: `new` writes only inside a checkout it was pointed at, checks every target
+/// and every directory on the way before writing, and a refused run leaves the tree as it was.
+#[test]
+fn new_checks_every_target_first_and_leaves_nothing_on_failure() {
+    // Outside any checkout, and a --root that does not exist (its ancestor is a checkout).
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d.path().join("x")).unwrap();
+    bin().current_dir(d.path().join("x")).args(["new", "zz8"]).assert().code(2).stderr(contains("is not inside a registry checkout"));
+    assert_eq!(fs::read_dir(d.path().join("x")).unwrap().count(), 0);
+    fs::create_dir_all(d.path().join("q/manifests")).unwrap();
+    bin().current_dir(d.path()).args(["new", "zzz", "--root", "q/sub/nonexist"]).assert().code(2).stderr(contains("does not exist"));
+    write(d.path(), "q/file", "x");
+    bin().current_dir(d.path()).args(["new", "zzz", "--root", "q/file"]).assert().code(2).stderr(contains("is not a directory"));
+    assert_eq!(fs::read_dir(d.path().join("q/manifests")).unwrap().count(), 0);
+    assert!(!d.path().join("q/sub").exists());
+    // A toolpack server's second target refused in each way: nothing of the first stays.
+    let refusals: [(&str, &dyn Fn(&Path, &Path), i32, &str); 4] = [
+        ("a linked server directory", &|reg, out| symlink(out, reg.join("toolspecs/yyy")).unwrap(), 1, "file-symlink"),
+        ("a dangling one", &|reg, out| symlink(out.join("gone"), reg.join("toolspecs/yyy")).unwrap(), 1, "file-symlink"),
+        ("a file where a directory belongs", &|reg, _| drop(write(reg, "toolspecs/yyy", "x")), 2, "is not a directory"),
+        ("an existing toolspec", &|reg, _| drop(write(reg, "toolspecs/yyy/0.1.0.yaml", "x")), 2, "exists; refusing to overwrite"),
+    ];
+    for (what, make, code, says) in refusals {
+        let (d, reg) = scene();
+        fs::create_dir_all(d.path().join("outside")).unwrap();
+        make(&reg, &d.path().join("outside"));
+        let out = bin().current_dir(&reg).args(["new", "yyy", "--builder", "toolpack"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
+        assert!(stderr.contains(says), "{what}: {stderr}");
+        assert!(!reg.join("manifests/yyy").exists(), "{what}: the manifest's directory was left behind");
+        assert_eq!(fs::read_dir(d.path().join("outside")).unwrap().count(), 0, "{what}");
+    }
+}

@@ -278,7 +278,7 @@ proptest! {
     fn the_index_round_trips_through_json(ms in prop::collection::vec(manifest(), 1..8)) {
         let mut seen = std::collections::HashSet::new();
         let unique: Vec<Manifest> = ms.into_iter().filter(|m| seen.insert((m.name.clone(), m.version.clone()))).collect();
-        let idx = index::build(unique.clone(), index::timestamp(Some(0))).unwrap();
+        let idx = index::build(unique.clone(), index::timestamp(Some(0)).unwrap()).unwrap();
         let bytes = index::to_go_json(&idx);
         let back: Index = serde_json::from_slice(&bytes).unwrap();
         prop_assert_eq!(&back, &idx);

@@ -353,6 +353,7 @@ const FILE_LEVEL: &[Rule] = &[
     Rule::FileExtension,
     Rule::FileLocation,
     Rule::FileNotRegular,
+    Rule::FileHardlink,
     Rule::PathMismatch,
     Rule::BuilderDockerfile,
     Rule::PolicyException,

@@ -48,6 +48,11 @@ fn every_rule_id_fires_on_the_broken_registry() {
     let (_, stale, _) = run(clean.path(), "json");
     assert!(stale.contains("\"rule\": \"catalog-stale\""), "{stale}");
     fired.insert("catalog-stale");
+    // A hard link is refused like a symbolic one (tests/hostile.rs holds it to every file kind).
+    fs::hard_link(clean.path().join("toolspecs/acme/0.1.0.yaml"), clean.path().join("linked.yaml")).unwrap();
+    let (_, linked, _) = run(clean.path(), "json");
+    assert!(linked.contains("\"rule\": \"file-hardlink\""), "{linked}");
+    fired.insert("file-hardlink");
     // The published-version rules compare two trees: `diff` checks them (tests/diff.rs), not `check`.
     let checked = Rule::ALL.iter().filter(|r| !registryctl::diff::RULES.contains(r));
     let missing: Vec<&str> = checked.map(|r| r.id()).filter(|id| !fired.contains(id)).collect();

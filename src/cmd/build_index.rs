@@ -49,9 +49,9 @@ pub struct Args {
 }
 
 fn source_date_epoch() -> Result<Option<u64>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse().map(Some).map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds"))),
-        Err(_) => Ok(None),
+    match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(v) => trust::parse_source_date_epoch(&v.to_string_lossy()).map(Some).map_err(Error::Usage),
+        None => Ok(None),
     }
 }
 
@@ -88,7 +88,7 @@ fn write_within_limit(a: &Args, registry: &Registry, idx: &Index) -> Result<Resu
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let generated = index::timestamp(source_date_epoch()?);
+    let generated = index::timestamp(source_date_epoch()?).map_err(|e| Error::Usage(e.to_string()))?;
     let registry = Registry::for_target(&a.manifests, a.denylist.options()?)?;
     let built = registry.build_index(&a.manifests, a.include_planned, generated)?;
     let (report, notes) = (built.linted.report, built.linted.notes);

@@ -3,7 +3,7 @@
 //! published-version rules; the review gate of a pull request.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use registryctl::diag::Counts;
@@ -36,24 +36,35 @@ pub struct Args {
     pub format: DiffFormat,
 }
 
+/// The registry checkout `root` is in, found as every subcommand finds it: from the real path,
+/// walking up to the nearest directory holding manifests/ or toolspecs/.
+fn registry_at(root: &Path) -> Result<Registry> {
+    if !registryctl::fs::is_dir(root) {
+        return Err(Error::Usage(format!("{} is not a directory", root.display())));
+    }
+    let registry = Registry::for_target(root, Options::default())?;
+    if !registry.is_checkout() {
+        return Err(Error::Usage(format!(
+            "{} is not inside a registry checkout (a directory holding manifests/ or toolspecs/, at or above it)",
+            root.display()
+        )));
+    }
+    // A typo'd root would otherwise read as a registry with no servers.
+    if !registryctl::fs::exists_no_follow(&registry.manifests_dir()) {
+        return Err(Error::Usage(format!("{} is not a registry: it has no manifests/ directory", registry.root().display())));
+    }
+    Ok(registry)
+}
+
 pub fn run(a: &Args) -> Result<()> {
     let (base, head) = match (&a.base_ref, a.roots.as_slice()) {
         (Some(r), []) => (Base::GitRef(r.clone()), PathBuf::from(".")),
         (Some(r), [head]) => (Base::GitRef(r.clone()), head.clone()),
-        (None, [base, head]) => (Base::Dir(base.clone()), head.clone()),
+        (None, [base, head]) => (Base::Dir(registry_at(base)?.root().to_path_buf()), head.clone()),
         (Some(_), _) => return Err(Error::Usage("with --base-ref, give at most one root: the head registry".into())),
         (None, _) => return Err(Error::Usage("give two roots, BASE and HEAD, or --base-ref REF and at most HEAD".into())),
     };
-    for root in [Some(&head), if let Base::Dir(b) = &base { Some(b) } else { None }].into_iter().flatten() {
-        if !registryctl::fs::is_dir(root) {
-            return Err(Error::Usage(format!("{} is not a directory", root.display())));
-        }
-        // A typo'd root would otherwise read as a registry with no servers.
-        if !registryctl::fs::is_dir(&root.join("manifests")) {
-            return Err(Error::Usage(format!("{} is not a registry: it has no manifests/ directory", root.display())));
-        }
-    }
-    let diff = Registry::for_target(&head, Options::default())?.diff(&base)?;
+    let diff = registry_at(&head)?.diff(&base)?;
     out(&render_diff(a.format, &diff))?;
     if diff.summary.errors > 0 {
         let files = diff.findings.iter().map(|f| (&f.server, &f.version, &f.file)).collect::<BTreeSet<_>>().len();

@@ -14,7 +14,8 @@ use super::{render_report, OutputArgs, PolicyArgs};
     after_help = "Examples:\n  registryctl lint-toolspecs toolspecs\n  registryctl lint-toolspecs toolspecs/asana/0.1.0.yaml --manifests manifests"
 )]
 pub struct Args {
-    /// A toolspecs directory, or one toolspec file.
+    /// The toolspecs directory (every toolpack manifest must then have a toolspec), one
+    /// server's directory (that server's manifests must), or one toolspec file.
     pub path: PathBuf,
     /// The manifests directory to pair with (default: the registry checkout's manifests/).
     #[arg(long, value_name = "DIR")]

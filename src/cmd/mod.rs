@@ -55,9 +55,9 @@ use registryctl::{fs, Error, Rejected, Result};
     after_help = "Examples:\n  registryctl check\n  registryctl lint manifests/asana/0.1.0.yaml\n  registryctl explain egress-wildcard-public-suffix"
 )]
 pub struct Cli {
-    /// Worker threads for parsing and validation (default: one per core; RAYON_NUM_THREADS also works).
-    #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads for parsing and validation, 1 to 256 (default: one per core; RAYON_NUM_THREADS also works).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
+    pub threads: Option<u16>,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -83,6 +83,29 @@ pub enum Command {
     New(new::Args),
     Completions(completions::Args),
     Man(man::ManArgs),
+}
+
+/// The most worker threads `--threads` or `RAYON_NUM_THREADS` may ask for: far more than any
+/// machine this runs on has cores, and few enough that a typo cannot stall the process spawning
+/// threads.
+pub const MAX_THREADS: u16 = 256;
+
+/// The worker count: `--threads`, else `RAYON_NUM_THREADS` (which the pool would read itself,
+/// unchecked), else `None` for one per core. A count outside 1 to [`MAX_THREADS`] is a usage
+/// error (`RAYON_NUM_THREADS=0` means one per core, as the pool reads it).
+pub fn threads(flag: Option<u16>) -> Result<Option<usize>> {
+    if let Some(n) = flag {
+        return Ok(Some(usize::from(n)));
+    }
+    let Some(v) = std::env::var_os("RAYON_NUM_THREADS") else { return Ok(None) };
+    let v = v.to_string_lossy();
+    match v.trim().parse::<u16>() {
+        Ok(0) => Ok(None),
+        Ok(n) if n <= MAX_THREADS => Ok(Some(usize::from(n))),
+        _ => {
+            Err(Error::Usage(format!("RAYON_NUM_THREADS `{v}` is not a number of threads from 1 to {MAX_THREADS} (or 0 for one per core)")))
+        }
+    }
 }
 
 /// Runs one subcommand and turns its result into the process's exit code.
@@ -177,9 +200,10 @@ pub fn note(line: &str) {
 }
 
 /// Reads a file the user named (see `registryctl::fs::read::read_input`); a finding about it
-/// (a link or special file inside a registry, a file over `limit`) is rendered and fails the run.
-pub fn input(path: &Path, what: &'static str, limit: usize) -> Result<Vec<u8>> {
-    match fs::read::read_input(path, what, limit)? {
+/// (a link or special file inside a registry, a file over the kind's limit) is rendered and
+/// fails the run.
+pub fn input(path: &Path, what: &'static str, kind: fs::Input) -> Result<Vec<u8>> {
+    match fs::read_input(path, what, kind)? {
         Ok(bytes) => Ok(bytes),
         Err(finding) => {
             let shown = finding.file_name().to_string();
@@ -189,9 +213,10 @@ pub fn input(path: &Path, what: &'static str, limit: usize) -> Result<Vec<u8>> {
     }
 }
 
-/// [`input`] as UTF-8 text.
-pub fn input_text(path: &Path, what: &'static str, limit: usize) -> Result<String> {
-    String::from_utf8(input(path, what, limit)?).map_err(|_| Error::Usage(format!("{}: {what}: not UTF-8 text", path.display())))
+/// [`input`] as UTF-8 text; a leading byte-order mark (as some editors save) is dropped.
+pub fn input_text(path: &Path, what: &'static str, kind: fs::Input) -> Result<String> {
+    registryctl::schema::decode_owned(input(path, what, kind)?)
+        .map_err(|d| Error::Usage(format!("{}: {what}: not UTF-8 text ({})", path.display(), d.message)))
 }
 
 /// A path for a message on stdout, its control characters escaped.
@@ -239,7 +264,7 @@ impl OutputArgs {
     /// The files to annotate, when limited.
     fn annotated_files(&self) -> Result<Option<BTreeSet<String>>> {
         let Some(p) = &self.annotate_only else { return Ok(None) };
-        let text = input_text(p, "cannot read the list of files to annotate", 16 << 20)?;
+        let text = input_text(p, "cannot read the list of files to annotate", fs::Input::List)?;
         let names = text.lines().map(|l| l.trim().trim_start_matches("./")).filter(|l| !l.is_empty()).map(str::to_string);
         Ok(Some(names.collect()))
     }

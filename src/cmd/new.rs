@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use registryctl::registry::{Options, Registry};
 use registryctl::schema::closed::{Builder, Tier};
-use registryctl::Result;
+use registryctl::{fs, Error, Result};
 
 use super::{closed_set, note, out, reject_finding, shown, OutputArgs};
 
@@ -26,13 +26,18 @@ pub struct Args {
     /// The security tier.
     #[arg(long, value_parser = closed_set::<Tier>(), default_value = "sealed")]
     pub tier: Tier,
-    /// The registry checkout, or any path inside it (its root is found from the real path);
-    /// outside any checkout, the directory that becomes one.
+    /// The registry checkout, or any existing directory inside it (its root is found from the
+    /// real path). Outside any checkout nothing is written.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
 }
 
 pub fn run(a: &Args) -> Result<()> {
+    // A path that does not exist would name its nearest existing ancestor's checkout.
+    if !fs::is_dir(&a.root) {
+        let what = if fs::exists_no_follow(&a.root) { "is not a directory" } else { "does not exist" };
+        return Err(Error::Usage(format!("--root {} {what}: name the registry checkout (or a directory inside it)", a.root.display())));
+    }
     let files = match Registry::for_target(&a.root, Options::default())?.new_server(&a.name, a.builder, a.tier)? {
         Ok(files) => files,
         Err(finding) => return reject_finding(finding, &OutputArgs::human()),

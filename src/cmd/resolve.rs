@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use registryctl::fs::read::MAX_INDEX_BYTES;
 use registryctl::index::{self, IndexError};
 use registryctl::output::{self, ResolveOutput};
-use registryctl::{Error, Rejected, Result};
+use registryctl::{fs, Error, Rejected, Result};
 
 use super::{complete, input, out, ResultArgs, ResultFormat};
 
@@ -29,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
-    let bytes = input(&a.index, "cannot read", MAX_INDEX_BYTES)?;
+    let bytes = input(&a.index, "cannot read", fs::Input::Index)?;
     let idx = index::parse(&bytes).map_err(|e| match e {
         IndexError::NotAnIndex(why) => Error::Usage(format!("{}: not an index: {why}", a.index.display())),
         other => Error::Index(other),

@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
 use registryctl::index;
 use registryctl::sign::SecretKey;
-use registryctl::{Error, Rejected, Result};
+use registryctl::{fs, Error, Rejected, Result};
 use zeroize::Zeroizing;
 
 use super::{input, input_text, note, out, out_path_parser, shown, OutPath};
@@ -53,7 +52,7 @@ pub struct Args {
 /// they must hold the same key); every error names where the key came from and never the key.
 fn load_key(file: Option<&Path>, envs: [&str; 2], flag: &str) -> Result<SecretKey> {
     if let Some(p) = file {
-        let text = Zeroizing::new(input_text(p, "cannot read the key file", MAX_KEY_BYTES)?);
+        let text = Zeroizing::new(input_text(p, "cannot read the key file", fs::Input::Key)?);
         return SecretKey::from_hex(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())));
     }
     let set: Vec<(&str, Zeroizing<String>)> =
@@ -99,7 +98,7 @@ pub fn run(a: &Args) -> Result<()> {
             Some(OutPath::File(PathBuf::from(path)))
         }
     };
-    let bytes = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
+    let bytes = input(&a.input, "cannot read", fs::Input::Index)?;
     index::validate_bytes(&bytes).map_err(|source| Rejected::Index { file: a.input.clone(), source })?;
     let signed = |what: &str, k: &SecretKey, to: &OutPath| {
         let public = k.public();

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use registryctl::fs::read::{MAX_INDEX_BYTES, MAX_KEY_BYTES};
 use registryctl::output::{self, VerifyOutput};
 use registryctl::render::trust as render;
 use registryctl::sign::{KeyError, PublicKey};
@@ -115,7 +114,7 @@ fn read_public(p: &Path) -> Result<String> {
         };
         return Err(Error::Usage(format!("{} does not exist; {hint}", p.display())));
     }
-    input_text(p, "cannot read the public key file", MAX_KEY_BYTES)
+    input_text(p, "cannot read the public key file", fs::Input::Key)
 }
 
 /// A refusal, named by the file it is about: the signature file for signature problems.
@@ -133,8 +132,8 @@ fn load_previous(a: &Args, path: &Path, keys: &[PublicKey]) -> Result<Verified> 
         sig.push(".sig");
         PathBuf::from(sig)
     });
-    let bytes = input(path, "cannot read the previous index", MAX_INDEX_BYTES)?;
-    let signature = input(&sig, "cannot read the previous index's signature", MAX_KEY_BYTES)?;
+    let bytes = input(path, "cannot read the previous index", fs::Input::Index)?;
+    let signature = input(&sig, "cannot read the previous index's signature", fs::Input::Signature)?;
     trust::verify_previous(&bytes, &signature, keys).map_err(|e| rejected(path, &sig, e))
 }
 
@@ -149,8 +148,8 @@ pub fn run(a: &Args) -> Result<()> {
         previous: previous.as_ref().map(|p| &p.index),
         allow_removals: a.allow_removals,
     };
-    let data = input(&a.input, "cannot read", MAX_INDEX_BYTES)?;
-    let sig = input(&a.sig, "cannot read", MAX_KEY_BYTES)?;
+    let data = input(&a.input, "cannot read", fs::Input::Index)?;
+    let sig = input(&a.sig, "cannot read", fs::Input::Signature)?;
     let verdict = trust::verify_index(&data, &sig, &keys, &policy);
     let json = a.output.format == ResultFormat::Json;
     if json {

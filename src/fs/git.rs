@@ -37,6 +37,25 @@ pub struct GitFile {
     pub text: std::result::Result<String, Diagnostic>,
 }
 
+/// What a directory of the tree holds: its files, and the names where a server's directory
+/// belongs but a link or submodule stands (refused, as on disk: see `fs::walk`).
+#[derive(Debug, Default)]
+pub struct GitListing {
+    /// Every `<dir>/<file>.yaml`; a link or submodule there has the finding as its text.
+    pub files: Vec<GitFile>,
+    /// `(name, finding)` for each link or submodule where a server's directory belongs.
+    pub refused: Vec<(String, Diagnostic)>,
+}
+
+/// The finding for a tree entry of mode `mode` that is not a regular file or a directory.
+fn refused_entry(mode: &str, name: String) -> Option<Diagnostic> {
+    match mode {
+        "120000" => Some(Diagnostic::whole_file(Rule::FileSymlink, super::tree::SYMLINK).in_file(name)),
+        "160000" => Some(Diagnostic::whole_file(Rule::FileNotRegular, "a submodule, not a regular file").in_file(name)),
+        _ => None,
+    }
+}
+
 /// Runs git in `dir`; stdout on success, a usage error quoting git's message otherwise.
 fn git(dir: &Path, args: &[&str]) -> Result<Option<String>> {
     let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
@@ -79,26 +98,39 @@ impl GitTree {
         &self.commit
     }
 
-    /// Every regular `.yaml` file exactly at `<sub>/<dir>/<file>` under the directory, in path
-    /// order; anything else there is `check`'s to report. Empty when `<sub>` does not exist.
-    pub fn files(&self, sub: &str) -> Result<Vec<GitFile>> {
+    /// Every `.yaml` file exactly at `<sub>/<dir>/<file>` under the directory, in path order;
+    /// a link or submodule there is listed with its finding, and one where a server's directory
+    /// belongs is refused. Anything else there is `check`'s to report. Empty when `<sub>` does
+    /// not exist.
+    pub fn files(&self, sub: &str) -> Result<GitListing> {
         let base = format!("{}{sub}", self.prefix);
         let listing = git(&self.top, &["ls-tree", "-r", "-z", "--full-name", &self.commit, "--", &base])?
             .ok_or_else(|| Error::Usage(format!("git ls-tree cannot list {base} in {}", self.rev)))?;
         let mut wanted = Vec::new();
+        let mut out = GitListing::default();
         for entry in listing.split('\0').filter(|e| !e.is_empty()) {
             let Some((meta, path)) = entry.split_once('\t') else { continue };
             let mut meta = meta.split(' ');
-            let (mode, kind, oid) = (meta.next(), meta.next(), meta.next());
+            let (mode, kind, oid) = (meta.next().unwrap_or_default(), meta.next(), meta.next());
             let Some(rest) = path.strip_prefix(&base).and_then(|p| p.strip_prefix('/')) else { continue };
-            let Some((dir, file)) = rest.split_once('/') else { continue };
-            if matches!(mode, Some("100644" | "100755")) && kind == Some("blob") && !file.contains('/') && file.ends_with(".yaml") {
+            let name = format!("{}:{base}/{rest}", self.rev);
+            let Some((dir, file)) = rest.split_once('/') else {
+                out.refused.extend(refused_entry(mode, name).map(|d| (rest.to_string(), d)));
+                continue;
+            };
+            if file.contains('/') || !file.ends_with(".yaml") {
+                continue;
+            }
+            if matches!(mode, "100644" | "100755") && kind == Some("blob") {
                 wanted.push((dir.to_string(), file.to_string(), oid.unwrap_or_default().to_string()));
+            } else if let Some(d) = refused_entry(mode, name) {
+                out.files.push(GitFile { dir: dir.to_string(), file: file.to_string(), text: Err(d) });
             }
         }
         let texts =
             self.blobs(&wanted.iter().map(|(d, f, oid)| (format!("{}:{base}/{d}/{f}", self.rev), oid.as_str())).collect::<Vec<_>>())?;
-        Ok(wanted.into_iter().zip(texts).map(|((dir, file, _), text)| GitFile { dir, file, text }).collect())
+        out.files.extend(wanted.into_iter().zip(texts).map(|((dir, file, _), text)| GitFile { dir, file, text }));
+        Ok(out)
     }
 
     /// Reads blobs through one `git cat-file --batch`, each bounded like a file on disk.

@@ -13,7 +13,7 @@ pub mod walk;
 pub mod write;
 
 pub use locate::{locate, registry_root, Located};
-pub use read::{read_bytes, read_text, read_to_string};
+pub use read::{read_input, read_text, Input};
 pub use tree::{Entry, Tree};
 pub use walk::{servers, targets, walk, Found, Group, ServerFiles};
 pub use write::{write_atomic, write_atomic_with, Overwrite};

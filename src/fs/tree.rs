@@ -5,9 +5,11 @@
 //! component where the kernel has no `openat2`); only regular files are read, never more than a
 //! limit, and writes go through a temporary file and a rename in the same directory.
 //!
-//! A link, a FIFO, a device or a file over its limit is a finding naming its path: it is never
-//! followed, never read (a FIFO is opened non-blocking and checked before any byte is read),
-//! never written into.
+//! A link, a FIFO, a device, a file with more than one hard link or a file over its limit is a
+//! finding naming its path: it is never followed, never read (a FIFO is opened non-blocking and
+//! checked before any byte is read), never written into. A hard link is refused like a symbolic
+//! one because it can bring a file from outside the tree in under a name inside it, and no
+//! check of the path can tell.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -80,6 +82,9 @@ fn open_beneath(dir: BorrowedFd<'_>, rel: &Path, flags: OFlags, mode: Mode) -> i
         let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
         match rfs::openat2(dir, &path, flags, mode, resolve) {
             Err(Errno::NOSYS | Errno::PERM) => NO_OPENAT2.store(true, Ordering::Relaxed),
+            // A link as the last component fails `O_DIRECTORY` with ENOTDIR, not ELOOP, and so
+            // would a file on the way: the walk below tells them apart.
+            Err(Errno::NOTDIR) => {}
             other => return other.map_err(io_err),
         }
     }
@@ -169,6 +174,13 @@ impl Tree {
     pub fn symlink_finding(&self, rel: &Path, link: &Path) -> Diagnostic {
         let msg = if link == rel { SYMLINK.to_string() } else { format!("reached through `{}`, {SYMLINK}", self.display(link)) };
         Diagnostic::whole_file(Rule::FileSymlink, msg).in_file(self.display(rel))
+    }
+
+    /// The finding for a file with more than one name: a hard link can bring in the content
+    /// of a file outside the tree (say a credentials file), which no path check sees.
+    pub fn hardlink_finding(&self, rel: &Path, links: u64) -> Diagnostic {
+        let msg = format!("a file with {links} hard links; the catalog holds files with one name only, so it is not read");
+        Diagnostic::whole_file(Rule::FileHardlink, msg).in_file(self.display(rel))
     }
 
     /// The finding for a FIFO, socket or device where a file belongs.
@@ -261,6 +273,9 @@ impl Tree {
             let msg = format!("the file is {size} bytes; at most {limit} are accepted");
             Ok(Some(Err(Diagnostic::whole_file(Rule::FileTooLarge, msg).in_file(self.display(rel)))))
         };
+        if st.st_nlink > 1 {
+            return Ok(Some(Err(self.hardlink_finding(rel, st.st_nlink as u64))));
+        }
         let size = u64::try_from(st.st_size).unwrap_or(0);
         if size > limit as u64 {
             return too_large(size);
@@ -307,6 +322,17 @@ impl Tree {
             }
         }
         Ok(Ok(()))
+    }
+
+    /// Removes the regular file `rel`, or the empty directory `rel` when `dir`, with no link on
+    /// the way: how a write of several files that failed part way takes back what it wrote.
+    pub fn remove(&self, rel: &Path, dir: bool) -> Result<()> {
+        let err = |e: io::Error| Error::io(Path::new(&self.display(rel)), "cannot remove", e);
+        let Some(name) = rel.file_name() else { return Err(err(super::is_a_directory())) };
+        let parent = open_beneath(self.fd.as_fd(), rel.parent().unwrap_or(Path::new("")), OFlags::PATH | OFlags::DIRECTORY, Mode::empty())
+            .map_err(err)?;
+        let flags = if dir { AtFlags::REMOVEDIR } else { AtFlags::empty() };
+        rfs::unlinkat(&parent, name, flags).map_err(|e| err(io_err(e)))
     }
 
     /// Writes the file `rel` through a temporary file and a rename in its directory, with mode

@@ -8,6 +8,12 @@
 //! server directory is opened once, listed, and its files are opened relative to its handle, so
 //! the registry pipeline checks one server's files together, in parallel with the others, with
 //! one `openat` per file and no path walked twice.
+//!
+//! A link or special file where a `<version>.yaml` belongs is listed with the files: reading it
+//! gives its finding (`file-symlink`, `file-not-regular`), and the version counts as present but
+//! unreadable, as a file that does not parse does, so nothing downstream (pairing, CATALOG.md,
+//! the review gate) calls it missing. A link or special file where a server's directory belongs
+//! is a finding here, and [`refused_servers`] names it for the same reason.
 
 use std::ffi::{OsStr, OsString};
 use std::io;
@@ -68,7 +74,7 @@ fn finding(tree: &Tree, rule: Rule, rel: &Path, msg: impl Into<String>) -> Diagn
 
 /// How deep `rel` lies in the catalog layout: 0 for `manifests` or `toolspecs` in a checkout,
 /// 1 for a server directory under one; a directory elsewhere counts as a catalog directory.
-fn layout_depth(rel: &Path, checkout: bool) -> usize {
+pub fn layout_depth(rel: &Path, checkout: bool) -> usize {
     let mut parts = rel.components();
     match parts.next() {
         Some(first) if checkout && CATALOG_DIRS.iter().any(|d| first.as_os_str() == *d) => parts.count(),
@@ -186,7 +192,11 @@ impl Group {
 /// What is there at layout depth `depth`: a server directory (depth 1) or a `.yaml` file
 /// (depth 2) is returned for the caller to take; anything else is pushed as a finding.
 fn classify(tree: &Tree, path: &Path, depth: usize, kind: Kind, findings: &mut Vec<Diagnostic>) -> Option<Kind> {
+    let yaml = path.file_name().is_some_and(|s| s.as_bytes().ends_with(b".yaml"));
     match (depth, kind) {
+        // Where a version's file belongs, a link or special file is that version, unreadable:
+        // reading it gives its finding.
+        (2, Kind::Link | Kind::Special) if yaml => return Some(Kind::File),
         (_, Kind::Link) => findings.push(tree.symlink_finding(path, path)),
         (1, Kind::Dir) => return Some(Kind::Dir),
         (2, Kind::File) => {
@@ -296,6 +306,24 @@ pub fn targets(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, V
         findings.extend(listed.findings);
     }
     Ok((found, findings))
+}
+
+/// The names under the catalog directory `rel` (`manifests` or `toolspecs`) where a server's
+/// directory belongs but a link or special file stands: refused by [`walk`], so what they hold
+/// is unknown rather than missing.
+pub fn refused_servers(tree: &Tree, rel: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let mut refused = std::collections::BTreeSet::new();
+    if tree.entry(rel)? != Entry::Dir {
+        return Ok(refused);
+    }
+    let fd = tree.open_dir(rel).map_err(|e| cannot_list(tree, rel, e))?;
+    let (_, entries) = list(fd).map_err(|e| cannot_list(tree, rel, e))?;
+    for (name, kind) in entries {
+        if matches!(kind, Kind::Link | Kind::Special) {
+            refused.insert(name.to_string_lossy().into_owned());
+        }
+    }
+    Ok(refused)
 }
 
 /// The latest `<version>.yaml` in one server's directory `rel`; the directory must hold

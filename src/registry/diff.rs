@@ -35,6 +35,10 @@ type Text = std::result::Result<String, Diagnostic>;
 /// Texts by place.
 type Texts = BTreeMap<Key, Text>;
 
+/// Server directories refused on one side (a link, a special file, a submodule), each with the
+/// finding that says so: what they hold is unknown, so the server is not compared.
+type Refused = BTreeMap<(FileKind, String), Diagnostic>;
+
 const KINDS: [FileKind; 2] = [FileKind::Manifest, FileKind::Toolspec];
 
 fn version_of(file: &str) -> String {
@@ -43,20 +47,23 @@ fn version_of(file: &str) -> String {
 
 /// One side's files: a checkout's, listed one server directory at a time and read when
 /// compared (so only the changed servers' texts are ever held), or a git revision's, read in
-/// one pass.
+/// one pass; and its refused server directories.
 enum Side {
-    Dir(FsTree, BTreeMap<String, [Option<Group>; 2]>),
-    Read(Texts),
+    Dir(FsTree, BTreeMap<String, [Option<Group>; 2]>, Refused),
+    Read(Texts, Refused),
 }
 
 impl Side {
     /// Every server directory under a registry root's `manifests/` and `toolspecs/`, listed
-    /// without following a link. Anything else there (links, other extensions, wrong depth) is
-    /// `check`'s to report, not a change; a `manifests/` or `toolspecs/` that is itself a link
-    /// or not a directory cannot be compared at all.
+    /// without following a link: a link or special file where a version's file belongs is
+    /// listed, and reading it gives its finding; one where a server's directory belongs is
+    /// refused. Anything else there (other extensions, wrong depth) is `check`'s to report, not
+    /// a change; a `manifests/` or `toolspecs/` that is itself a link or not a directory cannot
+    /// be compared at all.
     fn dir(registry: &Registry) -> Result<Side> {
         let tree = registry.tree()?;
         let mut servers: BTreeMap<String, [Option<Group>; 2]> = BTreeMap::new();
+        let mut refused = Refused::new();
         for (i, kind) in KINDS.into_iter().enumerate() {
             let dir = Path::new(kind.dir());
             match tree.entry(dir)? {
@@ -66,6 +73,14 @@ impl Side {
                         let name = g.server().to_string_lossy().into_owned();
                         servers.entry(name).or_default()[i] = Some(g);
                     }
+                    for name in fs::walk::refused_servers(&tree, dir)? {
+                        let rel = dir.join(&name);
+                        let finding = match tree.entry(&rel)? {
+                            Entry::Symlink(link) => tree.symlink_finding(&rel, &link),
+                            _ => tree.special_finding(&rel),
+                        };
+                        refused.insert((kind, name), finding);
+                    }
                 }
                 Entry::Symlink(_) | Entry::File | Entry::Special => {
                     let shown = tree.display(dir);
@@ -73,26 +88,35 @@ impl Side {
                 }
             }
         }
-        Ok(Side::Dir(tree, servers))
+        Ok(Side::Dir(tree, servers, refused))
     }
 
     /// The same from a git revision of the repository `registry` is in.
     fn git(registry: &Registry, rev: &str) -> Result<Side> {
         let tree = GitTree::open(registry.root(), rev)?;
         let mut texts = Texts::new();
+        let mut refused = Refused::new();
         for kind in KINDS {
-            for f in tree.files(kind.dir())? {
+            let listing = tree.files(kind.dir())?;
+            for f in listing.files {
                 texts.insert((kind, f.dir, version_of(&f.file)), f.text);
             }
+            refused.extend(listing.refused.into_iter().map(|(name, d)| ((kind, name), d)));
         }
-        Ok(Side::Read(texts))
+        Ok(Side::Read(texts, refused))
     }
 
     /// The servers this side has files of.
     fn servers(&self) -> BTreeSet<&str> {
         match self {
-            Side::Dir(_, servers) => servers.keys().map(String::as_str).collect(),
-            Side::Read(texts) => texts.keys().map(|k| k.1.as_str()).collect(),
+            Side::Dir(_, servers, _) => servers.keys().map(String::as_str).collect(),
+            Side::Read(texts, _) => texts.keys().map(|k| k.1.as_str()).collect(),
+        }
+    }
+
+    fn refused(&self) -> &Refused {
+        match self {
+            Side::Dir(_, _, refused) | Side::Read(_, refused) => refused,
         }
     }
 
@@ -100,8 +124,8 @@ impl Side {
     /// handles.
     fn server_texts(&self, server: &str) -> Result<Texts> {
         match self {
-            Side::Read(texts) => Ok(texts.iter().filter(|(k, _)| k.1 == server).map(|(k, t)| (k.clone(), t.clone())).collect()),
-            Side::Dir(tree, servers) => {
+            Side::Read(texts, _) => Ok(texts.iter().filter(|(k, _)| k.1 == server).map(|(k, t)| (k.clone(), t.clone())).collect()),
+            Side::Dir(tree, servers, _) => {
                 let mut texts = Texts::new();
                 let groups = servers.get(server).into_iter().flat_map(|g| KINDS.into_iter().zip(g));
                 for (kind, group) in groups {
@@ -147,6 +171,8 @@ enum Parsed {
 }
 
 fn parse_one(kind: FileKind, server: &str, version: &str, text: &std::result::Result<String, Diagnostic>, side: &str) -> Parsed {
+    // A file refused unread (a link, a FIFO, too large) has no text to parse.
+    let why = if text.is_ok() { "cannot compare this file, it does not parse" } else { "cannot compare this file" };
     let (value, diags) = match text {
         Ok(text) => match kind {
             FileKind::Manifest => {
@@ -166,7 +192,7 @@ fn parse_one(kind: FileKind, server: &str, version: &str, text: &std::result::Re
             let field = if d.field.is_root() { Vec::new() } else { vec![d.field.to_string()] };
             (d.rule, field, d.message.clone())
         });
-        let message = format!("{side} tree: cannot compare this file, it does not parse: {message}");
+        let message = format!("{side} tree: {why}: {message}");
         let mut f = Finding::new(rule, server, version, kind, field, message);
         f.severity = Severity::Error;
         Parsed::Failed(f)
@@ -217,6 +243,17 @@ impl Registry {
                 if let Some(versions) = tree.servers.get_mut(server) {
                     versions.remove(version);
                 }
+            }
+        }
+        for (side_name, side) in [("base", &base_side), ("head", &head_side)] {
+            for ((kind, server), d) in side.refused() {
+                for tree in [&mut base_tree, &mut head_tree] {
+                    tree.servers.remove(server);
+                }
+                let message = format!("{side_name} tree: cannot compare {server}: {}", d.message);
+                let mut f = Finding::new(d.rule, server, "*", *kind, Vec::new(), message);
+                f.file = d.file_name().to_string();
+                findings.push(f);
             }
         }
         let mut d = diff::diff(&base_tree, &head_tree);

@@ -165,7 +165,7 @@ fn check_server(tree: &Tree, m: Option<&Group>, t: Option<&Group>, setup: &Setup
     let (mut manifests, mut texts) = (Vec::with_capacity(count), Vec::with_capacity(count));
     if let Some(files) = &m_files {
         for f in &files.files {
-            let exists = setup.toolspecs_present.then(|| t_files.as_ref().is_some_and(|t| t.files.iter().any(|x| x.file == f.file)));
+            let exists = toolspec_exists(setup, m.map(Group::server), t_files.as_ref(), &f.file);
             let (out, manifest, text) = check_manifest(tree, files, f, setup, exists)?;
             manifests.push(out);
             texts.push((manifest, text));
@@ -174,7 +174,7 @@ fn check_server(tree: &Tree, m: Option<&Group>, t: Option<&Group>, setup: &Setup
     let mut toolspecs = Vec::with_capacity(t_files.as_ref().map_or(0, |f| f.files.len()));
     if let Some(files) = &t_files {
         for f in &files.files {
-            toolspecs.push(check_toolspec(tree, files, f, &manifests, &texts)?);
+            toolspecs.push(check_toolspec(tree, files, f, setup, &manifests, &texts)?);
         }
         keep_latest_tools(&mut toolspecs);
     }
@@ -188,6 +188,21 @@ fn check_server(tree: &Tree, m: Option<&Group>, t: Option<&Group>, setup: &Setup
     let manifest_listing = m_files.map(|f| f.findings).unwrap_or_default();
     let toolspec_listing = t_files.map(|f| f.findings).unwrap_or_default();
     Ok(ServerOut { manifests, manifest_count, toolspecs, manifest_listing, toolspec_listing })
+}
+
+/// Whether the toolspec of a manifest's version `file` is there, when toolpack manifests must
+/// have one: `None` when they need not, or when the server's toolspecs directory was refused (a
+/// link or special file: what it holds is unknown, not missing). A link or special file where
+/// the toolspec belongs is listed, so it counts as there.
+fn toolspec_exists(setup: &Setup, server: Option<&std::ffi::OsStr>, toolspecs: Option<&ServerFiles>, file: &str) -> Option<bool> {
+    if !setup.toolspecs_present {
+        return None;
+    }
+    if toolspecs.is_some_and(|t| t.files.iter().any(|x| x.file == file)) {
+        return Some(true);
+    }
+    let refused = server.is_some_and(|s| setup.refused_toolspecs.contains(s.to_string_lossy().as_ref()));
+    (!refused).then_some(false)
 }
 
 /// Keeps the tools' names of the server's latest toolspec only (the first of equal versions).
@@ -228,7 +243,9 @@ fn check_manifest(tree: &Tree, files: &ServerFiles, f: &Found, setup: &Setup, to
     let mut diags = c.diags;
     let suppressed = suppress::apply(&text, &mut diags);
     let structural = diags.iter().any(|d| d.rule.is_structural() && d.severity == Severity::Error);
-    let manifest = c.manifest.filter(|_| !structural);
+    // A file read only in part, or that does not say which server and version it is, is
+    // compared with nothing: its own findings say why.
+    let manifest = c.manifest.filter(|_| !structural).filter(|m| schema::rules::identity::is_identity(&m.name, &m.version));
     let facts = manifest.as_ref().map(Facts::of);
     let shown = (!diags.is_empty()).then(|| text.clone());
     let findings = Findings::new(shown, diags, suppressed);
@@ -241,6 +258,7 @@ fn check_toolspec(
     tree: &Tree,
     files: &ServerFiles,
     f: &Found,
+    setup: &Setup,
     manifests: &[(CheckedManifest, Findings, Vec<usize>)],
     texts: &[(Option<Manifest>, Option<String>)],
 ) -> Result<ToolspecOut> {
@@ -256,7 +274,9 @@ fn check_toolspec(
         let at = manifests.iter().rposition(|(c, _, _)| c.facts.as_ref().is_some_and(|x| x.name == n && x.version == v));
         match at {
             Some(i) => Pairing::Manifest(i),
-            None if manifests.iter().any(|(c, _, _)| c.facts.is_none() && c.found.dir == n && c.found.file == format!("{v}.yaml")) => {
+            None if setup.refused_manifests.contains(n)
+                || manifests.iter().any(|(c, _, _)| c.facts.is_none() && c.found.dir == n && c.found.file == format!("{v}.yaml")) =>
+            {
                 Pairing::Unreadable
             }
             None => Pairing::Missing,
@@ -264,7 +284,8 @@ fn check_toolspec(
     };
     let manifest_at = |i: usize| texts[i].0.as_ref();
     let (spec, diags) = check_paired(&text, f, |n, v| local(n, v), manifest_at);
-    if let Some(spec) = &spec {
+    // A toolspec that does not say which server and version it is pairs with nothing.
+    if let Some(spec) = spec.as_ref().filter(|t| schema::rules::identity::is_identity(&t.name, &t.version)) {
         out.paired = local(&spec.name, &spec.version);
         out.declares(&spec.name, &spec.version);
         if let (Pairing::Manifest(i), Some(m)) = (out.paired, out.paired_manifest(manifest_at)) {
@@ -350,7 +371,7 @@ impl Pass {
             manifests.iter().filter(|c| c.facts.is_none()).map(|c| (c.found.dir.as_str(), c.found.file.as_str())).collect();
         let global = |n: &str, v: &str| match by_key.get(&(n, v)) {
             Some(&i) => Pairing::Manifest(i),
-            None if unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Pairing::Unreadable,
+            None if setup.refused_manifests.contains(n) || unreadable.contains(&(n, format!("{v}.yaml").as_str())) => Pairing::Unreadable,
             None => Pairing::Missing,
         };
         let mut tools = Vec::with_capacity(self.servers.iter().map(|s| s.toolspecs.len()).sum());

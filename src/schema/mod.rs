@@ -111,7 +111,7 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     if let Some(available) = ctx.builders_with_dockerfile {
         findings.extend(rules::source::builder_dockerfile(&m, available));
     }
-    if ctx.toolspec_exists == Some(false) {
+    if ctx.toolspec_exists == Some(false) && rules::identity::is_identity(&m.name, &m.version) {
         findings.extend(rules::pairing::toolspec_missing(&m));
     }
     if let Some(config) = ctx.repository {
@@ -158,7 +158,9 @@ pub fn check_toolspec_paired<'m>(
     r.drop_explained(&root);
     let mut findings = rules::toolspec_rules(&t);
     findings.extend(rules::identity::path_mismatch("toolspecs", &t.name, &t.version, at));
-    match find_manifest(&t.name, &t.version) {
+    // A toolspec that does not say which server and version it is pairs with nothing.
+    let paired = if rules::identity::is_identity(&t.name, &t.version) { find_manifest(&t.name, &t.version) } else { Paired::Unreadable };
+    match paired {
         Paired::Manifest(m) => findings.extend(rules::pairing::pair(&t, m)),
         Paired::Missing => findings.extend(rules::pairing::manifest_missing(&t)),
         Paired::Unreadable => {}

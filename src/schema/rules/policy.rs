@@ -138,9 +138,16 @@ fn public_suffix_message(entry: &str, suffix: &str, covered: &[String]) -> Strin
     )
 }
 
-/// Today's date (UTC) as YYYY-MM-DD.
+/// Today's date (UTC) as YYYY-MM-DD. A clock outside the years RFC 3339 writes (before 1970,
+/// after 9999) reads as the nearest day it can write, rather than failing every run.
 pub fn today() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
+    let now = std::time::SystemTime::now();
+    let before_1970 = now < std::time::UNIX_EPOCH;
+    match crate::trust::rfc3339(now) {
+        Some(t) => t[..10].to_string(),
+        None if before_1970 => "1970-01-01".to_string(),
+        None => "9999-12-31".to_string(),
+    }
 }
 
 #[cfg(test)]
