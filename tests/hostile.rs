@@ -305,3 +305,25 @@ fn keys_and_indexes_named_inside_a_checkout_follow_the_same_rules() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).contains(&key.trim()[..64]), "the key leaked");
 }
+
+/// Review item 13: a value holding backticks, HTML and a link cannot close its code span in the
+/// step summary: values are code spans fenced longer than any backtick run they hold, and the
+/// message around them is escaped text, so nothing becomes an image, a link or a mention.
+#[test]
+fn the_step_summary_renders_no_markup_from_the_data() {
+    let (d, reg) = scene();
+    let evil = "x`<img src=https://evil.example/p.png> [click here](https://evil.example/login)` @octocat\u{200b}\u{202e}";
+    let m = common::manifest("acme", "0.1.0").replace("    - api.acme.com\n", &format!("    - api.acme.com\n    - \"{evil}\"\n"));
+    write(&reg, "manifests/acme/0.1.0.yaml", &m);
+    let summary = d.path().join("summary.md");
+    let out = bin().current_dir(&reg).env("GITHUB_STEP_SUMMARY", &summary).args(["check", "--format", "github"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("egress-host"), "{md}");
+    for live in ["<img", "](", "https://", "@octocat", "\u{202e}"] {
+        let unescaped = md.match_indices(live).any(|(i, _)| !md[..i].ends_with('\\'));
+        assert!(!unescaped, "`{live}` is live in\n{md}");
+    }
+    assert!(md.contains("\\\\u{202e}") && md.contains("\\\\u{200b}"), "hidden characters are escaped: {md}");
+    assert!(md.contains("· `manifests/acme/0.1.0.yaml` line 19 · `entitlements.egress[1]`: egress entry \\`x\\`\\<img"), "{md}");
+}

@@ -875,6 +875,12 @@ sanitize_comment_is_inert() {
   # Invalid UTF-8 and control characters go; a long text is cut at a line end, with a note.
   out="$(printf 'a\001b\377c\r\n' | "$scripts/sanitize-comment.sh")"
   [[ "$out" == abc ]] || { echo "control characters survived: $(cat -A <<<"$out")" >&2; return 1; }
+  # C1, bidi, line separators and invisible characters are written as \u{…}; zero-width spaces
+  # go (the sanitizer adds its own); an emoji keeps its variation selector, a letter does not.
+  out="$(printf 'a\u202eb\u2066c \u009b31m d\u2028e \u200b@x f\u200dg h\u00adi \u2060j \ufeffk \u3164l \U000E0041m n\ufe0f \u26a0\ufe0f ok\n' \
+    | "$scripts/sanitize-comment.sh")"
+  local want='a\u{202e}b\u{2066}c \u{9b}31m d\u{2028}e @'"$zw"'x f\u{200d}g h\u{ad}i \u{2060}j \u{feff}k \u{3164}l \u{e0041}m n\u{fe0f} '$'\u26a0\ufe0f'' ok'
+  [[ "$out" == "$want" ]] || { echo "hidden characters survived: $(cat -A <<<"$out")" >&2; return 1; }
   out="$(for i in $(seq 1 200); do echo "line $i of a long comment"; done | MAX_COMMENT_BYTES=1000 "$scripts/sanitize-comment.sh")"
   (( ${#out} < 1200 )) || { echo "not capped: ${#out} bytes" >&2; return 1; }
   grep -q 'it was cut here' <<<"$out"

@@ -5,10 +5,12 @@
 //!
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
-//! in `read`, the compiled-in public-suffix list in `public_suffix`, the rules, by subject, in
-//! `rules`, and reviewed suppression comments in `suppress`. The registry's own files have
-//! theirs: `policy/registry.yaml` in `repository`, `catalog/sources.tsv` in `sources`.
+//! in `read`, the compiled-in public-suffix list in `public_suffix`, the characters a person
+//! cannot see in `chars`, the rules, by subject, in `rules`, and reviewed suppression comments
+//! in `suppress`. The registry's own files have theirs: `policy/registry.yaml` in
+//! `repository`, `catalog/sources.tsv` in `sources`.
 
+pub mod chars;
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
