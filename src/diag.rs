@@ -123,7 +123,7 @@ impl Rule {
 
     /// Whether the rule says a file could not be read as the schema's structure (layout, size,
     /// encoding, YAML syntax, types, including a plain value YAML 1.1 types otherwise, unknown
-    /// fields): what is read from such a file is not what its author meant, so nothing
+    /// fields, a value holding a hidden character): what is read from such a file is not what its author meant, so nothing
     /// downstream (pairing, CATALOG.md) is compared with it.
     pub fn is_structural(self) -> bool {
         matches!(
@@ -140,6 +140,7 @@ impl Rule {
                 | Rule::YamlWrongType
                 | Rule::YamlBoolean
                 | Rule::YamlScalar11
+                | Rule::ValueHiddenCharacter
         )
     }
 
@@ -247,7 +248,7 @@ rules! {
         bad: "tools:\n<TAB>- name: list_items", good: "tools:\n  - name: list_items";
     YamlControlCharacter => "yaml-control-character", Error,
         "A control character (C0, DEL, C1), a byte-order mark after the start, a non-character, or a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) in the file: YAML 1.1 readers refuse or misread most of them, and bidi controls show a reviewer reordered text (Trojan Source).",
-        "delete the character; a value that needs one writes it as a double-quoted escape",
+        "delete the character; no value may hold one (`value-hidden-character`), and a description that needs a line break or a tab writes it as a double-quoted escape (\\n, \\t), a warning (`text-layout-character`)",
         bad: "description: Lists items<U+202E>", good: "description: Lists items";
     YamlDirective => "yaml-directive", Error,
         "A `%YAML` or `%TAG` directive: go-yaml refuses `%YAML 1.2` while registryctl's reader takes it, and `%TAG` changes what tags mean.",
@@ -262,15 +263,26 @@ rules! {
         "quote the value, e.g. displayName: \"yes\" or tag: \"1_000\"",
         bad: "displayName: yes", good: "displayName: \"yes\"";
 
-    // ==== text shown on consent screens (src/schema/read.rs) ====
+    // ==== text shown to people and values sent in requests: hidden characters (src/schema/read.rs,
+    // the characters: src/schema/chars.rs) ====
     TextControlCharacter => "text-control-character", Error,
-        "displayName, description, or a tool's or parameter's description holds a character that hides or reorders text: a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), ESC, a carriage return, or a C1 control. The text reaches a consent screen, where it could show the user something other than what they agree to.",
+        "displayName, description, or a tool's or parameter's description holds a character that hides, reorders or cuts text: a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), ESC, a carriage return, NUL, or a C1 control. The text reaches a consent screen, where it could show the user something other than what they agree to.",
         "write plain text; the gateway shows it as written",
         bad: "description: \"Read files\\u202E etirw dna\"", good: "description: Read and write files";
     TextLayoutCharacter => "text-layout-character", Warning,
-        "displayName, description, or a tool's or parameter's description holds another control character (tab, line feed, backspace, form feed, DEL, ...) or a Unicode line or paragraph separator, which garbles a consent screen's layout. A warning, not an error: the gateway's own conformance fixture holds such a description to test JSON escaping.",
+        "displayName, description, or a tool's or parameter's description holds another C0 control character (tab, line feed, backspace, form feed, U+0001, ...), DEL, or a Unicode line or paragraph separator, which garbles a consent screen's layout. A warning, not an error: the gateway's own conformance fixture holds such a description to test JSON escaping.",
         "write the text on one line; use >- rather than > or | for a long description",
         bad: "description: |\n  Read files.\n  And write them.", good: "description: >-\n  Read files.\n  And write them.";
+    TextInvisibleCharacter => "text-invisible-character", Error,
+        "displayName, description, or a tool's or parameter's description holds an invisible character: a zero-width space, non-joiner or joiner (U+200B..U+200D), a word joiner or invisible operator (U+2060..U+2064), the soft hyphen (U+00AD), the combining grapheme joiner (U+034F), a Hangul filler (U+115F, U+1160, U+3164, U+FFA0), the byte-order mark (U+FEFF), the Mongolian vowel separator (U+180E), a tag character (U+E0000..U+E007F), or a variation selector after a character no variation sequence starts with. Two texts that look the same on a consent screen then differ, and tag characters carry text no person sees but a model reads.",
+        "delete the character; an emoji keeps its own variation selector (⚠️)",
+        bad: "displayName: \"Acme\\u200BTools\"", good: "displayName: Acme Tools",
+        details: "Invisible means Unicode's Default_Ignorable_Code_Point property (bidirectional controls aside, which are `text-control-character`), plus the interlinear annotation characters (U+FFF9..U+FFFB) and the Egyptian hieroglyph format controls. A variation selector is visible only right after a character it selects a form of: U+FE0E and U+FE0F after an emoji or symbol, the others after a CJK ideograph or a mathematical symbol, the Mongolian ones after a Mongolian letter. The same characters are escaped as `\\u{…}` in every human, Markdown and GitHub output.";
+    ValueHiddenCharacter => "value-hidden-character", Error,
+        "A manifest or toolspec value other than consent-screen text (a name, version, tool or parameter name, header, injection format, environment variable, egress host, base URL, path, source, image, scope, credential field, icon, ...) holds a character a person cannot see as written: a control character (C0 including tab and line feed, DEL, C1), a bidirectional control, a line or paragraph separator, or an invisible character (`text-invisible-character` lists them). Such a value reaches a request, a header, a build or a tool list while the reviewer reads something else: `offset<U+202E><U+2066>tesffo` shows as another name, `Bearer {token}<U+202E>` sends a hidden byte sequence.",
+        "delete the character: these values are plain text; written as a YAML escape (\"\\u200B\") it is refused the same",
+        bad: "params: [{name: \"offset\\u202E\\u2066tesffo\", in: query, type: string}]\ninject: {header: Authorization, format: \"Bearer {token}\\u202E\"}", good: "params: [{name: offset, in: query, type: string}]\ninject: {header: Authorization, format: \"Bearer {token}\"}",
+        details: "Raw control and bidi characters anywhere in the file are also `yaml-control-character`; this rule sees every string value as read, so a double-quoted escape (`\"\\u202E\"`, `\"\\x9b\"`, `\"\\0\"`) or a raw invisible character is refused too. The field is then not checked further (its format rule would only repeat the finding) and the file is not paired or indexed, as for a value of the wrong type.";
 
     // ==== scaffold markers (src/schema/rules/placeholder.rs) ====
     ScaffoldPlaceholder => "scaffold-placeholder", Error,

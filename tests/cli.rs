@@ -569,7 +569,13 @@ fn the_image_repository_and_the_toolpack_engine_come_from_the_policy_root() {
 fn build_args_refuses_a_manifest_that_fails_lint() {
     let r = registry();
     write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("tag: v0.1.0", "tag: \"v1\\nEVIL=1\""));
-    bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().code(1).stdout("").stderr(contains("source-tag"));
+    bin()
+        .current_dir(r.path())
+        .args(["build-args", "manifests/acme"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("value-hidden-character"));
 }
 
 #[test]

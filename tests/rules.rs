@@ -111,6 +111,24 @@ const CASES: &[Case] = &[
         "description: |\n  Read and manage\n  Acme widgets.",
         (6, 3),
     ),
+    // Hidden characters: NUL and invisible characters in consent text, any in other values.
+    case(
+        Rule::TextControlCharacter,
+        M,
+        "description: Read and manage Acme widgets.",
+        "description: \"Read and manage Acme widgets.\\u0001\"  # registryctl: allow(text-layout-character) the conformance fixture's case",
+        "description: \"Read and manage Acme widgets.\\0\"",
+        (5, 14),
+    ),
+    case(Rule::TextInvisibleCharacter, M, "displayName: Acme Tools", "displayName: \"Acme Tools \\u26A0\\uFE0F\"", "displayName: \"Acme\\u200BTools\"", (4, 14)),
+    case(Rule::TextInvisibleCharacter, M, "displayName: Acme Tools", "displayName: \"Acme Tools\"", "displayName: Acme\u{2060}Tools", (4, 14)),
+    case(Rule::TextInvisibleCharacter, M, "displayName: Acme Tools", "displayName: Acme Tools", "displayName: \"Acme\\U000E0041 Tools\"", (4, 14)),
+    case(Rule::ValueHiddenCharacter, M, "format: \"Bearer {token}\"", "format: \"Bearer {token}\"", "format: \"Bearer {token}\\u202E\"", (28, 15)),
+    case(Rule::ValueHiddenCharacter, M, "- name: list_widgets", "- name: list_widgets", "- name: list\u{200b}_widgets", (30, 11)),
+    case(Rule::ValueHiddenCharacter, M, "tier: sealed", "tier: sealed", "tier: \"sealed\\xAD\"", (15, 7)),
+    case(Rule::ValueHiddenCharacter, M, "- api.acme.com", "- api.acme.com", "- \"api.acme.com\\x9b\"", (18, 7)),
+    case(Rule::ValueHiddenCharacter, T, "- name: limit", "- name: offset", "- name: \"offset\\u202E\\u2066tesffo\"", (11, 15)),
+    case(Rule::ValueHiddenCharacter, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: \"X-Request-Id\\t\"", (30, 15)),
     case(Rule::ScaffoldPlaceholder, M, "description: Read", "description: Read", "description: TODO Read", (5, 14)),
     case(Rule::SchemaVersion, M, "schemaVersion: 1", "schemaVersion: 1", "schemaVersion: 2", (1, 16)),
     case(Rule::Name, M, "name: acme", "name: acme", "name: Acme_Tools", (2, 7)),
@@ -491,4 +509,21 @@ fn every_problem_in_a_file_is_reported_not_only_the_first() {
 fn a_wrong_type_is_reported_once_not_again_by_the_field_rule() {
     let diags = run(Target::Manifest, &|s| s.replacen("name: acme", "name: [acme]", 1));
     assert_eq!(diags.iter().filter(|d| d.field == "name").count(), 1, "{}", describe(&diags));
+}
+
+/// A hidden character in a value is one finding, not one more from the field's own rule.
+#[test]
+fn a_hidden_character_in_a_value_is_one_finding() {
+    for (find, bad) in [
+        ("tier: sealed", "tier: \"sealed\\u200B\""),
+        ("name: acme", "name: \"acme\\u2060\""),
+        ("header: Authorization", "header: \"Authori\\u00ADzation\""),
+        ("- name: list_widgets", "- name: \"list_widgets\\uFE0F\""),
+        ("category: productivity", "category: \"productivity\\u034F\""),
+        ("tag: v0.1.0", "tag: \"v0.1.0\\n\""),
+    ] {
+        let diags = run(Target::Manifest, &|s| s.replacen(find, bad, 1));
+        assert_eq!(diags.len(), 1, "{bad}: {}", describe(&diags));
+        assert_eq!(diags[0].rule, Rule::ValueHiddenCharacter, "{bad}");
+    }
 }
