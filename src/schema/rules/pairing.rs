@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use super::credentials::header_key;
 use super::egress::{self, allows, entry_path};
 use super::toolspec::{base_url_host, tool_path};
 use crate::diag::{Diagnostic, Rule};
@@ -153,13 +154,17 @@ fn auth(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
     if !m.tier.is(Tier::Sealed) {
         return;
     }
-    let injected: Vec<String> = m.credentials.iter().map(|c| c.inject.header.to_ascii_lowercase()).collect();
+    let injected: Vec<(String, &str)> = m.credentials.iter().map(|c| (header_key(&c.inject.header), c.inject.header.as_str())).collect();
     for (i, tool) in t.tools.iter().enumerate() {
         for (j, param) in tool.params.iter().enumerate() {
-            if param.location.is(ParamIn::Header) && injected.contains(&param.name.to_ascii_lowercase()) {
-                let msg = format!("header parameter `{}` would set the injected credential header", param.name);
-                out.push(Diagnostic::new(Rule::ToolspecHeaderParam, tool_path(i, "params").index(j).key("name"), msg));
-            }
+            let key = header_key(&param.name);
+            let Some((_, header)) = injected.iter().find(|(k, _)| param.location.is(ParamIn::Header) && *k == key) else { continue };
+            let msg = if *header == param.name {
+                format!("header parameter `{header}` would set the injected credential header")
+            } else {
+                format!("header parameter `{}` would set the injected credential header `{header}` (header names compare without case, and `_` reads as `-`)", param.name)
+            };
+            out.push(Diagnostic::new(Rule::ToolspecHeaderParam, tool_path(i, "params").index(j).key("name"), msg));
         }
     }
 }
