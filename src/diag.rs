@@ -349,9 +349,14 @@ rules! {
         "source: {repo: <toolpack.repo from policy/registry.yaml>, tag: <an engine release, e.g. v0.1.0>}",
         bad: "builder: toolpack\nsource: {repo: github.com/attacker/toolpack-fork, tag: main}", good: "builder: toolpack\nsource: {repo: github.com/gigmcp/toolpack, tag: v0.1.0}";
     SourceTagBranch => "source-tag-branch", Warning,
-        "source.tag reads as a branch name (main, master, HEAD, develop, trunk, latest, stable, refs/heads/..., feature/..., ...): a branch moves after review, so the image built from it need not be the code that was reviewed.",
-        "pin a release tag; a reviewer who accepts a branch on purpose records why",
-        bad: "source: {repo: github.com/acme/acme-mcp, tag: main}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}";
+        "source.tag does not read as a release version: a branch name (main, master, develop, ...) or any other name (beta, patch-1, wip, users/bob/x, v1). A branch moves after review, and so can a tag someone re-points, so the image built from it need not be the code that was reviewed. (A builder: toolpack manifest needs vMAJOR.MINOR.PATCH: `toolpack-source`.)",
+        "pin a release tag, [prefix/]v?MAJOR.MINOR[.PATCH…][-pre][+build]; a reviewer who accepts another tag on purpose records why",
+        bad: "source: {repo: github.com/acme/acme-mcp, tag: main}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}",
+        details: "A release tag is optional prefix path segments (`cmd/server/`, `refs/tags/`), an optional `v`, two or more dot-separated numbers, then an optional pre-release suffix (`-rc.1`, `-beta-2`) and build suffix (`+build.5`), each dot- or hyphen-separated letters and digits: `v1.4.2`, `1.2`, `v2024.01.01`, `v2.0.0-rc.1`, `sdk/go/v1.4.0`. Monorepo tags such as `pkg-v1.2.3` warn too: a reviewer accepts them with a reason.";
+    SourceTagMovingRef => "source-tag-moving-ref", Error,
+        "source.tag names a ref that is not a tag and moves by design: a pull-request or merge-request ref that anyone who opens one can create (refs/pull/1/head, pull/123/merge, refs/merge-requests/4/head, refs/changes/…, refs/pull-requests/…), a branch (refs/heads/…, heads/…), a remote-tracking branch (refs/remotes/…, remotes/…), any other refs/ namespace but refs/tags/, or a pseudo-ref (HEAD, FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, any *_HEAD, AUTO_MERGE, stash); compared without case.",
+        "pin a release tag of the server's own repository; a fork's code reaches the build through a pull-request ref",
+        bad: "source: {repo: github.com/acme/acme-mcp, tag: refs/pull/42/head}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}";
 
     // ==== tier (a closed set: src/schema/closed.rs) ====
     Tier => "tier", Error,
