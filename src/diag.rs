@@ -144,15 +144,29 @@ impl Rule {
         )
     }
 
-    /// The rules whose ids most resemble `id` (a typo, a truncated id), closest first: at most
-    /// three, each nearly as close as the closest, none when nothing is close.
+    /// The rule an id a person typed names: read without case, with `_` as `-` and surrounding
+    /// space trimmed (`EGRESS_HOST` is `egress-host`). Suppression comments name ids exactly
+    /// ([`Rule::from_id`]).
+    pub fn lookup(id: &str) -> Option<Rule> {
+        Rule::from_id(&normalized_id(id))
+    }
+
+    /// The rules whose ids most resemble `id` (a typo, a truncated id, another case or `_` for
+    /// `-`), closest first: at most three, each nearly as close as the closest, none when
+    /// nothing is close.
     pub fn closest(id: &str) -> Vec<Rule> {
+        let id = normalized_id(id);
         let mut scored: Vec<(f64, Rule)> =
-            Rule::ALL.iter().map(|r| (strsim::jaro_winkler(id, r.id()), *r)).filter(|(score, _)| *score >= 0.85).collect();
+            Rule::ALL.iter().map(|r| (strsim::jaro_winkler(&id, r.id()), *r)).filter(|(score, _)| *score >= 0.85).collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let best = scored.first().map_or(0.0, |s| s.0);
         scored.into_iter().take_while(|(score, _)| best - score <= 0.05).take(3).map(|(_, r)| r).collect()
     }
+}
+
+/// An id as rule ids are written: lowercase, `-` for `_`, no surrounding space.
+fn normalized_id(id: &str) -> String {
+    id.trim().chars().map(|c| if c == '_' { '-' } else { c.to_ascii_lowercase() }).collect()
 }
 
 impl Serialize for Rule {
@@ -934,6 +948,17 @@ mod tests {
         assert_eq!(Rule::closest("oauth2-no-scope"), [Rule::OauthNoScopes]);
         assert_eq!(Rule::closest("egress-wildcard-public")[0], Rule::EgressPublicSuffix);
         assert!(Rule::closest("banana").is_empty());
+        assert_eq!(Rule::closest("EGRES-HOST")[0], Rule::EgressHost);
+        assert_eq!(Rule::closest("Egress_Wildcard_Public")[0], Rule::EgressPublicSuffix);
+    }
+
+    #[test]
+    fn lookup_reads_case_and_underscores_as_a_person_types_them() {
+        assert_eq!(Rule::lookup("EGRESS-HOST"), Some(Rule::EgressHost));
+        assert_eq!(Rule::lookup("egress_wildcard_public_suffix"), Some(Rule::EgressPublicSuffix));
+        assert_eq!(Rule::lookup(" YAML-1.1-Boolean "), Some(Rule::YamlBoolean));
+        assert_eq!(Rule::lookup("egress host"), None);
+        assert_eq!(Rule::from_id("EGRESS-HOST"), None, "ids in files stay exact");
     }
 
     #[test]
