@@ -535,19 +535,57 @@ fn a_wrong_type_is_reported_once_not_again_by_the_field_rule() {
     assert_eq!(diags.iter().filter(|d| d.field == "name").count(), 1, "{}", describe(&diags));
 }
 
-/// A hidden character in a value is one finding, not one more from the field's own rule.
+/// A hidden character in a value is one finding, not one more from the field's own rule; a raw
+/// one the file's character scan reports is not reported again by the value or text rules.
 #[test]
 fn a_hidden_character_in_a_value_is_one_finding() {
-    for (find, bad) in [
-        ("tier: sealed", "tier: \"sealed\\u200B\""),
-        ("name: acme", "name: \"acme\\u2060\""),
-        ("header: Authorization", "header: \"Authori\\u00ADzation\""),
-        ("- name: list_widgets", "- name: \"list_widgets\\uFE0F\""),
-        ("category: productivity", "category: \"productivity\\u034F\""),
-        ("tag: v0.1.0", "tag: \"v0.1.0\\n\""),
+    for (find, bad, rule) in [
+        ("tier: sealed", "tier: \"sealed\\u200B\"", Rule::ValueHiddenCharacter),
+        ("name: acme", "name: \"acme\\u2060\"", Rule::ValueHiddenCharacter),
+        ("header: Authorization", "header: \"Authori\\u00ADzation\"", Rule::ValueHiddenCharacter),
+        ("- name: list_widgets", "- name: \"list_widgets\\uFE0F\"", Rule::ValueHiddenCharacter),
+        ("category: productivity", "category: \"productivity\\u034F\"", Rule::ValueHiddenCharacter),
+        ("tag: v0.1.0", "tag: \"v0.1.0\\n\"", Rule::ValueHiddenCharacter),
+        ("tier: sealed", "tier: seal\u{200b}ed", Rule::ValueHiddenCharacter),
+        ("tier: sealed", "tier: \"sealed\u{1}\"", Rule::YamlControlCharacter),
+        ("tier: sealed", "tier: \"sealed\u{202e}\"", Rule::YamlControlCharacter),
+        ("displayName: Acme Tools", "displayName: Acme\u{202e}Tools", Rule::YamlControlCharacter),
+        ("displayName: Acme Tools", "displayName: \"Acme\u{7f}Tools\"", Rule::YamlControlCharacter),
+        ("displayName: Acme Tools", "displayName: \"Acmé\u{85}Tools\"", Rule::YamlLineBreak),
+        ("displayName: Acme Tools", "displayName: \"Ácme\u{2028}Tools\"", Rule::YamlLineBreak),
+        ("description: Read and manage Acme widgets.", "description: \"Réad\tand\"", Rule::YamlTab),
+        ("description: Read and manage Acme widgets.", "description: >-\n  Réad 🚀\u{202e} and\n  manage", Rule::YamlControlCharacter),
+        ("description: Read and manage Acme widgets.", "description: >-\n  Réad\u{1b}[31m\n  manage", Rule::YamlControlCharacter),
     ] {
         let diags = run(Target::Manifest, &|s| s.replacen(find, bad, 1));
         assert_eq!(diags.len(), 1, "{bad}: {}", describe(&diags));
-        assert_eq!(diags[0].rule, Rule::ValueHiddenCharacter, "{bad}");
+        assert_eq!(diags[0].rule, rule, "{bad}");
+    }
+    // A toolspec's consent-screen text, the same way.
+    let diags = run(Target::Toolspec, &|s| s.replacen("description: Maximum number of widgets.", "description: \"Máximum\u{1}\"", 1));
+    assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::YamlControlCharacter], "{}", describe(&diags));
+    // A raw character and an escaped one in the same value: the escaped one is still reported.
+    let diags = run(Target::Manifest, &|s| s.replacen("tier: sealed", "tier: \"sealed\u{1}\\u200B\"", 1));
+    let rules: Vec<Rule> = diags.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, [Rule::YamlControlCharacter, Rule::ValueHiddenCharacter], "{}", describe(&diags));
+    // CRLF line ends are not hidden characters; a lone carriage return is the scan's finding alone.
+    let diags = run(Target::Manifest, &|s| s.replace('\n', "\r\n").replacen("tier: sealed", "tier: \"séaled\\u200B\"", 1));
+    assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::ValueHiddenCharacter], "{}", describe(&diags));
+    let diags = run(Target::Manifest, &|s| s.replacen("displayName: Acme Tools", "displayName: Ácme\rTools", 1));
+    assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::YamlLineBreak], "{}", describe(&diags));
+}
+
+/// `build-args` refuses a value with any hidden character, not only a control character: the
+/// lint refuses such a manifest first, and what reaches `$GITHUB_ENV` is checked again.
+#[test]
+fn build_args_refuses_a_hidden_character_in_any_value() {
+    let text = common::manifest("acme", "0.1.0");
+    let m = check_manifest(&text, AT, &policy(), &ManifestContext::default()).manifest.expect("the base manifest reads");
+    assert!(registryctl::schema::build_args(&m, "ghcr.io/gigmcp/acme-mcp").is_ok());
+    for bad in ["0.1.0\nEVIL=1", "0.1.0\u{202e}", "0.1.0\u{200b}", "0.1.0\u{85}"] {
+        let mut m = m.clone();
+        m.version = bad.to_string();
+        let err = registryctl::schema::build_args(&m, "ghcr.io/gigmcp/acme-mcp").expect_err(bad);
+        assert!(err.starts_with("VERSION is empty or holds a control, bidi or invisible character"), "{bad:?}: {err}");
     }
 }

@@ -16,6 +16,7 @@ use super::rules::placeholder;
 use super::SchemaKind;
 use crate::diag::{Diagnostic, Rule};
 use crate::field::{FieldPath, Segment};
+use crate::span::Span;
 use crate::yaml::{is_yaml11_bool, plain_type, yaml11_type, Kind, Node, PlainType, Style, Yaml11Type};
 
 /// Collects structural problems while typed values are read out of a tree.
@@ -33,6 +34,9 @@ pub struct Reader {
     explained: Vec<FieldPath>,
     /// Where misplaced keys belong; a finding that such a field is missing repeats theirs.
     targets: Vec<FieldPath>,
+    /// The raw hidden characters of the file that its character-level scan reports, with their
+    /// offsets: a value holding one is not reported again.
+    raw: Vec<(usize, char)>,
 }
 
 /// The fields of one mapping. The keys asked for are the allowed keys: anything else in the
@@ -97,9 +101,18 @@ impl Reader {
     }
 
     /// A reader for a file the Go side reads too (a manifest or a toolspec): a plain value is a
-    /// string only if YAML 1.1 readers also read it as one (rule `yaml-1.1-scalar`).
-    pub fn for_go(parse_findings: Vec<Diagnostic>) -> Reader {
-        Reader { go_read: true, ..Reader::new(parse_findings) }
+    /// string only if YAML 1.1 readers also read it as one (rule `yaml-1.1-scalar`), and holds no
+    /// hidden character (`value-hidden-character`). `text` is the file's text, whose raw control,
+    /// bidi and line-break characters its own scan reports: a value holding one is not reported a
+    /// second time.
+    pub fn for_go(parse_findings: Vec<Diagnostic>, text: &str) -> Reader {
+        // `at` comes from `char_indices`, so `text[at..]` is a slice at a character boundary.
+        let line_end = |at: usize, c: char| c == '\n' || (c == '\r' && text[at..].starts_with("\r\n"));
+        let raw = chars::hidden(text)
+            .filter(|&(at, c, kind)| !line_end(at, c) && (kind != Hidden::Invisible || c == '\u{feff}'))
+            .map(|(at, c, _)| (at, c))
+            .collect();
+        Reader { go_read: true, raw, ..Reader::new(parse_findings) }
     }
 
     /// Names the schema being read, so a key found at the wrong level is told where it belongs.
@@ -220,19 +233,37 @@ impl Reader {
     /// value is kept as written, for the review gate to show it.
     fn string_value(&mut self, node: &mut Node, path: impl Fn() -> FieldPath) -> Option<String> {
         let s = self.text_value(node, &path)?;
-        if self.go_read {
-            if let Some((i, c, kind)) = chars::hidden(&s).next() {
-                let at = s[..i].chars().count() + 1;
-                let message = format!(
-                    "`{s}` holds {} U+{:04X} (character {at}): what a reviewer reads is not what the gateway and the service receive",
-                    kind.describe(),
-                    u32::from(c)
-                );
-                self.diagnostics.push(Diagnostic::new(Rule::ValueHiddenCharacter, path(), message).with_span(node.span));
-                self.broken.insert(path());
-            }
+        if !self.go_read || !chars::has_hidden(&s) {
+            return Some(s);
         }
+        // A raw character the file's scan already reported needs no second finding; the field is
+        // still not checked again.
+        if let Some((i, c, kind)) = self.unreported_hidden(&s, node.span) {
+            let at = s[..i].chars().count() + 1;
+            let message = format!(
+                "`{s}` holds {} U+{:04X} (character {at}): what a reviewer reads is not what the gateway and the service receive",
+                kind.describe(),
+                u32::from(c)
+            );
+            self.diagnostics.push(Diagnostic::new(Rule::ValueHiddenCharacter, path(), message).with_span(node.span));
+        }
+        self.broken.insert(path());
         Some(s)
+    }
+
+    /// The first hidden character of a value `s` read from `span` that the character-level scan
+    /// of the file did not already report: a raw control, bidi, tab or line-break character in the
+    /// file is its finding (`yaml-control-character`, ...), and the value's would repeat it.
+    fn unreported_hidden(&self, s: &str, span: Span) -> Option<(usize, char, Hidden)> {
+        chars::hidden(s).find(|&(_, c, _)| !self.scanned(c, span))
+    }
+
+    /// Whether the file holds `c` raw within `span`, where its character-level scan reported it.
+    fn scanned(&self, c: char, span: Span) -> bool {
+        // `raw` is in file order: the characters within the span are one slice of it.
+        let from = self.raw.partition_point(|&(at, _)| at < span.start.offset);
+        let to = self.raw.partition_point(|&(at, _)| at < span.end.offset);
+        self.raw.get(from..to).is_some_and(|here| here.iter().any(|&(_, r)| r == c))
     }
 
     /// [`Reader::string_value`] without the hidden-character check: consent-screen text has
@@ -288,7 +319,7 @@ impl Reader {
         let mut reported: Vec<Rule> = Vec::new();
         for (i, c, kind) in chars::hidden(&text) {
             let rule = text_rule(kind, c);
-            if reported.contains(&rule) {
+            if reported.contains(&rule) || self.scanned(c, span) {
                 continue;
             }
             reported.push(rule);
