@@ -561,6 +561,12 @@ fn a_hidden_character_in_a_value_is_one_finding() {
         assert_eq!(diags.len(), 1, "{bad}: {}", describe(&diags));
         assert_eq!(diags[0].rule, rule, "{bad}");
     }
+    // A tool name is compared with the other file's as a reader sees it: no pairing-tools too,
+    // on the toolspec (its own finding) nor on the toolspec paired with such a manifest.
+    for (target, want) in [(Target::Toolspec, &[Rule::ValueHiddenCharacter][..]), (Target::Pair, &[])] {
+        let diags = run(target, &|s| s.replacen("- name: list_widgets", "- name: \"list_widgets\\u034F\"", 1));
+        assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), want, "{}", describe(&diags));
+    }
     // A toolspec's consent-screen text, the same way.
     let diags = run(Target::Toolspec, &|s| s.replacen("description: Maximum number of widgets.", "description: \"Máximum\u{1}\"", 1));
     assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::YamlControlCharacter], "{}", describe(&diags));

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Characters a person cannot see as written: controls, bidirectional formatting, line
 //! separators and invisible format characters. The schema refuses them in manifest and toolspec
-//! values (`value-control-character`, the `text-*` rules), and every human, Markdown and GitHub
+//! values (`value-hidden-character`, the `text-*` rules), and every human, Markdown and GitHub
 //! output escapes them (`crate::render::escape`), from this one classification.
+
+use std::borrow::Cow;
 
 /// What a hidden character does to the text around it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +104,23 @@ pub fn has_hidden(s: &str) -> bool {
     hidden(s).next().is_some()
 }
 
+/// `s` as a reader sees it: without its hidden characters. Rules that compare values across
+/// files (a toolspec's tools with its manifest's, catalog/sources.tsv with the toolspec) compare
+/// these, so a hidden character is one finding (`value-hidden-character`), not one more for
+/// every file the value is compared with.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !has_hidden(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut prev = None;
+    let shown = s.chars().filter(|&c| {
+        let hidden = classify(prev, c).is_some();
+        prev = Some(c);
+        !hidden
+    });
+    Cow::Owned(shown.collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +135,13 @@ mod tests {
         {
             assert!(!has_hidden(s), "{s:?}: {:?}", kinds(s));
         }
+    }
+
+    #[test]
+    fn visible_drops_what_is_hidden_and_keeps_the_rest() {
+        assert_eq!(visible("list_\u{34f}widgets\u{202e}"), "list_widgets");
+        assert_eq!(visible("a\u{fe0f}b ⚠️ 日本"), "ab ⚠️ 日本");
+        assert!(matches!(visible("plain"), Cow::Borrowed("plain")));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`super::egress::allows`]) and no egress entry they leave unused, an auth block only where
 //! the tier wants one, and no parameter that would set the credential header the gateway injects.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::credentials::header_key;
@@ -11,6 +12,7 @@ use super::egress::{self, allows, entry_path};
 use super::toolspec::{base_url_host, tool_path};
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
+use crate::schema::chars::visible;
 use crate::schema::closed::{Builder, Method, ParamIn, Tier};
 use crate::schema::{Manifest, Toolspec};
 
@@ -57,12 +59,13 @@ pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
     out
 }
 
-/// The same tool names in both files.
+/// The same tool names in both files, as a reader sees them ([`visible`]: a hidden character in
+/// a name is its own finding).
 fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
-    let spec: BTreeSet<&str> = t.tools.iter().map(|x| x.name.as_str()).collect();
-    let declared: BTreeSet<&str> = m.tools.iter().map(|x| x.name.as_str()).collect();
+    let spec: BTreeSet<Cow<'_, str>> = t.tools.iter().map(|x| visible(&x.name)).collect();
+    let declared: BTreeSet<Cow<'_, str>> = m.tools.iter().map(|x| visible(&x.name)).collect();
     for (i, tool) in t.tools.iter().enumerate() {
-        if !declared.contains(tool.name.as_str()) {
+        if !declared.contains(&visible(&tool.name)) {
             out.push(Diagnostic::new(
                 Rule::PairingTools,
                 tool_path(i, "name"),
@@ -70,7 +73,7 @@ fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    let missing: Vec<&str> = declared.difference(&spec).copied().collect();
+    let missing: Vec<&str> = declared.difference(&spec).map(AsRef::as_ref).collect();
     if !missing.is_empty() {
         let msg = format!("the manifest's tools {} have no mapping here", missing.join(", "));
         out.push(Diagnostic::new(Rule::PairingTools, FieldPath::field("tools"), msg));
@@ -83,7 +86,7 @@ fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
 fn write_tools_off_by_default(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
     for (i, tool) in t.tools.iter().enumerate() {
         let Some(method @ (Method::Delete | Method::Put | Method::Patch)) = tool.method.known() else { continue };
-        if m.tools.iter().any(|x| x.name == tool.name && x.default) {
+        if m.tools.iter().any(|x| visible(&x.name) == visible(&tool.name) && x.default) {
             let msg = format!(
                 "tool `{}` is a {method} call and manifests/{}/{}.yaml exposes it with default: true; a tool that deletes, replaces or edits is exposed only when the user opts in",
                 tool.name, m.name, m.version
