@@ -558,7 +558,7 @@ rules! {
     ToolspecHeaderParam => "toolspec-header-param", Error,
         "A header parameter would set the credential's header: the toolspec's auth.header, or a sealed manifest's inject.header, compared without case and with `_` read as `-` (X_API_KEY sets X-API-KEY to CGI, PHP and Rack).",
         "the gateway injects the auth header; a tool may not set it from arguments",
-        bad: "params: [{name: Authorization, in: header, type: string}]", good: "params: [{name: X-Request-Id, in: header, type: string}]";
+        bad: "inject: {header: X-API-Key}  # and in the toolspec: params: [{name: X_API_KEY, in: header, type: string}]", good: "params: [{name: X-Request-Id, in: header, type: string}]";
 
     // ==== toolspec and manifest pairing (src/schema/rules/pairing.rs) ====
     PairingManifest => "pairing-manifest", Error,

@@ -282,7 +282,6 @@ const CASES: &[Case] = &[
         (18, 11),
     ),
     case(Rule::ToolspecBodyParam, T, "method: POST", "method: PUT", "method: DELETE", (27, 13)),
-    case(Rule::ToolspecHeaderParam, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: authorization", (30, 15)),
     case(Rule::PairingManifest, T, "version: 0.1.0", "version: 0.1.0", "version: 0.2.0", (2, 7)),
     case(Rule::PairingTools, T, "- name: create_widget", "- name: create_widget", "- name: delete_widget", (15, 11)),
     case(
@@ -593,5 +592,20 @@ fn build_args_refuses_a_hidden_character_in_any_value() {
         m.version = bad.to_string();
         let err = registryctl::schema::build_args(&m, "ghcr.io/gigmcp/acme-mcp").expect_err(bad);
         assert!(err.starts_with("VERSION is empty or holds a control, bidi or invisible character"), "{bad:?}: {err}");
+    }
+}
+
+/// A header parameter `header-name` refuses as an argument (a credential header) is that one
+/// finding, not also `toolspec-header-param` for the credential header it would set.
+#[test]
+fn a_credential_header_parameter_is_one_finding() {
+    for name in ["authorization", "Cookie", "AUTHORIZATION"] {
+        let diags = run(Target::Toolspec, &|s| s.replacen("- name: X-Request-Id", &format!("- name: {name}"), 1));
+        assert_eq!(
+            diags.iter().map(|d| (d.rule, d.line(), d.column())).collect::<Vec<_>>(),
+            [(Rule::HeaderName, 30, 15)],
+            "{name}: {}",
+            describe(&diags)
+        );
     }
 }

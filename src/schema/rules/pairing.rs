@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::credentials::header_key;
+use super::credentials::{check_header, header_key, HeaderUse};
 use super::egress::{self, allows, entry_path};
 use super::toolspec::{base_url_host, tool_path};
 use crate::diag::{Diagnostic, Rule};
@@ -160,6 +160,10 @@ fn auth(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
     let injected: Vec<(String, &str)> = m.credentials.iter().map(|c| (header_key(&c.inject.header), c.inject.header.as_str())).collect();
     for (i, tool) in t.tools.iter().enumerate() {
         for (j, param) in tool.params.iter().enumerate() {
+            // A name `header-name` refuses as an argument (Authorization, Cookie) is its finding alone.
+            if check_header(&param.name, HeaderUse::Argument).is_err() {
+                continue;
+            }
             let key = header_key(&param.name);
             let Some((_, header)) = injected.iter().find(|(k, _)| param.location.is(ParamIn::Header) && *k == key) else { continue };
             let msg = if *header == param.name {

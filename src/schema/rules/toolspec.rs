@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::credentials::header_key;
+use super::credentials::{check_header, header_key, HeaderUse};
 use super::egress::{self, check_host, Entry};
 use super::has_control;
 use crate::diag::{Diagnostic, Rule};
@@ -224,7 +224,8 @@ fn param_rules(
             let msg = format!("body parameter `{name}` on a {} request", tool.method);
             out.push(Diagnostic::new(Rule::ToolspecBodyParam, at("in"), msg));
         }
-        Some(ParamIn::Header) if auth_header == Some(header_key(name).as_str()) => {
+        // A name `header-name` refuses as an argument (Authorization, Cookie) is its finding alone.
+        Some(ParamIn::Header) if auth_header == Some(header_key(name).as_str()) && check_header(name, HeaderUse::Argument).is_ok() => {
             out.push(Diagnostic::new(Rule::ToolspecHeaderParam, at("name"), format!("header parameter `{name}` would set the auth header")))
         }
         _ => {}
