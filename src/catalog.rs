@@ -40,7 +40,7 @@ impl Row {
         let cells = format!(
             "| {} | {} | {} | {} | {} | {} | {}/{} |",
             cell(&m.name),
-            cell(&m.display_name),
+            crate::render::markdown::text(&m.display_name),
             cell(m.category.as_ref().map_or("", |c| c.as_str())),
             cell(&auth(m)),
             cell(m.tier.as_str()),
@@ -90,6 +90,8 @@ fn auth(m: &Manifest) -> String {
     }
 }
 
+/// A table cell of values the schema holds to a plain alphabet; free text (the display name)
+/// goes through [`crate::render::markdown::text`] instead.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }

@@ -123,7 +123,7 @@ impl Rule {
 
     /// Whether the rule says a file could not be read as the schema's structure (layout, size,
     /// encoding, YAML syntax, types, including a plain value YAML 1.1 types otherwise, unknown
-    /// fields): what is read from such a file is not what its author meant, so nothing
+    /// fields, a value holding a hidden character): what is read from such a file is not what its author meant, so nothing
     /// downstream (pairing, CATALOG.md) is compared with it.
     pub fn is_structural(self) -> bool {
         matches!(
@@ -140,18 +140,33 @@ impl Rule {
                 | Rule::YamlWrongType
                 | Rule::YamlBoolean
                 | Rule::YamlScalar11
+                | Rule::ValueHiddenCharacter
         )
     }
 
-    /// The rules whose ids most resemble `id` (a typo, a truncated id), closest first: at most
-    /// three, each nearly as close as the closest, none when nothing is close.
+    /// The rule an id a person typed names: read without case, with `_` as `-` and surrounding
+    /// space trimmed (`EGRESS_HOST` is `egress-host`). Suppression comments name ids exactly
+    /// ([`Rule::from_id`]).
+    pub fn lookup(id: &str) -> Option<Rule> {
+        Rule::from_id(&normalized_id(id))
+    }
+
+    /// The rules whose ids most resemble `id` (a typo, a truncated id, another case or `_` for
+    /// `-`), closest first: at most three, each nearly as close as the closest, none when
+    /// nothing is close.
     pub fn closest(id: &str) -> Vec<Rule> {
+        let id = normalized_id(id);
         let mut scored: Vec<(f64, Rule)> =
-            Rule::ALL.iter().map(|r| (strsim::jaro_winkler(id, r.id()), *r)).filter(|(score, _)| *score >= 0.85).collect();
+            Rule::ALL.iter().map(|r| (strsim::jaro_winkler(&id, r.id()), *r)).filter(|(score, _)| *score >= 0.85).collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let best = scored.first().map_or(0.0, |s| s.0);
         scored.into_iter().take_while(|(score, _)| best - score <= 0.05).take(3).map(|(_, r)| r).collect()
     }
+}
+
+/// An id as rule ids are written: lowercase, `-` for `_`, no surrounding space.
+fn normalized_id(id: &str) -> String {
+    id.trim().chars().map(|c| if c == '_' { '-' } else { c.to_ascii_lowercase() }).collect()
 }
 
 impl Serialize for Rule {
@@ -251,7 +266,7 @@ rules! {
         bad: "tools:\n<TAB>- name: list_items", good: "tools:\n  - name: list_items";
     YamlControlCharacter => "yaml-control-character", Error,
         "A control character (C0, DEL, C1), a byte-order mark after the start, a non-character, or a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) in the file: YAML 1.1 readers refuse or misread most of them, and bidi controls show a reviewer reordered text (Trojan Source).",
-        "delete the character; a value that needs one writes it as a double-quoted escape",
+        "delete the character; no value may hold one (`value-hidden-character`), and a description that needs a line break or a tab writes it as a double-quoted escape (\\n, \\t), a warning (`text-layout-character`)",
         bad: "description: Lists items<U+202E>", good: "description: Lists items";
     YamlDirective => "yaml-directive", Error,
         "A `%YAML` or `%TAG` directive: go-yaml refuses `%YAML 1.2` while registryctl's reader takes it, and `%TAG` changes what tags mean.",
@@ -266,15 +281,26 @@ rules! {
         "quote the value, e.g. displayName: \"yes\" or tag: \"1_000\"",
         bad: "displayName: yes", good: "displayName: \"yes\"";
 
-    // ==== text shown on consent screens (src/schema/read.rs) ====
+    // ==== text shown to people and values sent in requests: hidden characters (src/schema/read.rs,
+    // the characters: src/schema/chars.rs) ====
     TextControlCharacter => "text-control-character", Error,
-        "displayName, description, or a tool's or parameter's description holds a character that hides or reorders text: a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), ESC, a carriage return, or a C1 control. The text reaches a consent screen, where it could show the user something other than what they agree to.",
+        "displayName, description, or a tool's or parameter's description holds a character that hides, reorders or cuts text: a bidirectional control (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), ESC, a carriage return, NUL, or a C1 control. The text reaches a consent screen, where it could show the user something other than what they agree to.",
         "write plain text; the gateway shows it as written",
         bad: "description: \"Read files\\u202E etirw dna\"", good: "description: Read and write files";
     TextLayoutCharacter => "text-layout-character", Warning,
-        "displayName, description, or a tool's or parameter's description holds another control character (tab, line feed, backspace, form feed, DEL, ...) or a Unicode line or paragraph separator, which garbles a consent screen's layout. A warning, not an error: the gateway's own conformance fixture holds such a description to test JSON escaping.",
+        "displayName, description, or a tool's or parameter's description holds another C0 control character (tab, line feed, backspace, form feed, U+0001, ...), DEL, or a Unicode line or paragraph separator, which garbles a consent screen's layout. A warning, not an error: the gateway's own conformance fixture holds such a description to test JSON escaping.",
         "write the text on one line; use >- rather than > or | for a long description",
         bad: "description: |\n  Read files.\n  And write them.", good: "description: >-\n  Read files.\n  And write them.";
+    TextInvisibleCharacter => "text-invisible-character", Error,
+        "displayName, description, or a tool's or parameter's description holds an invisible character: a zero-width space, non-joiner or joiner (U+200B..U+200D), a word joiner or invisible operator (U+2060..U+2064), the soft hyphen (U+00AD), the combining grapheme joiner (U+034F), a Hangul filler (U+115F, U+1160, U+3164, U+FFA0), the byte-order mark (U+FEFF), the Mongolian vowel separator (U+180E), a tag character (U+E0000..U+E007F), or a variation selector after a character no variation sequence starts with. Two texts that look the same on a consent screen then differ, and tag characters carry text no person sees but a model reads.",
+        "delete the character; an emoji keeps its own variation selector (⚠️)",
+        bad: "displayName: \"Acme\\u200BTools\"", good: "displayName: Acme Tools",
+        details: "Invisible means Unicode's Default_Ignorable_Code_Point property (bidirectional controls aside, which are `text-control-character`), plus the interlinear annotation characters (U+FFF9..U+FFFB) and the Egyptian hieroglyph format controls. A variation selector is visible only right after a character it selects a form of: U+FE0E and U+FE0F after an emoji or symbol, the others after a CJK ideograph or a mathematical symbol, the Mongolian ones after a Mongolian letter. The same characters are escaped as `\\u{…}` in every human, Markdown and GitHub output.";
+    ValueHiddenCharacter => "value-hidden-character", Error,
+        "A manifest or toolspec value other than consent-screen text (a name, version, tool or parameter name, header, injection format, environment variable, egress host, base URL, path, source, image, scope, credential field, icon, ...) holds a character a person cannot see as written: a control character (C0 including tab and line feed, DEL, C1), a bidirectional control, a line or paragraph separator, or an invisible character (`text-invisible-character` lists them). Such a value reaches a request, a header, a build or a tool list while the reviewer reads something else: `offset<U+202E><U+2066>tesffo` shows as another name, `Bearer {token}<U+202E>` sends a hidden byte sequence.",
+        "delete the character: these values are plain text; written as a YAML escape (\"\\u200B\") it is refused the same",
+        bad: "params: [{name: \"offset\\u202E\\u2066tesffo\", in: query, type: string}]\ninject: {header: Authorization, format: \"Bearer {token}\\u202E\"}", good: "params: [{name: offset, in: query, type: string}]\ninject: {header: Authorization, format: \"Bearer {token}\"}",
+        details: "Raw control and bidi characters anywhere in the file are also `yaml-control-character`; this rule sees every string value as read, so a double-quoted escape (`\"\\u202E\"`, `\"\\x9b\"`, `\"\\0\"`) or a raw invisible character is refused too. The field is then not checked further (its format rule would only repeat the finding) and the file is not paired or indexed, as for a value of the wrong type.";
 
     // ==== scaffold markers (src/schema/rules/placeholder.rs) ====
     ScaffoldPlaceholder => "scaffold-placeholder", Error,
@@ -341,9 +367,14 @@ rules! {
         "source: {repo: <toolpack.repo from policy/registry.yaml>, tag: <an engine release, e.g. v0.1.0>}",
         bad: "builder: toolpack\nsource: {repo: github.com/attacker/toolpack-fork, tag: main}", good: "builder: toolpack\nsource: {repo: github.com/gigmcp/toolpack, tag: v0.1.0}";
     SourceTagBranch => "source-tag-branch", Warning,
-        "source.tag reads as a branch name (main, master, HEAD, develop, trunk, latest, stable, refs/heads/..., feature/..., ...): a branch moves after review, so the image built from it need not be the code that was reviewed.",
-        "pin a release tag; a reviewer who accepts a branch on purpose records why",
-        bad: "source: {repo: github.com/acme/acme-mcp, tag: main}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}";
+        "source.tag does not read as a release version: a branch name (main, master, develop, ...) or any other name (beta, patch-1, wip, users/bob/x, v1). A branch moves after review, and so can a tag someone re-points, so the image built from it need not be the code that was reviewed. (A builder: toolpack manifest needs vMAJOR.MINOR.PATCH: `toolpack-source`.)",
+        "pin a release tag, [prefix/]v?MAJOR.MINOR[.PATCH…][-pre][+build]; a reviewer who accepts another tag on purpose records why",
+        bad: "source: {repo: github.com/acme/acme-mcp, tag: main}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}",
+        details: "A release tag is optional prefix path segments (`cmd/server/`, `refs/tags/`), an optional `v`, two or more dot-separated numbers, then an optional pre-release suffix (`-rc.1`, `-beta-2`) and build suffix (`+build.5`), each dot- or hyphen-separated letters and digits: `v1.4.2`, `1.2`, `v2024.01.01`, `v2.0.0-rc.1`, `sdk/go/v1.4.0`. Monorepo tags such as `pkg-v1.2.3` warn too: a reviewer accepts them with a reason.";
+    SourceTagMovingRef => "source-tag-moving-ref", Error,
+        "source.tag names a ref that is not a tag and moves by design: a pull-request or merge-request ref that anyone who opens one can create (refs/pull/1/head, pull/123/merge, refs/merge-requests/4/head, refs/changes/…, refs/pull-requests/…), a branch (refs/heads/…, heads/…), a remote-tracking branch (refs/remotes/…, remotes/…), any other refs/ namespace but refs/tags/, or a pseudo-ref (HEAD, FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, any *_HEAD, AUTO_MERGE, stash); compared without case.",
+        "pin a release tag of the server's own repository; a fork's code reaches the build through a pull-request ref",
+        bad: "source: {repo: github.com/acme/acme-mcp, tag: refs/pull/42/head}", good: "source: {repo: github.com/acme/acme-mcp, tag: v1.4.2}";
 
     // ==== tier (a closed set: src/schema/closed.rs) ====
     Tier => "tier", Error,
@@ -430,9 +461,10 @@ rules! {
         "keep the entry only if the gateway will deliver entrusted credentials; a reviewer who accepts it records why. A service that takes its key in a header can be a sealed server instead",
         bad: "tier: entrusted\ncredentials: [{id: key, type: api_key, provider: acme, inject: {env: ACME_API_KEY}}]", good: "tier: sealed\ncredentials: [{id: key, type: api_key, provider: acme, inject: {header: X-Api-Key, format: \"{token}\"}}]";
     HeaderName => "header-name", Error,
-        "inject.header, a toolspec's auth.header and every in: header parameter obey one header rule: an RFC 9110 field name (token characters), and never a header that frames the message (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, Expect), routes it (Host, Forwarded, Via, Max-Forwards, X-Forwarded-*, X-Real-IP, X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, client-address headers such as True-Client-IP), addresses a proxy (Proxy-*), or belongs to a response (Set-Cookie, WWW-Authenticate). A header parameter may also not be Authorization or Cookie. A credential or argument in such a header reaches a hop rather than the service, is stripped on the way, or lets a tool argument pick the host, method or account a request acts for.",
-        "use the header the API documents for the value; the message says why this one is refused (`registryctl explain header-name` lists them)",
-        bad: "inject: {header: Proxy-Authorization, format: \"Bearer {token}\"}\nparams: [{name: X-Forwarded-Host, in: header, type: string}]", good: "inject: {header: Authorization, format: \"Bearer {token}\"}\nparams: [{name: Notion-Version, in: header, type: string}]";
+        "inject.header, a toolspec's auth.header and every in: header parameter obey one header rule: an RFC 9110 field name (token characters), and never a header of a family a hop reads, sets or strips rather than the service: one that frames the message (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, Expect, CDN-Loop), addresses a proxy (Proxy, Proxy-*, X-Proxy-*, X-ProxyUser-*), asserts the client's identity behind an authenticating proxy (Remote-User, X-Remote-User, X-Auth-Request-*, X-WebAuth-*, X-Authenticated-*, X-Amzn-Oidc-*, ...), routes the request (Host, Via, Max-Forwards, any name with a `Forwarded` part, X-Forwarded*, X-Original-*, X-Real-*, X-Envoy-*, X-Rewrite-*, X-Backend-*, X-Middleware-*, X-Client-*, X-Remote-*, X-HTTP-Method*, X-Host, X-Scheme, X-Url-Scheme, Front-End-Https, True-Client-IP, CF-Connecting-*, ...), or belongs to a response (Set-Cookie, WWW-Authenticate). A header parameter may also not be Authorization or Cookie, nor the same header as another header parameter of its tool. Names are compared without case and with `_` read as `-`: CGI, PHP and Rack expose X-Forwarded-For and X_Forwarded_For alike, as HTTP_X_FORWARDED_FOR.",
+        "use the header the API documents for the value; the message says why this one is refused (`registryctl explain header-name` lists the families)",
+        bad: "inject: {header: Proxy, format: \"Bearer {token}\"}\nparams: [{name: X_Forwarded_Host, in: header, type: string}]", good: "inject: {header: Authorization, format: \"Bearer {token}\"}\nparams: [{name: Notion-Version, in: header, type: string}]",
+        details: "Each family is matched by exact names and prefixes (`src/schema/rules/credentials.rs`), so a new member (`X-Envoy-Upstream-Host`, `X-Original-Forwarded-For`) is refused without being listed. A credential or argument in such a header reaches a hop rather than the service, is stripped on the way, or lets a tool argument pick the host, path, method, scheme or account a request acts for (`Proxy` is httpoxy's `HTTP_PROXY`; `X-Middleware-Subrequest` skips Next.js middleware). `toolspec-header-param` compares a header parameter with the credential's header the same way, so `X_API_KEY` cannot set `X-API-KEY`.";
 
     // ==== catalog presentation (a closed set: src/schema/closed.rs) ====
     Category => "category", Error,
@@ -528,9 +560,9 @@ rules! {
         "body parameters only on POST, PUT and PATCH; use in: query for GET and DELETE",
         bad: "method: GET\nparams: [{name: q, in: body, type: string}]", good: "method: GET\nparams: [{name: q, in: query, type: string}]";
     ToolspecHeaderParam => "toolspec-header-param", Error,
-        "A header parameter would set the credential's header.",
+        "A header parameter would set the credential's header: the toolspec's auth.header, or a sealed manifest's inject.header, compared without case and with `_` read as `-` (X_API_KEY sets X-API-KEY to CGI, PHP and Rack).",
         "the gateway injects the auth header; a tool may not set it from arguments",
-        bad: "params: [{name: Authorization, in: header, type: string}]", good: "params: [{name: X-Request-Id, in: header, type: string}]";
+        bad: "inject: {header: X-API-Key}  # and in the toolspec: params: [{name: X_API_KEY, in: header, type: string}]", good: "params: [{name: X-Request-Id, in: header, type: string}]";
 
     // ==== toolspec and manifest pairing (src/schema/rules/pairing.rs) ====
     PairingManifest => "pairing-manifest", Error,
@@ -920,6 +952,17 @@ mod tests {
         assert_eq!(Rule::closest("oauth2-no-scope"), [Rule::OauthNoScopes]);
         assert_eq!(Rule::closest("egress-wildcard-public")[0], Rule::EgressPublicSuffix);
         assert!(Rule::closest("banana").is_empty());
+        assert_eq!(Rule::closest("EGRES-HOST")[0], Rule::EgressHost);
+        assert_eq!(Rule::closest("Egress_Wildcard_Public")[0], Rule::EgressPublicSuffix);
+    }
+
+    #[test]
+    fn lookup_reads_case_and_underscores_as_a_person_types_them() {
+        assert_eq!(Rule::lookup("EGRESS-HOST"), Some(Rule::EgressHost));
+        assert_eq!(Rule::lookup("egress_wildcard_public_suffix"), Some(Rule::EgressPublicSuffix));
+        assert_eq!(Rule::lookup(" YAML-1.1-Boolean "), Some(Rule::YamlBoolean));
+        assert_eq!(Rule::lookup("egress host"), None);
+        assert_eq!(Rule::from_id("EGRESS-HOST"), None, "ids in files stay exact");
     }
 
     #[test]

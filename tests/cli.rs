@@ -165,7 +165,7 @@ fn output_formats() {
         "::error file=manifests/acme/0.1.0.yaml,line=15,col=7,endLine=15,endColumn=11,title=tier::tier `open` is not sealed or entrusted",
     ));
     let md = fs::read_to_string(summary).unwrap();
-    assert!(md.contains("| error | manifests/acme/0.1.0.yaml | 15 | `tier` | tier |"), "{md}");
+    assert!(md.contains("- **error** `tier` · `manifests/acme/0.1.0.yaml` line 15 · `tier`: tier \\`open\\` is not"), "{md}");
     let sarif = bin().current_dir(r.path()).args(["lint", "manifests", "--format", "sarif"]).assert().code(1).get_output().stdout.clone();
     let v: serde_json::Value = serde_json::from_slice(&sarif).unwrap();
     assert_eq!(v["version"], "2.1.0");
@@ -574,7 +574,13 @@ fn the_image_repository_and_the_toolpack_engine_come_from_the_policy_root() {
 fn build_args_refuses_a_manifest_that_fails_lint() {
     let r = registry();
     write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("tag: v0.1.0", "tag: \"v1\\nEVIL=1\""));
-    bin().current_dir(r.path()).args(["build-args", "manifests/acme"]).assert().code(1).stdout("").stderr(contains("source-tag"));
+    bin()
+        .current_dir(r.path())
+        .args(["build-args", "manifests/acme"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("value-hidden-character"));
 }
 
 #[test]

@@ -683,3 +683,37 @@ fn a_link_committed_in_the_base_revision_is_a_finding_too() {
     assert_eq!(rules(&v), want, "{v}");
     assert_eq!(v["servers"], serde_json::json!([]), "{v}");
 }
+
+/// Review item 2: a value holding terminal escapes, bidi controls, C1 and invisible characters
+/// (a display name, a parameter name, an injection format) is printed escaped, never raw, by
+/// the human and Markdown formats.
+#[test]
+fn hidden_characters_in_values_are_escaped_in_every_text_format() {
+    let planned = manifest("acme", "0.1.0", false);
+    let head = edit(
+        &planned,
+        &[
+            ("displayName: Acme Tools", "displayName: \"Ab\\e]0;pwn\\a\\u202ely\\x9b\\u200b\\u2060\\xad\""),
+            ("format: \"Bearer {token}\"", "format: \"Bearer {token}\\u202e\""),
+        ],
+    );
+    let spec = edit(&common::toolspec("acme", "0.1.0"), &[("- name: limit", "- name: \"offset\\u202e\\u2066tesffo\"")]);
+    let (base, h) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    server(base.path(), "acme", "0.1.0", &planned, &common::toolspec("acme", "0.1.0"));
+    server(h.path(), "acme", "0.1.0", &head, &spec);
+    for format in ["human", "markdown"] {
+        let (_, stdout, stderr) = run(base.path(), h.path(), format);
+        let text = format!("{stdout}{stderr}");
+        let raw: Vec<(usize, char)> = registryctl::schema::chars::hidden(&text)
+            .filter(|&(_, c, _)| c != '\n' && !(format == "markdown" && c == '\u{200b}'))
+            .map(|(i, c, _)| (i, c))
+            .collect();
+        assert!(raw.is_empty(), "{format}: raw hidden characters {raw:?} in\n{text}");
+        // The human format writes values as JSON, whose own escapes C0 controls take (`\u001b`).
+        let c0 = if format == "human" { "\\u001b]0;pwn\\u0007" } else { "\\u{1b}]0;pwn\\u{7}" };
+        let shown = format!("{c0}\\u{{202e}}ly\\u{{9b}}\\u{{200b}}\\u{{2060}}\\u{{ad}}");
+        for escaped in [shown.as_str(), "{token}\\u{202e}", "offset\\u{202e}\\u{2066}tesffo"] {
+            assert!(text.contains(escaped), "{format}: no `{escaped}` in\n{text}");
+        }
+    }
+}

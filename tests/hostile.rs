@@ -475,3 +475,53 @@ fn new_checks_every_target_first_and_leaves_nothing_on_failure() {
         assert_eq!(fs::read_dir(d.path().join("outside")).unwrap().count(), 0, "{what}");
     }
 }
+
+/// Review item 13: a value holding backticks, HTML and a link cannot close its code span in the
+/// step summary: values are code spans fenced longer than any backtick run they hold, and the
+/// message around them is escaped text, so nothing becomes an image, a link or a mention.
+#[test]
+fn the_step_summary_renders_no_markup_from_the_data() {
+    let (d, reg) = scene();
+    let evil = "x`<img src=https://evil.example/p.png> [click here](https://evil.example/login)` @octocat\u{200b}\u{202e}";
+    let m = common::manifest("acme", "0.1.0").replace("    - api.acme.com\n", &format!("    - api.acme.com\n    - \"{evil}\"\n"));
+    write(&reg, "manifests/acme/0.1.0.yaml", &m);
+    let summary = d.path().join("summary.md");
+    let out = bin().current_dir(&reg).env("GITHUB_STEP_SUMMARY", &summary).args(["check", "--format", "github"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("value-hidden-character"), "{md}");
+    for live in ["<img", "](", "https://", "@octocat", "\u{202e}"] {
+        let unescaped = md.match_indices(live).any(|(i, _)| !md[..i].ends_with('\\'));
+        assert!(!unescaped, "`{live}` is live in\n{md}");
+    }
+    assert!(md.contains("\\\\u{202e}") && md.contains("\\\\u{200b}"), "hidden characters are escaped: {md}");
+    assert!(md.contains("· `manifests/acme/0.1.0.yaml` line 19 · `entitlements.egress[1]`: \\`x\\`\\<img src=https:"), "{md}");
+}
+
+/// Review items 2 and 17: invisible characters (a zero-width space, a tag character, a soft
+/// hyphen) are refused in values and consent text, and every text output shows them escaped,
+/// excerpts included, never raw.
+#[test]
+fn invisible_characters_are_refused_and_escaped_in_every_text_output() {
+    let (d, reg) = scene();
+    let m = common::manifest("acme", "0.1.0")
+        .replace("displayName: Acme Tools", "displayName: Acme\u{200b}Tools\u{e0041}")
+        .replace("- api.acme.com", "- api.acme\u{ad}.com");
+    write(&reg, "manifests/acme/0.1.0.yaml", &m);
+    let summary = d.path().join("summary.md");
+    for format in ["human", "github"] {
+        let out = bin().current_dir(&reg).env("GITHUB_STEP_SUMMARY", &summary).args(["check", "--format", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8([out.stdout, out.stderr].concat()).unwrap();
+        assert!(text.contains("text-invisible-character") && text.contains("value-hidden-character"), "{format}: {text}");
+        let raw: Vec<char> = registryctl::schema::chars::hidden(&text).map(|(_, c, _)| c).filter(|c| *c != '\n').collect();
+        assert!(raw.is_empty(), "{format}: raw {raw:?} in {text}");
+        assert!(text.contains("api.acme\\u{ad}.com"), "{format}: {text}");
+        if format == "human" {
+            assert!(text.contains("4 │ displayName: Acme\\u{200b}Tools\\u{e0041}\n"), "the excerpt, escaped: {text}");
+        }
+    }
+    let md = fs::read_to_string(&summary).unwrap();
+    let raw: Vec<char> = registryctl::schema::chars::hidden(&md).map(|(_, c, _)| c).filter(|c| !matches!(c, '\n' | '\u{200b}')).collect();
+    assert!(raw.is_empty(), "summary: raw {raw:?} in {md}");
+}

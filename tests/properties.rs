@@ -5,6 +5,7 @@
 
 use proptest::prelude::*;
 use registryctl::index::{self, Index};
+use registryctl::schema::chars::{classify, Hidden};
 use registryctl::schema::closed::{Builder, Category, Closed, CredentialType, Tier};
 use registryctl::schema::manifest::{Credential, Entitlements, Image, Inject, Manifest, Source, Tool};
 use registryctl::schema::{check_manifest, ManifestContext, Policy, Rule, Severity};
@@ -202,8 +203,21 @@ fn host() -> impl Strategy<Value = String> {
     ("h[a-z0-9]{0,6}", "k[a-z0-9]{0,6}", prop::sample::select(vec!["com", "io", "net", "dev"])).prop_map(|(a, b, t)| format!("{a}.{b}.{t}"))
 }
 
+/// Consent-screen text: anything but the characters `text-control-character` and
+/// `text-invisible-character` refuse (layout characters are only a warning).
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![Just(String::new()), "[ -~]{1,30}", "\\PC{1,20}", Just("<Tools> & \"Friends\"\n\t\u{2028}\u{1}\u{7f} é🚀".to_string())]
+    let shown = |s: String| s.chars().filter(|c| !matches!(classify(None, *c), Some(Hidden::Invisible | Hidden::Bidi))).collect();
+    prop_oneof![
+        Just(String::new()),
+        "[ -~]{1,30}",
+        "\\PC{1,20}".prop_map(shown),
+        Just("<Tools> & \"Friends\"\n\t\u{2028}\u{1}\u{7f} é🚀".to_string())
+    ]
+}
+
+/// Any other string value: no hidden character at all (`value-hidden-character`).
+fn plain_value() -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), "[ -~]{1,30}", "\\PC{1,20}".prop_map(|s| s.chars().filter(|c| classify(None, *c).is_none()).collect())]
 }
 
 fn style() -> impl Strategy<Value = Style> {
@@ -223,7 +237,7 @@ prop_compose! {
         creds in prop::collection::vec((prop::sample::select(vec!["api_key", "oauth2", "basic"]), prop::collection::btree_set("[a-z]{1,6}(:[a-z]{1,6})?", 1..3)), 0..3),
         defaults in prop::collection::vec(any::<bool>(), 1..6),
         category in prop::sample::select([&[""][..], &Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()].concat()),
-        display_name in text(), description in text(), icon in text(),
+        display_name in text(), description in text(), icon in plain_value(),
     ) -> Manifest {
         let credentials = creds.iter().enumerate().map(|(i, (kind, scopes))| Credential {
             id: format!("cred_{i}"),

@@ -111,6 +111,24 @@ const CASES: &[Case] = &[
         "description: |\n  Read and manage\n  Acme widgets.",
         (6, 3),
     ),
+    // Hidden characters: NUL and invisible characters in consent text, any in other values.
+    case(
+        Rule::TextControlCharacter,
+        M,
+        "description: Read and manage Acme widgets.",
+        "description: \"Read and manage Acme widgets.\\u0001\"  # registryctl: allow(text-layout-character) the conformance fixture's case",
+        "description: \"Read and manage Acme widgets.\\0\"",
+        (5, 14),
+    ),
+    case(Rule::TextInvisibleCharacter, M, "displayName: Acme Tools", "displayName: \"Acme Tools \\u26A0\\uFE0F\"", "displayName: \"Acme\\u200BTools\"", (4, 14)),
+    case(Rule::TextInvisibleCharacter, M, "displayName: Acme Tools", "displayName: \"Acme Tools\"", "displayName: Acme\u{2060}Tools", (4, 14)),
+    case(Rule::TextInvisibleCharacter, M, "displayName: Acme Tools", "displayName: Acme Tools", "displayName: \"Acme\\U000E0041 Tools\"", (4, 14)),
+    case(Rule::ValueHiddenCharacter, M, "format: \"Bearer {token}\"", "format: \"Bearer {token}\"", "format: \"Bearer {token}\\u202E\"", (28, 15)),
+    case(Rule::ValueHiddenCharacter, M, "- name: list_widgets", "- name: list_widgets", "- name: list\u{200b}_widgets", (30, 11)),
+    case(Rule::ValueHiddenCharacter, M, "tier: sealed", "tier: sealed", "tier: \"sealed\\xAD\"", (15, 7)),
+    case(Rule::ValueHiddenCharacter, M, "- api.acme.com", "- api.acme.com", "- \"api.acme.com\\x9b\"", (18, 7)),
+    case(Rule::ValueHiddenCharacter, T, "- name: limit", "- name: offset", "- name: \"offset\\u202E\\u2066tesffo\"", (11, 15)),
+    case(Rule::ValueHiddenCharacter, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: \"X-Request-Id\\t\"", (30, 15)),
     case(Rule::ScaffoldPlaceholder, M, "description: Read", "description: Read", "description: TODO Read", (5, 14)),
     case(Rule::SchemaVersion, M, "schemaVersion: 1", "schemaVersion: 1", "schemaVersion: 2", (1, 16)),
     case(Rule::Name, M, "name: acme", "name: acme", "name: Acme_Tools", (2, 7)),
@@ -144,6 +162,22 @@ const CASES: &[Case] = &[
         M,
         "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: toolpack\n",
         "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        "  tag: patch-1\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        (9, 8),
+    ),
+    case(
+        Rule::SourceTagMovingRef,
+        M,
+        "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: toolpack\n",
+        "  tag: refs/tags/v2.0.0-rc.1\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        "  tag: refs/pull/1/head\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
+        (9, 8),
+    ),
+    case(
+        Rule::SourceTagMovingRef,
+        M,
+        "  tag: v0.1.0\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: toolpack\n",
+        "  tag: cmd/server/v1.2\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
         "  tag: HEAD\nimage:\n  ref: ghcr.io/gigmcp/acme-mcp\n  digest: sha256:1111111111111111111111111111111111111111111111111111111111111111\n  entrypoint: /app/server\n  builder: go-static\n",
         (9, 8),
     ),
@@ -195,6 +229,14 @@ const CASES: &[Case] = &[
     case(Rule::CredentialEnvUndelivered, M, SEALED_CREDENTIAL, SEALED_CREDENTIAL, ENTRUSTED_CREDENTIAL, (27, 12)),
     case(Rule::HeaderName, M, "header: Authorization", "header: X-Api-Key", "header: Proxy-Authorization", (27, 15)),
     case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: Notion-Version", "- name: X-Forwarded-Host", (30, 15)),
+    // One header rule over families, names compared without case and with `_` as `-`.
+    case(Rule::HeaderName, M, "header: Authorization", "header: Proxyman-Key", "header: Proxy", (27, 15)),
+    case(Rule::HeaderName, M, "header: Authorization", "header: X_Api_Key", "header: X_Forwarded_Host", (27, 15)),
+    case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: X-Originality", "- name: X-Original-URI", (30, 15)),
+    case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: X-Envoy", "- name: X-Envoy-Upstream-Host", (30, 15)),
+    case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: X-Middleware-Subrequest", (30, 15)),
+    case(Rule::HeaderName, T, "- name: X-Request-Id", "- name: Forwardable", "- name: Forwarded-For", (30, 15)),
+    case(Rule::ToolspecHeaderParam, P, "header: Authorization", "header: X-Api-Key", "header: X_Request_Id", (30, 15)),
     case(Rule::Category, M, "category: productivity", "category: CRM", "category: crm", (6, 11)),
     case(Rule::ToolName, M, "- name: create_widget", "- name: create_widget", "- name: list_widgets", (32, 11)),
     case(Rule::ToolDefault, M, "    default: false\n", "    default: false\n", "", (32, 5)),
@@ -240,7 +282,6 @@ const CASES: &[Case] = &[
         (18, 11),
     ),
     case(Rule::ToolspecBodyParam, T, "method: POST", "method: PUT", "method: DELETE", (27, 13)),
-    case(Rule::ToolspecHeaderParam, T, "- name: X-Request-Id", "- name: X-Request-Id", "- name: authorization", (30, 15)),
     case(Rule::PairingManifest, T, "version: 0.1.0", "version: 0.1.0", "version: 0.2.0", (2, 7)),
     case(Rule::PairingTools, T, "- name: create_widget", "- name: create_widget", "- name: delete_widget", (15, 11)),
     case(
@@ -492,4 +533,80 @@ fn every_problem_in_a_file_is_reported_not_only_the_first() {
 fn a_wrong_type_is_reported_once_not_again_by_the_field_rule() {
     let diags = run(Target::Manifest, &|s| s.replacen("name: acme", "name: [acme]", 1));
     assert_eq!(diags.iter().filter(|d| d.field == "name").count(), 1, "{}", describe(&diags));
+}
+
+/// A hidden character in a value is one finding, not one more from the field's own rule; a raw
+/// one the file's character scan reports is not reported again by the value or text rules.
+#[test]
+fn a_hidden_character_in_a_value_is_one_finding() {
+    for (find, bad, rule) in [
+        ("tier: sealed", "tier: \"sealed\\u200B\"", Rule::ValueHiddenCharacter),
+        ("name: acme", "name: \"acme\\u2060\"", Rule::ValueHiddenCharacter),
+        ("header: Authorization", "header: \"Authori\\u00ADzation\"", Rule::ValueHiddenCharacter),
+        ("- name: list_widgets", "- name: \"list_widgets\\uFE0F\"", Rule::ValueHiddenCharacter),
+        ("category: productivity", "category: \"productivity\\u034F\"", Rule::ValueHiddenCharacter),
+        ("tag: v0.1.0", "tag: \"v0.1.0\\n\"", Rule::ValueHiddenCharacter),
+        ("tier: sealed", "tier: seal\u{200b}ed", Rule::ValueHiddenCharacter),
+        ("tier: sealed", "tier: \"sealed\u{1}\"", Rule::YamlControlCharacter),
+        ("tier: sealed", "tier: \"sealed\u{202e}\"", Rule::YamlControlCharacter),
+        ("displayName: Acme Tools", "displayName: Acme\u{202e}Tools", Rule::YamlControlCharacter),
+        ("displayName: Acme Tools", "displayName: \"Acme\u{7f}Tools\"", Rule::YamlControlCharacter),
+        ("displayName: Acme Tools", "displayName: \"Acmé\u{85}Tools\"", Rule::YamlLineBreak),
+        ("displayName: Acme Tools", "displayName: \"Ácme\u{2028}Tools\"", Rule::YamlLineBreak),
+        ("description: Read and manage Acme widgets.", "description: \"Réad\tand\"", Rule::YamlTab),
+        ("description: Read and manage Acme widgets.", "description: >-\n  Réad 🚀\u{202e} and\n  manage", Rule::YamlControlCharacter),
+        ("description: Read and manage Acme widgets.", "description: >-\n  Réad\u{1b}[31m\n  manage", Rule::YamlControlCharacter),
+    ] {
+        let diags = run(Target::Manifest, &|s| s.replacen(find, bad, 1));
+        assert_eq!(diags.len(), 1, "{bad}: {}", describe(&diags));
+        assert_eq!(diags[0].rule, rule, "{bad}");
+    }
+    // A tool name is compared with the other file's as a reader sees it: no pairing-tools too,
+    // on the toolspec (its own finding) nor on the toolspec paired with such a manifest.
+    for (target, want) in [(Target::Toolspec, &[Rule::ValueHiddenCharacter][..]), (Target::Pair, &[])] {
+        let diags = run(target, &|s| s.replacen("- name: list_widgets", "- name: \"list_widgets\\u034F\"", 1));
+        assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), want, "{}", describe(&diags));
+    }
+    // A toolspec's consent-screen text, the same way.
+    let diags = run(Target::Toolspec, &|s| s.replacen("description: Maximum number of widgets.", "description: \"Máximum\u{1}\"", 1));
+    assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::YamlControlCharacter], "{}", describe(&diags));
+    // A raw character and an escaped one in the same value: the escaped one is still reported.
+    let diags = run(Target::Manifest, &|s| s.replacen("tier: sealed", "tier: \"sealed\u{1}\\u200B\"", 1));
+    let rules: Vec<Rule> = diags.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, [Rule::YamlControlCharacter, Rule::ValueHiddenCharacter], "{}", describe(&diags));
+    // CRLF line ends are not hidden characters; a lone carriage return is the scan's finding alone.
+    let diags = run(Target::Manifest, &|s| s.replace('\n', "\r\n").replacen("tier: sealed", "tier: \"séaled\\u200B\"", 1));
+    assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::ValueHiddenCharacter], "{}", describe(&diags));
+    let diags = run(Target::Manifest, &|s| s.replacen("displayName: Acme Tools", "displayName: Ácme\rTools", 1));
+    assert_eq!(diags.iter().map(|d| d.rule).collect::<Vec<_>>(), [Rule::YamlLineBreak], "{}", describe(&diags));
+}
+
+/// `build-args` refuses a value with any hidden character, not only a control character: the
+/// lint refuses such a manifest first, and what reaches `$GITHUB_ENV` is checked again.
+#[test]
+fn build_args_refuses_a_hidden_character_in_any_value() {
+    let text = common::manifest("acme", "0.1.0");
+    let m = check_manifest(&text, AT, &policy(), &ManifestContext::default()).manifest.expect("the base manifest reads");
+    assert!(registryctl::schema::build_args(&m, "ghcr.io/gigmcp/acme-mcp").is_ok());
+    for bad in ["0.1.0\nEVIL=1", "0.1.0\u{202e}", "0.1.0\u{200b}", "0.1.0\u{85}"] {
+        let mut m = m.clone();
+        m.version = bad.to_string();
+        let err = registryctl::schema::build_args(&m, "ghcr.io/gigmcp/acme-mcp").expect_err(bad);
+        assert!(err.starts_with("VERSION is empty or holds a control, bidi or invisible character"), "{bad:?}: {err}");
+    }
+}
+
+/// A header parameter `header-name` refuses as an argument (a credential header) is that one
+/// finding, not also `toolspec-header-param` for the credential header it would set.
+#[test]
+fn a_credential_header_parameter_is_one_finding() {
+    for name in ["authorization", "Cookie", "AUTHORIZATION"] {
+        let diags = run(Target::Toolspec, &|s| s.replacen("- name: X-Request-Id", &format!("- name: {name}"), 1));
+        assert_eq!(
+            diags.iter().map(|d| (d.rule, d.line(), d.column())).collect::<Vec<_>>(),
+            [(Rule::HeaderName, 30, 15)],
+            "{name}: {}",
+            describe(&diags)
+        );
+    }
 }

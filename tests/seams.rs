@@ -406,7 +406,7 @@ fn annotations_only_for_the_files_a_pull_request_changes() {
     assert!(annotated.iter().all(|l| l.contains("file=manifests/beta/0.1.0.yaml")) && !annotated.is_empty(), "{stdout}");
     assert!(stdout.contains("error[tier]: manifests/acme/0.1.0.yaml:15:7: tier `open`"), "{stdout}");
     let md = fs::read_to_string(summary).unwrap();
-    assert!(md.contains("| manifests/acme/0.1.0.yaml |") && md.contains("| manifests/beta/0.1.0.yaml |"), "{md}");
+    assert!(md.contains("`manifests/acme/0.1.0.yaml`") && md.contains("`manifests/beta/0.1.0.yaml`"), "{md}");
 }
 
 fn git(dir: &Path, args: &[&str]) {

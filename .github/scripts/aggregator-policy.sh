@@ -10,9 +10,13 @@
 #   builders     images/<builder>/Dockerfile
 #   registryctl  Cargo.toml, Cargo.lock, rustfmt.toml, clippy.toml, deny.toml,
 #                rust-toolchain.toml, src/**.rs; under tests/, benches/ and fuzz/:
-#                Rust files, Cargo.toml/Cargo.lock, and test data (fixtures, corpora,
-#                seeds, snapshots, regressions, trycmd cases: any file that is not
-#                source code in another language, a script or a program)
+#                Rust files and the test data this repository uses, by extension
+#                (.yaml .json .toml .md .txt .tsv .stdout .stderr .snap .sig .pub
+#                .private .proptest-regressions), by name (Cargo.lock, .keep, EXPECT,
+#                images/<builder>/Dockerfile of a test registry), and fuzz inputs
+#                (any plain name, e.g. registry-12 or alpha@0.2.0, under fuzz/seeds/<target>/
+#                and tests/fuzz-regressions/<target>/); build and task files (Makefile,
+#                Rakefile, package.json, pyproject.toml, CMakeLists.txt, ...) never
 #   automation   .github/workflows/*.yml|*.yaml, .github/scripts/*.sh,
 #                .github/CODEOWNERS, .github/dependabot.yml, .github/ISSUE_TEMPLATE/*.md|*.yml,
 #                .ci/run, scripts/*.sh
@@ -51,8 +55,7 @@ report() {
   offenders=$((offenders + 1))
 }
 
-# Source code, scripts and programs by extension: refused even inside the test-data
-# directories, where other file names are free.
+# Source code, scripts and programs by extension: named in the refusal, so its reason is clear.
 code_ext_re='\.(go|py|pyw|pyi|pyx|pxd|ipynb|js|mjs|cjs|jsx|ts|tsx|mts|cts|vue|svelte|rb|php|phtml|pl|pm|lua|java|kt|kts|scala|groovy|gradle|swift|c|h|cc|cpp|cxx|hh|hpp|m|mm|cs|fs|vb|r|jl|dart|ex|exs|erl|hrl|clj|cljs|hs|ml|zig|nim|sh|bash|zsh|fish|ksh|csh|ps1|psm1|bat|cmd|vbs|wasm|wat|jar|war|class|so|dylib|dll|exe|bin|o|a|deb|rpm|apk|whl|egg|gem|crate|nupkg|rs)$'
 # The shell has no NUL in variables: a WebAssembly module's "\0asm" reads as "asm".
 is_program() {
@@ -61,6 +64,39 @@ is_program() {
   case "$magic" in
     $'\x7f'ELF|MZ*|'#!/'*|'#! /'*|$'\xca\xfe\xba\xbe'|$'\xfe\xed\xfa'*|$'\xcf\xfa\xed\xfe'|$'\xce\xfa\xed\xfe'|asm) return 0 ;;
   esac
+  return 1
+}
+
+# Build and task files: programs by name, whatever their extension.
+build_file_re='^(gnu)?makefile$|^(rake|gem|just|vagrant|jenkins|proc|brew|pod|fast|danger|guard|cap|earth|cake|grunt|gulp|task)file(\..*)?$|^(build|build\.bazel|workspace|workspace\.bazel|module\.bazel|cmakelists\.txt|meson\.build|sconstruct|sconscript|package\.json|package-lock\.json|deno\.jsonc?|tsconfig\.json|composer\.json|pyproject\.toml|setup\.cfg|tox\.ini|pipfile|go\.mod|go\.work|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|pom\.xml|mix\.exs|dune|dune-project|.*\.cabal|stack\.yaml)$'
+# Test data under tests/, benches/ and fuzz/: an allowlist of what this repository's tests
+# use (`git ls-files tests benches fuzz` lists them). Sets $why for a refusal.
+test_data() {
+  local path="$1" lower="${1,,}" base="${1##*/}"
+  local lbase="${base,,}"
+  if [[ "$lbase" =~ $build_file_re ]]; then
+    why="build and task files (Makefile, Rakefile, package.json, ...) are programs, not test data"
+    return 1
+  fi
+  if [[ "$lower" =~ $code_ext_re ]]; then
+    why="source code, scripts and programs are not allowed, not even as test data"
+    return 1
+  fi
+  case "$lower" in
+    *.yaml|*.json|*.toml|*.md|*.txt|*.tsv|*.stdout|*.stderr|*.snap|*.sig|*.pub|*.private|*.proptest-regressions) return 0 ;;
+  esac
+  case "$base" in
+    Cargo.lock|.keep|EXPECT) return 0 ;;
+    Dockerfile) [[ "$path" == */images/*/Dockerfile ]] && return 0 ;;
+  esac
+  # Fuzz inputs are raw bytes under names of their own: plain names, no extension but a
+  # version's digits.
+  case "$path" in
+    fuzz/seeds/*/*|tests/fuzz-regressions/*/*)
+      [[ "$path" != fuzz/seeds/*/*/* && "$path" != tests/fuzz-regressions/*/*/* \
+        && "$base" =~ ^[A-Za-z0-9][A-Za-z0-9_@=+-]*(\.[0-9]+)*$ ]] && return 0 ;;
+  esac
+  why="not test data this repository uses: tests, benches and fuzz hold Rust files, .yaml .json .toml .md .txt .tsv .stdout .stderr .snap .sig .pub .private .proptest-regressions files, Cargo.lock, .keep, EXPECT, a test registry's images/<builder>/Dockerfile and plain-named fuzz inputs"
   return 1
 }
 
@@ -85,13 +121,7 @@ allowed() {
     catalog/*.txt|catalog/*.tsv|denylist/*.txt|policy/*.yaml|schemas/*.json|keys/*.pub) return 0 ;;
     images/*/Dockerfile) [[ "$path" != images/*/*/* ]] && return 0 ;;
     src/*.rs|benches/*.rs|tests/*.rs|fuzz/*.rs) return 0 ;;
-    tests/*|benches/*|fuzz/*)
-      if [[ "$lower" =~ $code_ext_re ]]; then
-        why="source code, scripts and programs are not allowed, not even as test data"
-        return 1
-      fi
-      return 0
-      ;;
+    tests/*|benches/*|fuzz/*) test_data "$path"; return ;;
     .github/workflows/*.yml|.github/workflows/*.yaml|.github/scripts/*.sh|.github/CODEOWNERS|.github/dependabot.yml|.github/ISSUE_TEMPLATE/*.yml|.github/ISSUE_TEMPLATE/*.yaml)
       [[ "$path" != .github/*/*/* ]] && return 0 ;;
     .ci/run|scripts/*.sh) [[ "$path" != scripts/*/* ]] && return 0 ;;
@@ -161,8 +191,10 @@ aggregator policy: this registry holds manifests, toolspecs and the tool that ch
 server's code. Allowed: manifests/<name>/<version>.yaml, toolspecs/<name>/<version>.yaml, *.md,
 LICENSE, catalog/*.txt|*.tsv, denylist/*.txt, policy/*.yaml, schemas/*.json, keys/*.pub,
 images/<builder>/Dockerfile, Cargo.toml, Cargo.lock, deny.toml, rust-toolchain.toml, rustfmt.toml,
-registryctl's Rust files under src/ tests/ benches/ fuzz/ and test data (no code) under tests/
-benches/ fuzz/, .github/workflows/*.yml,
+registryctl's Rust files under src/ tests/ benches/ fuzz/ and, under tests/ benches/ fuzz/, the
+kinds of test data its tests use (.yaml .json .toml .txt .tsv .stdout .stderr .snap .sig .pub
+.private .proptest-regressions, Cargo.lock, .keep, EXPECT, images/<builder>/Dockerfile, plain-named
+fuzz inputs under fuzz/seeds/<target>/ and tests/fuzz-regressions/<target>/), .github/workflows/*.yml,
 .github/scripts/*.sh, .github/CODEOWNERS, .github/dependabot.yml, .ci/run, scripts/*.sh, docs/,
 bench/ results, and .gitignore/.gitattributes/.editorconfig. See .github/scripts/aggregator-policy.sh.
 EOF

@@ -797,11 +797,30 @@ aggregator_refuses_forbidden_files() {
     "manifests/acme/0.1.0/extra.yaml" "manifests/acme/notes.txt" "images/node/entry.sh" "Makefile"
     "docs/run-me.txt" "docs/link.md" "examples/"
   )
+  # Under tests/, benches/ and fuzz/ an allowlist too: every other language, markup, bytecode
+  # and build file is refused, wherever it sits.
+  local test_code=(
+    tests/x.coffee tests/x.tcl tests/x.awk tests/x.el tests/x.scm tests/x.lisp tests/x.hta tests/x.wsf tests/x.jse
+    tests/x.vbe tests/x.pyc tests/x.html tests/x.sol tests/x.astro tests/Makefile tests/Rakefile
+    tests/fixtures/package.json tests/cmd/x.in/CMakeLists.txt benches/page.htm fuzz/seeds/egress/Makefile
+    fuzz/seeds/egress/x.coffee tests/fuzz-regressions/resolve/run.tcl tests/fixtures/images/x/Gemfile tests/data.bin
+    tests/fixtures/broken/images/go-static/Dockerfile.sh fuzz/Dockerfile
+  )
+  forbidden+=("${test_code[@]}")
   mkdir -p "$site/web" "$site/tool" "$site/tools" "$site/lib" "$site/bin" "$site/hooks" \
     "$site/manifests/acme/0.1.0" "$site/examples"
   for path in web/app.mts web/app.cts web/view.jsx tool/gui.pyw tool/types.pyi tools/run.sh lib/server.rb \
     web/index.php tests/fixtures/evil.py tests/fixtures/hook.sh docs/notes.txt.exe main.go server.py src/helper.py \
-    manifests/acme/0.1.0/extra.yaml manifests/acme/notes.txt images/node/entry.sh Makefile examples/demo.yaml; do
+    manifests/acme/0.1.0/extra.yaml manifests/acme/notes.txt images/node/entry.sh Makefile examples/demo.yaml \
+    "${test_code[@]}"; do
+    mkdir -p "$(dirname "$site/$path")"
+    echo "x" > "$site/$path"
+  done
+  # The test data this repository uses stays allowed: its own copy passed above, and new files
+  # of the same kinds do too.
+  for path in tests/fixtures/new.yaml tests/cmd/new.in/images/node/Dockerfile fuzz/seeds/resolve/beta@1.0.0 \
+    tests/fuzz-regressions/egress/new-case tests/cmd/new.in/.keep; do
+    mkdir -p "$(dirname "$site/$path")"
     echo "x" > "$site/$path"
   done
   printf '\x7fELF\x02\x01\x01\x00' > "$site/bin/server"
@@ -875,6 +894,12 @@ sanitize_comment_is_inert() {
   # Invalid UTF-8 and control characters go; a long text is cut at a line end, with a note.
   out="$(printf 'a\001b\377c\r\n' | "$scripts/sanitize-comment.sh")"
   [[ "$out" == abc ]] || { echo "control characters survived: $(cat -A <<<"$out")" >&2; return 1; }
+  # C1, bidi, line separators and invisible characters are written as \u{…}; zero-width spaces
+  # go (the sanitizer adds its own); an emoji keeps its variation selector, a letter does not.
+  out="$(printf 'a\u202eb\u2066c \u009b31m d\u2028e \u200b@x f\u200dg h\u00adi \u2060j \ufeffk \u3164l \U000E0041m n\ufe0f \u26a0\ufe0f ok\n' \
+    | "$scripts/sanitize-comment.sh")"
+  local want='a\u{202e}b\u{2066}c \u{9b}31m d\u{2028}e @'"$zw"'x f\u{200d}g h\u{ad}i \u{2060}j \u{feff}k \u{3164}l \u{e0041}m n\u{fe0f} '$'\u26a0\ufe0f'' ok'
+  [[ "$out" == "$want" ]] || { echo "hidden characters survived: $(cat -A <<<"$out")" >&2; return 1; }
   out="$(for i in $(seq 1 200); do echo "line $i of a long comment"; done | MAX_COMMENT_BYTES=1000 "$scripts/sanitize-comment.sh")"
   (( ${#out} < 1200 )) || { echo "not capped: ${#out} bytes" >&2; return 1; }
   grep -q 'it was cut here' <<<"$out"

@@ -10,7 +10,7 @@ use super::out;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  registryctl explain egress-wildcard-public-suffix\n  registryctl explain --all > docs/rules.md")]
 pub struct Args {
-    /// The rule id, as printed in brackets by lint.
+    /// The rule id, as printed in brackets by lint (case and `_` for `-` do not matter).
     #[arg(required_unless_present = "all")]
     pub rule: Option<String>,
     /// Print every rule as Markdown (docs/rules.md).
@@ -23,7 +23,7 @@ pub fn run(a: &Args) -> Result<()> {
         return out(&rules_markdown());
     }
     let id = a.rule.as_deref().unwrap_or_default();
-    let rule = Rule::from_id(id).ok_or_else(|| {
+    let rule = Rule::lookup(id).ok_or_else(|| {
         let near: Vec<String> = Rule::closest(id).iter().map(|r| format!("`{}`", r.id())).collect();
         let hint = match near.as_slice() {
             [] => String::new(),

@@ -1,41 +1,45 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Text that reaches a terminal or a log is safe: control characters (C0, DEL, C1), line and
-//! paragraph separators and bidirectional controls in a message, label, file name or excerpt
-//! are printed as `\u{…}` escapes, so a file cannot recolour the terminal, move the cursor,
-//! fake a line of output or reorder what a reviewer reads. JSON and SARIF carry the data as
-//! JSON escapes it; the human and GitHub formats and the binary's own messages escape here.
+//! Text that reaches a terminal, a log or a Markdown page is safe: control characters (C0, DEL,
+//! C1), line and paragraph separators, bidirectional controls and invisible format characters
+//! (zero-width spaces and joiners, the soft hyphen, fillers, tag characters, a stray variation
+//! selector: [`crate::schema::chars`]) in a message, label, file name, value or excerpt are
+//! printed as `\u{…}` escapes, so a file cannot recolour the terminal, move the cursor, fake a
+//! line of output, reorder what a reviewer reads or show two different values alike. JSON and
+//! SARIF carry the data as JSON escapes it; the human, Markdown and GitHub formats and the
+//! binary's own messages escape here.
 
 use std::borrow::Cow;
 
-/// Whether a character is printed as an escape.
-pub fn is_unsafe(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        // Arabic letter mark, left-to-right and right-to-left marks.
-        | '\u{61c}' | '\u{200e}' | '\u{200f}'
-        // Line and paragraph separators: line breaks to some readers.
-        | '\u{2028}' | '\u{2029}'
-        // Embeddings, overrides and isolates.
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+use crate::schema::chars::hidden;
 
 fn push_escape(out: &mut String, c: char) {
     out.push_str(&format!("\\u{{{:x}}}", c as u32));
 }
 
-/// `s` with every unsafe character escaped (newlines and tabs too: a message is one line).
+/// `s` with every hidden character escaped (newlines and tabs too: a message is one line).
 pub fn controls(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    escape_except(s, |_, _| false)
+}
+
+/// `s` with every hidden character escaped except line feeds: a block of lines.
+pub fn lines(s: &str) -> Cow<'_, str> {
+    escape_except(s, |_, c| c == '\n')
+}
+
+/// `s` with every hidden character escaped for which `keep(offset, c)` is false.
+fn escape_except(s: &str, keep: impl Fn(usize, char) -> bool) -> Cow<'_, str> {
+    let mut found = hidden(s).filter(|&(i, c, _)| !keep(i, c)).peekable();
+    if found.peek().is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        if is_unsafe(c) {
-            push_escape(&mut out, c);
-        } else {
-            out.push(c);
-        }
+    let mut from = 0;
+    for (i, c, _) in found {
+        out.push_str(&s[from..i]);
+        push_escape(&mut out, c);
+        from = i + c.len_utf8();
     }
+    out.push_str(&s[from..]);
     Cow::Owned(out)
 }
 
@@ -55,21 +59,14 @@ impl Excerpt {
     /// Escapes a file's text.
     pub fn new(text: &str) -> Excerpt {
         let keep = |i: usize, c: char| c == '\n' || c == '\t' || (c == '\r' && text[i + 1..].starts_with('\n'));
-        if !text.char_indices().any(|(i, c)| is_unsafe(c) && !keep(i, c)) {
-            return Excerpt { text: text.to_string(), shifts: Vec::new() };
-        }
-        let mut out = String::with_capacity(text.len() + 64);
+        let escaped = escape_except(text, keep);
+        let Cow::Owned(out) = escaped else { return Excerpt { text: text.to_string(), shifts: Vec::new() } };
         let mut shifts = Vec::new();
         let mut added = 0;
-        for (i, c) in text.char_indices() {
-            if is_unsafe(c) && !keep(i, c) {
-                let before = out.len();
-                push_escape(&mut out, c);
-                added += out.len() - before - c.len_utf8();
-                shifts.push((i, added));
-            } else {
-                out.push(c);
-            }
+        for (i, c, _) in hidden(text).filter(|&(i, c, _)| !keep(i, c)) {
+            // `\u{…}` is 4 bytes plus the hex digits, in place of the character's own bytes.
+            added += 4 + format!("{:x}", c as u32).len() - c.len_utf8();
+            shifts.push((i, added));
         }
         Excerpt { text: out, shifts }
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::escape::controls;
+use super::markdown::{code, text};
 use super::Render;
 use crate::diag::{Diagnostic, Report, Severity};
 
@@ -73,25 +74,25 @@ impl<'r> Render<'r> for Github<'r> {
     }
 }
 
-/// The full list as Markdown, for `$GITHUB_STEP_SUMMARY`.
+/// The full list as Markdown, for `$GITHUB_STEP_SUMMARY`: one list item per finding, its
+/// file, rule and field as code spans and its message as escaped text ([`super::markdown`]),
+/// so nothing a file holds becomes HTML, a link, an image or a mention.
 pub fn step_summary(report: &Report) -> String {
     let mut out = format!("### registryctl: {}\n\n", report.counts());
-    if report.diagnostics.is_empty() {
-        return out;
-    }
-    out.push_str("| severity | file | line | rule | field | message |\n|---|---|---:|---|---|---|\n");
     for d in &report.diagnostics {
-        let cell = |s: &str| controls(s).replace('|', "\\|");
+        let field = if d.field.is_root() { String::new() } else { format!(" · {}", code(&d.field.to_string())) };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | `{}` | {} | {} |",
+            "- **{}** {} · {} line {}{field}: {}",
             d.severity.as_str(),
-            cell(d.file_name()),
+            code(d.rule.id()),
+            code(d.file_name()),
             d.line(),
-            d.rule.id(),
-            cell(&d.field.to_string()),
-            cell(&d.message)
+            text(&d.message)
         );
+    }
+    if !report.diagnostics.is_empty() {
+        out.push('\n');
     }
     out
 }

@@ -10,6 +10,7 @@ pub mod escape;
 mod github;
 mod human;
 mod json;
+pub mod markdown;
 mod sarif;
 pub mod trust;
 

@@ -7,15 +7,20 @@ use std::fmt::Write as _;
 use crate::index::Index;
 use crate::trust::{Changes, Verified};
 
-/// The lines for a verified index, and for the previous one it was checked against.
+/// The lines for a verified index, and for the previous one it was checked against; what the
+/// indexes hold (times, names) is escaped ([`super::escape::lines`]).
 pub fn verified(v: &Verified, previous: Option<&Verified>) -> String {
+    super::escape::lines(&verified_lines(v, previous)).into_owned()
+}
+
+fn verified_lines(v: &Verified, previous: Option<&Verified>) -> String {
     let mut out = format!("signature OK: key {}\n", v.key);
     let _ = writeln!(out, "index: {}", summary(&v.index));
     if let Some(p) = previous {
         let _ = writeln!(out, "previous: {} (signature OK: key {})", summary(&p.index), p.key);
     }
     if let Some(c) = &v.changes {
-        out.push_str(&changes(c));
+        out.push_str(&change_lines(c));
     }
     out
 }
@@ -23,12 +28,17 @@ pub fn verified(v: &Verified, previous: Option<&Verified>) -> String {
 /// `serial N, generated T, expires T`, saying so when a field is absent.
 pub fn summary(index: &Index) -> String {
     let serial = index.serial.map_or("no serial".to_string(), |s| format!("serial {s}"));
-    let expires = index.expires.as_deref().map_or("never expires".to_string(), |e| format!("expires {e}"));
-    format!("{serial}, generated {}, {expires}", index.generated)
+    let expires = index.expires.as_deref().map_or("never expires".to_string(), |e| format!("expires {}", super::escape::controls(e)));
+    format!("{serial}, generated {}, {expires}", super::escape::controls(&index.generated))
 }
 
-/// The change list between two indexes: a count line, then one line per changed version.
+/// The change list between two indexes: a count line, then one line per changed version,
+/// escaped as [`verified`] is.
 pub fn changes(c: &Changes) -> String {
+    super::escape::lines(&change_lines(c)).into_owned()
+}
+
+fn change_lines(c: &Changes) -> String {
     let serial = |s: Option<u64>| s.map_or("none".to_string(), |s| s.to_string());
     let mut out = format!("changes from serial {} to {}: ", serial(c.old_serial), serial(c.new_serial));
     if c.is_empty() {
@@ -51,7 +61,7 @@ pub fn changes(c: &Changes) -> String {
     ];
     for (mark, entries, what) in groups {
         for e in entries {
-            let _ = writeln!(out, "  {mark} {e} ({what})");
+            let _ = writeln!(out, "  {mark} {} ({what})", super::escape::controls(&e.to_string()));
         }
     }
     out

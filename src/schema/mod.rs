@@ -5,10 +5,12 @@
 //!
 //! The per-file entry points are [`check_manifest`] and [`check_toolspec`]. Types live in
 //! `manifest` and `toolspec`, closed sets in `closed`, regexes in `patterns`, the typed reader
-//! in `read`, the compiled-in public-suffix list in `public_suffix`, the rules, by subject, in
-//! `rules`, and reviewed suppression comments in `suppress`. The registry's own files have
-//! theirs: `policy/registry.yaml` in `repository`, `catalog/sources.tsv` in `sources`.
+//! in `read`, the compiled-in public-suffix list in `public_suffix`, the characters a person
+//! cannot see in `chars`, the rules, by subject, in `rules`, and reviewed suppression comments
+//! in `suppress`. The registry's own files have theirs: `policy/registry.yaml` in
+//! `repository`, `catalog/sources.tsv` in `sources`.
 
+pub mod chars;
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
@@ -99,7 +101,7 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     let Some(mut root) = yaml::parse(text, &mut parse_findings) else {
         return ManifestCheck { diags: parse_findings, ..ManifestCheck::default() };
     };
-    let mut r = Reader::for_go(parse_findings).with_schema(SchemaKind::Manifest);
+    let mut r = Reader::for_go(parse_findings, text).with_schema(SchemaKind::Manifest);
     let Some(m) = manifest::read_manifest(&mut root, &mut r) else {
         return ManifestCheck { diags: r.diagnostics, ..ManifestCheck::default() };
     };
@@ -153,7 +155,7 @@ pub fn check_toolspec_paired<'m>(
 ) -> (Option<Toolspec>, Vec<Diagnostic>) {
     let mut parse_findings = Vec::new();
     let Some(mut root) = yaml::parse(text, &mut parse_findings) else { return (None, parse_findings) };
-    let mut r = Reader::for_go(parse_findings).with_schema(SchemaKind::Toolspec);
+    let mut r = Reader::for_go(parse_findings, text).with_schema(SchemaKind::Toolspec);
     let Some(t) = toolspec::read_toolspec(&mut root, &mut r) else { return (None, r.diagnostics) };
     r.drop_explained(&root);
     let mut findings = rules::toolspec_rules(&t);
@@ -303,8 +305,8 @@ pub fn toolspec_json_schema() -> String {
 }
 
 /// The `KEY=VALUE` pairs `build-args` prints for `$GITHUB_ENV`; `image` is the repository to
-/// push to (`<imagePrefix>/<name>-mcp`). Refuses any value holding a control character, which
-/// could define extra variables in the build job.
+/// push to (`<imagePrefix>/<name>-mcp`). Refuses any value holding a hidden character
+/// ([`chars`]): a control character could define extra variables in the build job.
 pub fn build_args(m: &Manifest, image: &str) -> Result<Vec<(&'static str, String)>, String> {
     let package = if m.source.package.is_empty() { ".".to_string() } else { m.source.package.clone() };
     let args = vec![
@@ -316,8 +318,8 @@ pub fn build_args(m: &Manifest, image: &str) -> Result<Vec<(&'static str, String
         ("VERSION", m.version.clone()),
         ("IMAGE", image.to_string()),
     ];
-    match args.iter().find(|(_, v)| v.chars().any(char::is_control) || v.is_empty()) {
-        Some((k, _)) => Err(format!("{k} is empty or holds a control character")),
+    match args.iter().find(|(_, v)| chars::has_hidden(v) || v.is_empty()) {
+        Some((k, _)) => Err(format!("{k} is empty or holds a control, bidi or invisible character")),
         None => Ok(args),
     }
 }

@@ -54,6 +54,11 @@ patterns! {
     REPO_SEGMENT = r"^[A-Za-z0-9._-]+$";
     /// A git tag that is safe on a command line and in `$GITHUB_ENV`.
     TAG = r"^[A-Za-z0-9][A-Za-z0-9._/+-]*$";
+    /// A tag that reads as a release: optional prefix path segments (`cmd/server/`,
+    /// `refs/tags/`), an optional `v`, two or more dot-separated numbers, then an optional
+    /// pre-release (`-rc.1`) and build (`+build.5`) suffix of dot- or hyphen-separated
+    /// alphanumerics.
+    RELEASE_TAG = r"^([A-Za-z0-9][A-Za-z0-9._+-]*/)*[vV]?[0-9]+(\.[0-9]+)+(-[0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?(\+[0-9A-Za-z]+([.-][0-9A-Za-z]+)*)?$";
     /// `source.package`'s characters.
     PACKAGE = r"^[a-zA-Z0-9._/-]+$";
     /// One path component of an OCI repository.

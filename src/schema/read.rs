@@ -10,12 +10,14 @@
 
 use std::collections::HashSet;
 
+use super::chars::{self, Hidden};
 use super::closed::{Closed, ClosedSet};
 use super::rules::placeholder;
 use super::SchemaKind;
 use crate::diag::{Diagnostic, Rule};
 use crate::field::{FieldPath, Segment};
-use crate::yaml::{is_bidi_control, is_yaml11_bool, plain_type, yaml11_type, Kind, Node, PlainType, Style, Yaml11Type};
+use crate::span::Span;
+use crate::yaml::{is_yaml11_bool, plain_type, yaml11_type, Kind, Node, PlainType, Style, Yaml11Type};
 
 /// Collects structural problems while typed values are read out of a tree.
 #[derive(Default)]
@@ -32,6 +34,9 @@ pub struct Reader {
     explained: Vec<FieldPath>,
     /// Where misplaced keys belong; a finding that such a field is missing repeats theirs.
     targets: Vec<FieldPath>,
+    /// The raw hidden characters of the file that its character-level scan reports, with their
+    /// offsets: a value holding one is not reported again.
+    raw: Vec<(usize, char)>,
 }
 
 /// The fields of one mapping. The keys asked for are the allowed keys: anything else in the
@@ -96,9 +101,18 @@ impl Reader {
     }
 
     /// A reader for a file the Go side reads too (a manifest or a toolspec): a plain value is a
-    /// string only if YAML 1.1 readers also read it as one (rule `yaml-1.1-scalar`).
-    pub fn for_go(parse_findings: Vec<Diagnostic>) -> Reader {
-        Reader { go_read: true, ..Reader::new(parse_findings) }
+    /// string only if YAML 1.1 readers also read it as one (rule `yaml-1.1-scalar`), and holds no
+    /// hidden character (`value-hidden-character`). `text` is the file's text, whose raw control,
+    /// bidi and line-break characters its own scan reports: a value holding one is not reported a
+    /// second time.
+    pub fn for_go(parse_findings: Vec<Diagnostic>, text: &str) -> Reader {
+        // `at` comes from `char_indices`, so `text[at..]` is a slice at a character boundary.
+        let line_end = |at: usize, c: char| c == '\n' || (c == '\r' && text[at..].starts_with("\r\n"));
+        let raw = chars::hidden(text)
+            .filter(|&(at, c, kind)| !line_end(at, c) && (kind != Hidden::Invisible || c == '\u{feff}'))
+            .map(|(at, c, _)| (at, c))
+            .collect();
+        Reader { go_read: true, raw, ..Reader::new(parse_findings) }
     }
 
     /// Names the schema being read, so a key found at the wrong level is told where it belongs.
@@ -213,8 +227,48 @@ impl Reader {
         Some((format!("`{name}` belongs {belongs}, not {at}"), format!("did you mean {names}? {how}")))
     }
 
-    /// A string value, moved out of the tree; anything else is reported and read as `None`.
-    fn string_value(&mut self, node: &mut Node, path: impl FnOnce() -> FieldPath) -> Option<String> {
+    /// A string value, moved out of the tree; anything else is reported and read as `None`. In a
+    /// file the Go side reads, a value holding a hidden character is reported
+    /// (`value-hidden-character`) and its field marked broken, so no rule reports it again; the
+    /// value is kept as written, for the review gate to show it.
+    fn string_value(&mut self, node: &mut Node, path: impl Fn() -> FieldPath) -> Option<String> {
+        let s = self.text_value(node, &path)?;
+        if !self.go_read || !chars::has_hidden(&s) {
+            return Some(s);
+        }
+        // A raw character the file's scan already reported needs no second finding; the field is
+        // still not checked again.
+        if let Some((i, c, kind)) = self.unreported_hidden(&s, node.span) {
+            let at = s[..i].chars().count() + 1;
+            let message = format!(
+                "`{s}` holds {} U+{:04X} (character {at}): what a reviewer reads is not what the gateway and the service receive",
+                kind.describe(),
+                u32::from(c)
+            );
+            self.diagnostics.push(Diagnostic::new(Rule::ValueHiddenCharacter, path(), message).with_span(node.span));
+        }
+        self.broken.insert(path());
+        Some(s)
+    }
+
+    /// The first hidden character of a value `s` read from `span` that the character-level scan
+    /// of the file did not already report: a raw control, bidi, tab or line-break character in the
+    /// file is its finding (`yaml-control-character`, ...), and the value's would repeat it.
+    fn unreported_hidden(&self, s: &str, span: Span) -> Option<(usize, char, Hidden)> {
+        chars::hidden(s).find(|&(_, c, _)| !self.scanned(c, span))
+    }
+
+    /// Whether the file holds `c` raw within `span`, where its character-level scan reported it.
+    fn scanned(&self, c: char, span: Span) -> bool {
+        // `raw` is in file order: the characters within the span are one slice of it.
+        let from = self.raw.partition_point(|&(at, _)| at < span.start.offset);
+        let to = self.raw.partition_point(|&(at, _)| at < span.end.offset);
+        self.raw.get(from..to).is_some_and(|here| here.iter().any(|&(_, r)| r == c))
+    }
+
+    /// [`Reader::string_value`] without the hidden-character check: consent-screen text has
+    /// rules of its own ([`Reader::opt_text`]).
+    fn text_value(&mut self, node: &mut Node, path: &impl Fn() -> FieldPath) -> Option<String> {
         let is_string = match &node.kind {
             Kind::Scalar(_, Style::Quoted | Style::Block) => true,
             Kind::Scalar(v, Style::Plain) if plain_type(v) == PlainType::Str => {
@@ -254,16 +308,24 @@ impl Reader {
     }
 
     /// An optional field of text shown on a consent screen (displayName, descriptions): a
-    /// string without characters that reorder text, start a terminal escape or return the
-    /// cursor (an error), nor other control characters that garble its layout (a warning).
+    /// string without characters that reorder text, start a terminal escape, return the cursor or
+    /// end a string (`text-control-character`), nor invisible ones (`text-invisible-character`),
+    /// both errors; other control characters and line separators, which garble its layout, are a
+    /// warning (`text-layout-character`). One finding per rule, at its first character.
     pub fn opt_text(&mut self, f: &mut Fields<'_>, key: &'static str) -> String {
         let Some((node, path)) = f.entry(key) else { return String::new() };
         let span = node.span;
-        let Some(text) = self.string_value(node, || path.clone().key(key)) else { return String::new() };
-        let found = text.chars().find(|&c| hides_text(c)).map(|c| (c, Rule::TextControlCharacter));
-        if let Some((c, rule)) = found.or_else(|| text.chars().find(|&c| garbles_text(c)).map(|c| (c, Rule::TextLayoutCharacter))) {
-            let what = if is_bidi_control(c) { "the bidirectional control" } else { "the control character" };
-            let message = format!("{key} holds {what} U+{:04X}: the text reaches a consent screen", u32::from(c));
+        let Some(text) = self.text_value(node, &|| path.clone().key(key)) else { return String::new() };
+        let mut reported: Vec<Rule> = Vec::new();
+        for (i, c, kind) in chars::hidden(&text) {
+            let rule = text_rule(kind, c);
+            if reported.contains(&rule) || self.scanned(c, span) {
+                continue;
+            }
+            reported.push(rule);
+            let at = text[..i].chars().count() + 1;
+            let message =
+                format!("{key} holds {} U+{:04X} (character {at}): the text reaches a consent screen", kind.describe(), u32::from(c));
             self.diagnostics.push(Diagnostic::new(rule, path.clone().key(key), message).with_span(span));
         }
         text
@@ -279,6 +341,9 @@ impl Reader {
             },
             None => String::new(),
         };
+        if self.is_broken(&f.child(key)) {
+            return Closed::Unknown(raw);
+        }
         self.closed_value(raw, || f.path.clone().key(key))
     }
 
@@ -286,6 +351,9 @@ impl Reader {
     pub fn opt_closed<T: ClosedSet>(&mut self, f: &mut Fields<'_>, key: &'static str) -> Option<Closed<T>> {
         let (node, path) = f.entry(key)?;
         let raw = self.string_value(node, || path.clone().key(key))?;
+        if self.is_broken(&f.child(key)) {
+            return Some(Closed::Unknown(raw));
+        }
         (!raw.is_empty()).then(|| self.closed_value(raw, || f.path.clone().key(key)))
     }
 
@@ -428,17 +496,17 @@ impl Reader {
     }
 }
 
-/// Characters that hide or reorder consent-screen text: bidirectional controls, ESC (terminal
-/// escape sequences), carriage return (overwrites what was shown), and C1 (including the
-/// one-character CSI, U+009B).
-fn hides_text(c: char) -> bool {
-    is_bidi_control(c) || matches!(c, '\u{1b}' | '\r' | '\u{80}'..='\u{9f}')
-}
-
-/// Characters that garble consent-screen text: the other C0 controls (tab, line feed and
-/// backspace included), DEL, and the Unicode line and paragraph separators.
-fn garbles_text(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+/// The rule for a hidden character in consent-screen text: what hides, reorders or cuts the text
+/// (bidirectional controls, ESC, carriage return, NUL, C1) and what is invisible are errors;
+/// the other C0 controls (tab, line feed, backspace included), DEL and the line separators only
+/// garble the layout, a warning the gateway's own conformance fixture carries.
+fn text_rule(kind: Hidden, c: char) -> Rule {
+    match kind {
+        Hidden::Bidi => Rule::TextControlCharacter,
+        Hidden::Control if matches!(c, '\0' | '\u{1b}' | '\r' | '\u{80}'..='\u{9f}') => Rule::TextControlCharacter,
+        Hidden::Control | Hidden::LineSeparator => Rule::TextLayoutCharacter,
+        Hidden::Invisible => Rule::TextInvisibleCharacter,
+    }
 }
 
 /// Whether the tree has a value at `path`.

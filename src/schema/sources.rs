@@ -6,8 +6,10 @@
 //! tool columns together list exactly its toolspec's tools. Text in, findings out; the registry
 //! pipeline reads the file from the checked tree (it is catalog data, not policy).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+use super::chars::visible;
 use super::closed::{comma_list, ClosedSet, SourceKind};
 use super::patterns::{DATE, SOURCE_IN_REPO, TOOL_NAME};
 use super::rules::egress::check_host;
@@ -291,7 +293,7 @@ fn tool_columns(text: &str, row: &Row, tools: &[String], file: &str, out: &mut V
         for (item, start, end) in items(row.field(column)) {
             let msg = if !TOOL_NAME.is_match(item) {
                 continue; // reported by parse
-            } else if !tools.iter().any(|t| t == item) {
+            } else if !tools.iter().any(|t| visible(t) == item) {
                 format!("`{item}` is not a tool of {file}")
             } else if let Some(first) = seen.insert(item, column) {
                 format!("`{item}` is listed again (already under {}): each tool is verified or unverifiable, once", COLUMNS[first])
@@ -301,7 +303,7 @@ fn tool_columns(text: &str, row: &Row, tools: &[String], file: &str, out: &mut V
             out.push(row.finding_at(text, Rule::SourcesTools, column, start, end, msg));
         }
     }
-    let mut missing: Vec<&str> = tools.iter().map(String::as_str).filter(|t| !seen.contains_key(t)).collect();
+    let mut missing: Vec<Cow<'_, str>> = tools.iter().map(|t| visible(t)).filter(|t| !seen.contains_key(t.as_ref())).collect();
     missing.dedup(); // a toolspec that lists a tool twice has its own finding
     if !missing.is_empty() {
         let msg = format!("{} of {file} in neither tool column: {}", plural(missing.len()), missing.join(", "));
@@ -426,5 +428,18 @@ mod tests {
         assert_eq!(got[0].message, "`nope` is not a tool of toolspecs/x/0.1.0.yaml");
         assert!(got[1].message.starts_with("`get` is listed again (already under verified)"));
         assert_eq!(got[2].message, "1 tool of toolspecs/x/0.1.0.yaml in neither tool column: delete");
+    }
+
+    /// A toolspec tool name with a hidden character is that file's own finding
+    /// (`value-hidden-character`): the row is held to the name as a reader sees it.
+    #[test]
+    fn tool_names_are_compared_as_shown() {
+        let text = "alpha\tsdk\thttps://a.example.com\t2026-01-01\tlist,get\t-\tn\n";
+        let (rows, d) = parse(text, "2026-12-01");
+        assert!(d.is_empty(), "{d:?}");
+        let tools = vec!["list\u{34f}".to_string(), "g\u{200b}et\u{202e}".to_string()];
+        let servers: BTreeMap<String, Server> =
+            [("alpha".to_string(), Server { toolspec: Some(("toolspecs/alpha/0.1.0.yaml".into(), Some(tools))) })].into();
+        assert!(check(text, &rows, &servers).is_empty());
     }
 }

@@ -12,43 +12,7 @@ use serde_json::Value;
 use super::{plural, summary_line, values};
 use crate::diag::Severity;
 use crate::diff::{Change, ChangeKind, Diff, FileKind, Finding, ServerDiff, Status, VersionDiff};
-
-/// Values longer than this many characters are cut, with `…`, to keep lines short on a phone.
-const MAX_VALUE_CHARS: usize = 160;
-
-/// A code span holding `s` exactly (control characters escaped, cut at [`MAX_VALUE_CHARS`]),
-/// fenced with more backticks than `s` contains in a row.
-pub(super) fn code(s: &str) -> String {
-    if s.is_empty() {
-        return "*(empty)*".into();
-    }
-    let mut shown: String = s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect();
-    if shown.chars().count() > MAX_VALUE_CHARS {
-        shown = shown.chars().take(MAX_VALUE_CHARS).collect::<String>() + "…";
-    }
-    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if shown.starts_with('`') || shown.ends_with('`') || (shown.starts_with(' ') && shown.ends_with(' ')) { " " } else { "" };
-    format!("{fence}{pad}{shown}{pad}{fence}")
-}
-
-/// Text that may hold data, outside a code span: the characters that start emphasis, links,
-/// HTML, entities or tables backslash-escaped, control characters dropped, and a zero-width space
-/// after `@`, `#`, and in `://` and `www.`, so no mention, issue reference or autolink forms.
-pub(super) fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let s = s.replace("://", ":\u{200B}//").replace("www.", "www\u{200B}.");
-    for c in s.chars().filter(|c| !c.is_control()) {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~') {
-            out.push('\\');
-        }
-        out.push(c);
-        if matches!(c, '@' | '#') {
-            out.push('\u{200B}');
-        }
-    }
-    out
-}
+use crate::render::markdown::{code, text};
 
 fn value(v: &Value) -> String {
     let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
@@ -233,7 +197,7 @@ fn change(out: &mut String, c: &Change) {
         (None, None) => String::new(),
     };
     let file = if c.file == FileKind::Toolspec { " (toolspec)" } else { "" };
-    let _ = writeln!(out, "- {flag}**{}** · {}: {shown} · {}{file}", c.kind.as_str(), c.what, code(&c.field));
+    let _ = writeln!(out, "- {flag}**{}** · {}: {shown} · {}{file}", c.kind.as_str(), text(&c.what), code(&c.field));
 }
 
 fn finding(out: &mut String, f: &Finding, named: bool) {
@@ -241,24 +205,4 @@ fn finding(out: &mut String, f: &Finding, named: bool) {
     let at = if named { format!(" · {}", code(&f.file)) } else { String::new() };
     let _ = writeln!(out, "- {flag} **{}** {}{at}: {}", f.severity.as_str(), code(f.rule.id()), text(&f.message));
     let _ = writeln!(out, "  - {}", text(&f.help));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_spans_hold_any_text() {
-        assert_eq!(code("a"), "`a`");
-        assert_eq!(code("a`b"), "``a`b``");
-        assert_eq!(code("`x`"), "`` `x` ``");
-        assert_eq!(code("a\nb"), "`a\\nb`");
-        assert_eq!(code(&"x".repeat(200)), format!("`{}…`", "x".repeat(160)));
-    }
-
-    #[test]
-    fn text_is_inert() {
-        assert_eq!(text("<b>@bob #1 [x](y) *a*"), "\\<b\\>@\u{200B}bob #\u{200B}1 \\[x\\](y) \\*a\\*");
-        assert_eq!(text("see https://a.b and www.c.d"), "see https:\u{200B}//a.b and www\u{200B}.c.d");
-    }
 }

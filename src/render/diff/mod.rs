@@ -43,10 +43,12 @@ impl DiffFormat {
     }
 }
 
-/// The diff in one format.
+/// The diff in one format. The human format is escaped as a whole ([`super::escape::lines`]):
+/// every hidden character a name, value or message holds is printed as `\u{…}`; the Markdown
+/// format escapes each value it writes ([`super::markdown`]).
 pub fn render_diff(format: DiffFormat, diff: &Diff) -> String {
     match format {
-        DiffFormat::Human => human::render(diff),
+        DiffFormat::Human => super::escape::lines(&human::render(diff)).into_owned(),
         DiffFormat::Markdown => markdown::render(diff),
         DiffFormat::Json => {
             let mut s = serde_json::to_string_pretty(diff).expect("a diff serializes");
@@ -62,12 +64,6 @@ fn values(c: &Change) -> (Option<&Value>, Option<&Value>) {
         (!v.is_null()).then_some(v)
     }
     (present(&c.before), present(&c.after))
-}
-
-/// Text with its control characters escaped (`\u{1b}`), so a name taken from a directory
-/// cannot move a terminal's cursor or start a new line.
-fn printable(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// `1 thing`, `2 things`.

@@ -15,35 +15,71 @@ use crate::schema::manifest::{Credential, Manifest};
 use crate::schema::patterns::{CREDENTIAL_ID, CREDENTIAL_TYPE, ENV, HEADER, NAME};
 use crate::schema::Toolspec;
 
+// Header names are compared as `header_key` writes them: lowercase, `_` read as `-`. Each list
+// is a family of headers a hop (proxy, load balancer, CDN, framework) reads, sets or strips,
+// by exact name or by prefix; a new member of a family is refused without being listed.
+
 /// Headers that frame the message or the connection: a hop consumes, rewrites or strips them.
-const FRAMING_HEADERS: &[&str] =
-    &["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "http2-settings"];
-/// Headers a hop reads to choose the host, path, method or client address of the request.
-const ROUTING_HEADERS: &[&str] = &[
+const FRAMING: &[&str] = &[
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+    "expect",
+    "http2-settings",
+    "cdn-loop",
+];
+/// Headers that address a proxy (`Proxy` itself is the httpoxy variable `HTTP_PROXY` to CGI).
+const PROXY: &[&str] = &["proxy"];
+const PROXY_PREFIXES: &[&str] = &["proxy-", "x-proxy-", "x-proxyuser-"];
+/// Headers an authenticating proxy sets to tell the service behind it who the client is.
+const IDENTITY: &[&str] = &[
+    "remote-user",
+    "x-remote-user",
+    "x-forwarded-user",
+    "cf-access-jwt-assertion",
+    "cf-access-authenticated-user-email",
+    "x-goog-iap-jwt-assertion",
+];
+const IDENTITY_PREFIXES: &[&str] =
+    &["x-auth-request-", "x-webauth-", "x-authenticated-", "x-ms-client-principal", "x-goog-authenticated-user-", "x-amzn-oidc-"];
+/// Headers a hop reads to choose the host, scheme, path, method or client address of a request.
+/// Any name with a `forwarded` part (`Forwarded`, `Forwarded-For`, `X-Original-Forwarded-For`)
+/// is one too.
+const ROUTING: &[&str] = &[
     "host",
-    "forwarded",
     "via",
     "max-forwards",
-    "x-real-ip",
-    "x-original-url",
-    "x-rewrite-url",
-    "x-original-host",
     "x-host",
-    "x-http-method-override",
-    "x-http-method",
+    "x-scheme",
+    "x-url-scheme",
+    "front-end-https",
+    "x-original",
     "x-method-override",
-    "x-client-ip",
     "client-ip",
     "true-client-ip",
-    "x-cluster-client-ip",
-    "cf-connecting-ip",
     "fastly-client-ip",
-    "x-originating-ip",
-    "x-remote-ip",
-    "x-remote-addr",
+    "x-cluster-client-ip",
 ];
-/// Prefixes of routing headers (`X-Forwarded-For`, `-Host`, `-Proto`, `-Prefix`, ...).
-const ROUTING_PREFIXES: &[&str] = &["x-forwarded-"];
+const ROUTING_PREFIXES: &[&str] = &[
+    "x-forwarded",
+    "x-original-",
+    "x-real-",
+    "x-envoy-",
+    "x-rewrite-",
+    "x-backend-",
+    "x-middleware-",
+    "x-client-",
+    "x-http-method",
+    "x-originating-",
+    "x-remote-",
+    "x-arr-",
+    "x-appengine-",
+    "cf-connecting-",
+];
 /// Headers only a response carries.
 const RESPONSE_HEADERS: &[&str] = &["set-cookie", "set-cookie2", "www-authenticate", "authentication-info"];
 /// Headers that carry a credential to the service: a credential may go there, a tool argument may not.
@@ -216,6 +252,8 @@ pub enum HeaderRefusal {
     Routes,
     /// Addresses or authenticates to a proxy.
     Proxy,
+    /// Tells a service behind an authenticating proxy who the client is.
+    Identity,
     /// Only a response carries it.
     Response,
     /// Carries a credential, and the value would come from a tool argument.
@@ -234,6 +272,9 @@ impl HeaderRefusal {
                 "routes the request: a proxy or load balancer reads it to choose the host, path, method or client address, so it could send the request elsewhere"
             }
             HeaderRefusal::Proxy => "addresses a proxy, not the service: a hop reads (or strips) it, so the value never reaches the API",
+            HeaderRefusal::Identity => {
+                "asserts who the client is to a service behind an authenticating proxy: the proxy sets it, so a value here either is stripped or chooses whose account the request acts as"
+            }
             HeaderRefusal::Response => "is a response header: it means nothing in a request",
             HeaderRefusal::Credential => {
                 "carries a credential: a tool argument would choose whose account the request acts as (the gateway injects credentials)"
@@ -243,32 +284,49 @@ impl HeaderRefusal {
     }
 }
 
+/// How header names are compared: without case, and with `_` read as `-` (CGI, PHP, Rack and
+/// many frameworks expose `X-Api-Key` and `X_Api_Key` alike, as `HTTP_X_API_KEY`).
+pub fn header_key(name: &str) -> String {
+    name.chars().map(|c| if c == '_' { '-' } else { c.to_ascii_lowercase() }).collect()
+}
+
+/// Whether a header name, as [`header_key`] writes it, is in a family: one of `exact`, or
+/// starting with one of `prefixes`.
+fn in_family(key: &str, exact: &[&str], prefixes: &[&str]) -> bool {
+    exact.contains(&key) || prefixes.iter().any(|p| key.starts_with(p))
+}
+
 /// The one header rule: `inject.header`, a toolspec's `auth.header` and every `in: header`
-/// parameter are RFC 9110 tokens and never a header that frames, routes or addresses a hop
-/// rather than the service. A tool argument may also not set a credential header.
+/// parameter are RFC 9110 tokens and never a header of a family that frames the message,
+/// addresses a proxy, asserts the client's identity, routes the request or belongs to a response
+/// (names compared as [`header_key`] writes them). A tool argument may also not set a
+/// credential header.
 pub fn check_header(name: &str, used_as: HeaderUse) -> Result<(), HeaderRefusal> {
     if !HEADER.is_match(name) {
         return Err(HeaderRefusal::NotToken);
     }
-    let lower = name.to_ascii_lowercase();
-    let lower = lower.as_str();
-    if FRAMING_HEADERS.contains(&lower) {
+    let key = header_key(name);
+    let key = key.as_str();
+    if FRAMING.contains(&key) {
         Err(HeaderRefusal::Frames)
-    } else if lower.starts_with("proxy-") {
+    } else if in_family(key, PROXY, PROXY_PREFIXES) {
         Err(HeaderRefusal::Proxy)
-    } else if ROUTING_HEADERS.contains(&lower) || ROUTING_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+    } else if in_family(key, IDENTITY, IDENTITY_PREFIXES) {
+        Err(HeaderRefusal::Identity)
+    } else if in_family(key, ROUTING, ROUTING_PREFIXES) || key.split('-').any(|part| part == "forwarded") {
         Err(HeaderRefusal::Routes)
-    } else if RESPONSE_HEADERS.contains(&lower) {
+    } else if RESPONSE_HEADERS.contains(&key) {
         Err(HeaderRefusal::Response)
-    } else if used_as == HeaderUse::Argument && CREDENTIAL_HEADERS.contains(&lower) {
+    } else if used_as == HeaderUse::Argument && CREDENTIAL_HEADERS.contains(&key) {
         Err(HeaderRefusal::Credential)
     } else {
         Ok(())
     }
 }
 
-/// A toolspec's `auth.header` and header parameters under [`check_header`]. Names with control
-/// characters are left to the toolspec rules, which already report them.
+/// A toolspec's `auth.header` and header parameters under [`check_header`], and no two header
+/// parameters of one tool that are the same header once compared as [`header_key`] does. Names
+/// with control characters are left to the rules that already report them.
 pub fn toolspec_headers(t: &Toolspec, out: &mut Vec<Diagnostic>) {
     if let Some(a) = t.auth.as_ref().filter(|a| !a.header.is_empty() && !has_control(&a.header)) {
         if let Err(why) = check_header(&a.header, HeaderUse::Credential) {
@@ -276,14 +334,23 @@ pub fn toolspec_headers(t: &Toolspec, out: &mut Vec<Diagnostic>) {
         }
     }
     for (i, tool) in t.tools.iter().enumerate() {
+        let mut seen: Vec<(String, &str)> = Vec::new();
         for (j, p) in tool.params.iter().enumerate() {
             if !p.location.is(ParamIn::Header) || p.name.is_empty() || has_control(&p.name) {
                 continue;
             }
+            let field = || FieldPath::field("tools").index(i).key("params").index(j).key("name");
+            let key = header_key(&p.name);
             if let Err(why) = check_header(&p.name, HeaderUse::Argument) {
-                let field = FieldPath::field("tools").index(i).key("params").index(j).key("name");
-                out.push(Diagnostic::new(Rule::HeaderName, field, why.message(&p.name)));
+                out.push(Diagnostic::new(Rule::HeaderName, field(), why.message(&p.name)));
+            } else if let Some((_, first)) = seen.iter().find(|(k, first)| *k == key && *first != p.name) {
+                let msg = format!(
+                    "header `{}` is the same header as `{first}`: servers compare header names without case, and CGI, PHP and Rack read `_` as `-`",
+                    p.name
+                );
+                out.push(Diagnostic::new(Rule::HeaderName, field(), msg));
             }
+            seen.push((key, &p.name));
         }
     }
 }
@@ -363,11 +430,76 @@ mod tests {
             ("Set-Cookie", HeaderUse::Credential, Err(R::Response)),
             ("Authorization", HeaderUse::Argument, Err(R::Credential)),
             ("cookie", HeaderUse::Argument, Err(R::Credential)),
+            // The review's cases: families, not names, and `_` read as `-`.
+            ("Proxy", HeaderUse::Argument, Err(R::Proxy)),
+            ("Proxy", HeaderUse::Credential, Err(R::Proxy)),
+            ("X-ProxyUser-Ip", HeaderUse::Argument, Err(R::Proxy)),
+            ("X-Forwarded", HeaderUse::Argument, Err(R::Routes)),
+            ("X-ForwardedHost", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Original-URI", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Original-Forwarded-For", HeaderUse::Argument, Err(R::Routes)),
+            ("Forwarded-For", HeaderUse::Argument, Err(R::Routes)),
+            ("Cf-Forwarded-Proto", HeaderUse::Credential, Err(R::Routes)),
+            ("X-Scheme", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Url-Scheme", HeaderUse::Argument, Err(R::Routes)),
+            ("Front-End-Https", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Envoy-Original-Path", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Envoy-Internal", HeaderUse::Credential, Err(R::Routes)),
+            ("X-Envoy-Upstream-Host", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Client-Address", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Rewrite-Host", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Backend-Host", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Middleware-Subrequest", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Real-Port", HeaderUse::Argument, Err(R::Routes)),
+            ("X-HTTP-Method", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Host", HeaderUse::Argument, Err(R::Routes)),
+            ("CF-Connecting-IPv6", HeaderUse::Argument, Err(R::Routes)),
+            ("X_Forwarded_For", HeaderUse::Argument, Err(R::Routes)),
+            ("x-forwarded_host", HeaderUse::Credential, Err(R::Routes)),
+            ("Proxy_Authorization", HeaderUse::Credential, Err(R::Proxy)),
+            ("Content_Length", HeaderUse::Argument, Err(R::Frames)),
+            ("X_Real_IP", HeaderUse::Argument, Err(R::Routes)),
+            ("X-Remote-User", HeaderUse::Argument, Err(R::Identity)),
+            ("X-Auth-Request-Email", HeaderUse::Argument, Err(R::Identity)),
+            ("X-WEBAUTH-USER", HeaderUse::Credential, Err(R::Identity)),
+            ("X-Amzn-Oidc-Identity", HeaderUse::Argument, Err(R::Identity)),
+            // Headers the catalog sends stay allowed.
+            ("X-API-KEY", HeaderUse::Credential, Ok(())),
+            ("api_key", HeaderUse::Credential, Ok(())),
+            ("Ocp-Apim-Subscription-Key", HeaderUse::Credential, Ok(())),
+            ("X-Goog-FieldMask", HeaderUse::Argument, Ok(())),
+            ("xero-tenant-id", HeaderUse::Argument, Ok(())),
+            ("X-Restli-Protocol-Version", HeaderUse::Argument, Ok(())),
+            ("Accept", HeaderUse::Argument, Ok(())),
+            ("X-Originality", HeaderUse::Argument, Ok(())),
+            ("Proxyman-Version", HeaderUse::Argument, Ok(())),
         ];
         for (name, used_as, want) in cases {
             assert_eq!(check_header(name, *used_as), *want, "{name} as {used_as:?}");
         }
         assert!(R::Proxy.message("Proxy-Authorization").contains("addresses a proxy"));
+        assert_eq!(header_key("X_Api-KEY"), "x-api-key");
+    }
+
+    #[test]
+    fn two_header_parameters_that_are_one_header_are_refused() {
+        use crate::schema::toolspec::{Param, ToolDef};
+        let param = |name: &str| Param {
+            name: name.into(),
+            location: ParamIn::Header.into(),
+            kind: crate::schema::closed::ParamType::String.into(),
+            required: false,
+            description: String::new(),
+        };
+        let mut t: Toolspec =
+            serde_json::from_str(r#"{"schemaVersion":1,"name":"acme","version":"0.1.0","baseUrl":"https://api.acme.com","tools":[]}"#)
+                .unwrap();
+        let tool: ToolDef = serde_json::from_str(r#"{"name":"t","description":"d","method":"GET","path":"/x"}"#).unwrap();
+        t.tools = vec![ToolDef { params: vec![param("X-Tenant-Id"), param("x_tenant_id"), param("X-Other")], ..tool }];
+        let mut out = Vec::new();
+        toolspec_headers(&t, &mut out);
+        let got: Vec<(Rule, String)> = out.into_iter().map(|d| (d.rule, d.field.to_string())).collect();
+        assert_eq!(got, [(Rule::HeaderName, "tools[0].params[1].name".to_string())]);
     }
 
     #[test]

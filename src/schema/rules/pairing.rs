@@ -4,12 +4,15 @@
 //! [`super::egress::allows`]) and no egress entry they leave unused, an auth block only where
 //! the tier wants one, and no parameter that would set the credential header the gateway injects.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+use super::credentials::{check_header, header_key, HeaderUse};
 use super::egress::{self, allows, entry_path};
 use super::toolspec::{base_url_host, tool_path};
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
+use crate::schema::chars::visible;
 use crate::schema::closed::{Builder, Method, ParamIn, Tier};
 use crate::schema::{Manifest, Toolspec};
 
@@ -56,12 +59,13 @@ pub fn pair(t: &Toolspec, m: &Manifest) -> Vec<Diagnostic> {
     out
 }
 
-/// The same tool names in both files.
+/// The same tool names in both files, as a reader sees them ([`visible`]: a hidden character in
+/// a name is its own finding).
 fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
-    let spec: BTreeSet<&str> = t.tools.iter().map(|x| x.name.as_str()).collect();
-    let declared: BTreeSet<&str> = m.tools.iter().map(|x| x.name.as_str()).collect();
+    let spec: BTreeSet<Cow<'_, str>> = t.tools.iter().map(|x| visible(&x.name)).collect();
+    let declared: BTreeSet<Cow<'_, str>> = m.tools.iter().map(|x| visible(&x.name)).collect();
     for (i, tool) in t.tools.iter().enumerate() {
-        if !declared.contains(tool.name.as_str()) {
+        if !declared.contains(&visible(&tool.name)) {
             out.push(Diagnostic::new(
                 Rule::PairingTools,
                 tool_path(i, "name"),
@@ -69,7 +73,7 @@ fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    let missing: Vec<&str> = declared.difference(&spec).copied().collect();
+    let missing: Vec<&str> = declared.difference(&spec).map(AsRef::as_ref).collect();
     if !missing.is_empty() {
         let msg = format!("the manifest's tools {} have no mapping here", missing.join(", "));
         out.push(Diagnostic::new(Rule::PairingTools, FieldPath::field("tools"), msg));
@@ -82,7 +86,7 @@ fn tools(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
 fn write_tools_off_by_default(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
     for (i, tool) in t.tools.iter().enumerate() {
         let Some(method @ (Method::Delete | Method::Put | Method::Patch)) = tool.method.known() else { continue };
-        if m.tools.iter().any(|x| x.name == tool.name && x.default) {
+        if m.tools.iter().any(|x| visible(&x.name) == visible(&tool.name) && x.default) {
             let msg = format!(
                 "tool `{}` is a {method} call and manifests/{}/{}.yaml exposes it with default: true; a tool that deletes, replaces or edits is exposed only when the user opts in",
                 tool.name, m.name, m.version
@@ -153,13 +157,21 @@ fn auth(t: &Toolspec, m: &Manifest, out: &mut Vec<Diagnostic>) {
     if !m.tier.is(Tier::Sealed) {
         return;
     }
-    let injected: Vec<String> = m.credentials.iter().map(|c| c.inject.header.to_ascii_lowercase()).collect();
+    let injected: Vec<(String, &str)> = m.credentials.iter().map(|c| (header_key(&c.inject.header), c.inject.header.as_str())).collect();
     for (i, tool) in t.tools.iter().enumerate() {
         for (j, param) in tool.params.iter().enumerate() {
-            if param.location.is(ParamIn::Header) && injected.contains(&param.name.to_ascii_lowercase()) {
-                let msg = format!("header parameter `{}` would set the injected credential header", param.name);
-                out.push(Diagnostic::new(Rule::ToolspecHeaderParam, tool_path(i, "params").index(j).key("name"), msg));
+            // A name `header-name` refuses as an argument (Authorization, Cookie) is its finding alone.
+            if check_header(&param.name, HeaderUse::Argument).is_err() {
+                continue;
             }
+            let key = header_key(&param.name);
+            let Some((_, header)) = injected.iter().find(|(k, _)| param.location.is(ParamIn::Header) && *k == key) else { continue };
+            let msg = if *header == param.name {
+                format!("header parameter `{header}` would set the injected credential header")
+            } else {
+                format!("header parameter `{}` would set the injected credential header `{header}` (header names compare without case, and `_` reads as `-`)", param.name)
+            };
+            out.push(Diagnostic::new(Rule::ToolspecHeaderParam, tool_path(i, "params").index(j).key("name"), msg));
         }
     }
 }

@@ -11,15 +11,20 @@ use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
 use crate::schema::closed::Builder;
 use crate::schema::manifest::{Image, Manifest, Source};
-use crate::schema::patterns::{DIGEST, OCI_PATH, PACKAGE, REPO_SEGMENT, TAG, VERSION};
+use crate::schema::patterns::{DIGEST, OCI_PATH, PACKAGE, RELEASE_TAG, REPO_SEGMENT, TAG, VERSION};
 use crate::schema::repository::{self, RepositoryConfig};
 
-/// Tags that name a branch (compared without case): a branch moves after review, so the image
-/// built from it is not the code that was reviewed.
+/// Prefixes (compared without case) of refs that are not tags: a branch, a remote-tracking
+/// branch, or a forge's pull-request, merge-request or review ref, which anyone who opens one can
+/// create and move. `refs/` covers every namespace but `refs/tags/`.
+const MOVING_REF_PREFIXES: &[&str] = &["refs/", "heads/", "remotes/", "pull/", "pull-requests/", "merge-requests/", "changes/"];
+/// Git's pseudo-refs (compared without case), and any `*_HEAD`: they name whatever a local
+/// operation last pointed them at.
+const PSEUDO_REFS: &[&str] = &["head", "fetch_head", "orig_head", "merge_head", "auto_merge", "stash"];
+/// Names that read as a branch (compared without case): said so in the warning.
 const BRANCH_NAMES: &[&str] = &[
     "main",
     "master",
-    "head",
     "develop",
     "development",
     "devel",
@@ -45,25 +50,32 @@ const BRANCH_NAMES: &[&str] = &[
     "tip",
     "mainline",
 ];
-/// Prefixes of branch names: refs and the usual branch families.
-const BRANCH_PREFIXES: &[&str] = &[
-    "refs/heads/",
-    "refs/remotes/",
-    "heads/",
-    "remotes/",
-    "origin/",
-    "feature/",
-    "features/",
-    "feat/",
-    "fix/",
-    "bugfix/",
-    "hotfix/",
-    "release/",
-    "releases/",
-    "dependabot/",
-    "renovate/",
-    "wip/",
-];
+
+/// What a `source.tag` names, beyond being a safe git tag ([`check_tag`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    /// Reads as a release ([`RELEASE_TAG`]): `v1.4.2`, `1.2`, `v2.0.0-rc.1`, `cmd/server/v1.2.3`.
+    Release,
+    /// Anything else a repository could hold as a tag (`main`, `beta`, `patch-1`, `v1`): it may
+    /// be a branch, or a tag someone moves.
+    NotRelease,
+    /// A ref that is not a tag, or a pseudo-ref (`refs/heads/main`, `refs/pull/1/head`,
+    /// `pull/123/merge`, `HEAD`, `FETCH_HEAD`): it moves by design.
+    MovingRef,
+}
+
+/// Classifies a safe git tag: pull-request, branch and pseudo-refs first, then the release shape.
+pub fn tag_kind(tag: &str) -> TagKind {
+    let t = tag.to_ascii_lowercase();
+    let tag_ref = t.starts_with("refs/tags/");
+    if !tag_ref && MOVING_REF_PREFIXES.iter().any(|p| t.starts_with(p)) || PSEUDO_REFS.contains(&t.as_str()) || t.ends_with("_head") {
+        TagKind::MovingRef
+    } else if RELEASE_TAG.is_match(tag) {
+        TagKind::Release
+    } else {
+        TagKind::NotRelease
+    }
+}
 
 fn at(section: &'static str, key: &'static str) -> FieldPath {
     FieldPath::field(section).key(key)
@@ -111,8 +123,9 @@ pub fn builder_dockerfile(m: &Manifest, available: &[Builder]) -> Option<Diagnos
 }
 
 /// source.tag by builder: a toolpack manifest builds the engine at a release tag
-/// (`vMAJOR.MINOR.PATCH`); any other builder's tag that reads as a branch name is a warning a
-/// reviewer must accept. Tags that are not safe git tags at all are [`source`]'s.
+/// (`vMAJOR.MINOR.PATCH`); any other builder's tag that is a ref anyone can create or move is an
+/// error, and one that does not read as a release a warning a reviewer must accept. Tags that
+/// are not safe git tags at all are [`source`]'s.
 pub fn tag_by_builder(m: &Manifest, out: &mut Vec<Diagnostic>) {
     let tag = &m.source.tag;
     if check_tag(tag).is_err() {
@@ -125,21 +138,31 @@ pub fn tag_by_builder(m: &Manifest, out: &mut Vec<Diagnostic>) {
             );
             out.push(Diagnostic::new(Rule::ToolpackSource, at("source", "tag"), msg));
         }
-    } else if looks_like_branch(tag) {
-        let msg = format!("source.tag `{tag}` looks like a branch name: a branch moves, so a later build need not be the code reviewed");
-        out.push(Diagnostic::new(Rule::SourceTagBranch, at("source", "tag"), msg));
+        return;
+    }
+    match tag_kind(tag) {
+        TagKind::Release => {}
+        TagKind::MovingRef => {
+            let msg = format!(
+                "source.tag `{tag}` is not a tag but a ref that moves: a branch, a pull-request or merge-request ref anyone can open, or a pseudo-ref such as HEAD; the image built from it need not be the code reviewed"
+            );
+            out.push(Diagnostic::new(Rule::SourceTagMovingRef, at("source", "tag"), msg));
+        }
+        TagKind::NotRelease => {
+            let what = if BRANCH_NAMES.contains(&tag.to_ascii_lowercase().as_str()) {
+                "looks like a branch name"
+            } else {
+                "does not look like a release version ([prefix/]v?MAJOR.MINOR[.PATCH…][-pre][+build])"
+            };
+            let msg = format!("source.tag `{tag}` {what}: a branch, or a tag someone moves, can change after review");
+            out.push(Diagnostic::new(Rule::SourceTagBranch, at("source", "tag"), msg));
+        }
     }
 }
 
 /// A release tag: `v` and MAJOR.MINOR.PATCH without leading zeros.
 pub fn is_release_tag(tag: &str) -> bool {
     tag.strip_prefix('v').is_some_and(|v| VERSION.is_match(v))
-}
-
-/// Whether a tag reads as a branch name (`main`, `HEAD`, `develop`, `refs/heads/x`, `feature/x`, ...).
-pub fn looks_like_branch(tag: &str) -> bool {
-    let t = tag.to_ascii_lowercase();
-    BRANCH_NAMES.contains(&t.as_str()) || BRANCH_PREFIXES.iter().any(|p| t.starts_with(p))
 }
 
 /// The rules that need the registry's configuration: image.ref is `<imagePrefix>/<name>-mcp`,
@@ -259,13 +282,84 @@ mod tests {
         }
     }
 
+    const RELEASES: &[&str] = &[
+        "v1.0.0",
+        "1.2.3",
+        "v1.2",
+        "V2.0",
+        "v2024.01.01",
+        "1.2.3.4",
+        "v1.0.0-rc.1",
+        "v2.0.0-beta-2",
+        "v1.0.0+build.1",
+        "v1.0.0-rc.1+exp.sha.5114f85",
+        "cmd/server/v1.2.3",
+        "refs/tags/v1.0.0",
+        "sdk/go/1.4.0",
+    ];
+    const OTHER_NAMES: &[&str] = &[
+        "main",
+        "MASTER",
+        "develop",
+        "trunk",
+        "latest",
+        "patch-1",
+        "wip",
+        "beta",
+        "test",
+        "chore/x",
+        "users/bob/x",
+        "main-branch",
+        "master2",
+        "feature/x",
+        "origin/main",
+        "release-1.0",
+        "mainframe-1.0",
+        "v1",
+        "1",
+        "v1.",
+        "v1.2.x",
+        "release/2024-01",
+        "v1.0.0-",
+        "pkg-v1.2.3",
+        "refs/tags/main",
+    ];
+    const MOVING_REFS: &[&str] = &[
+        "refs/pull/1/head",
+        "refs/pull/1/merge",
+        "pull/123/head",
+        "pull/7/merge",
+        "Pull/7/head",
+        "refs/heads/main",
+        "refs/heads/v1.0.0",
+        "refs/remotes/origin/main",
+        "heads/main",
+        "remotes/origin/v1.2.3",
+        "refs/merge-requests/4/head",
+        "merge-requests/4/head",
+        "refs/changes/12/3412/1",
+        "refs/pull-requests/9/from",
+        "refs/for/main",
+        "refs/stash",
+        "changes/12/3412/1",
+        "refs/notes/commits",
+        "HEAD",
+        "head",
+        "FETCH_HEAD",
+        "ORIG_HEAD",
+        "MERGE_HEAD",
+        "CHERRY_PICK_HEAD",
+        "REBASE_HEAD",
+        "AUTO_MERGE",
+        "stash",
+    ];
+
     #[test]
-    fn branch_names_and_release_tags() {
-        for branch in ["main", "MASTER", "HEAD", "develop", "trunk", "latest", "refs/heads/v1.0.0", "feature/x", "origin/main"] {
-            assert!(looks_like_branch(branch), "{branch}");
-        }
-        for tag in ["v1.0.0", "1.2.3", "v2024.01.01", "mainframe-1.0", "release-1.0"] {
-            assert!(!looks_like_branch(tag), "{tag}");
+    fn tags_are_releases_other_names_or_moving_refs() {
+        for (tags, kind) in [(RELEASES, TagKind::Release), (OTHER_NAMES, TagKind::NotRelease), (MOVING_REFS, TagKind::MovingRef)] {
+            for tag in tags {
+                assert_eq!(tag_kind(tag), kind, "{tag}");
+            }
         }
         assert!(is_release_tag("v0.1.0") && is_release_tag("v10.20.30"));
         for tag in ["0.1.0", "v1.0", "v01.0.0", "v1.0.0-rc1", "main"] {

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use super::credentials::{check_header, header_key, HeaderUse};
 use super::egress::{self, check_host, Entry};
 use super::has_control;
 use crate::diag::{Diagnostic, Rule};
@@ -142,7 +143,7 @@ pub fn toolspec(t: &Toolspec, out: &mut Vec<Diagnostic>) {
     if t.tools.is_empty() {
         out.push(Diagnostic::new(Rule::ToolspecTools, FieldPath::field("tools"), "a toolspec needs at least one tool"));
     }
-    let auth_header = t.auth.as_ref().map(|a| a.header.to_ascii_lowercase());
+    let auth_header = t.auth.as_ref().map(|a| header_key(&a.header));
     let mut names = HashSet::new();
     for (i, tool) in t.tools.iter().enumerate() {
         if tool.name.is_empty() {
@@ -223,7 +224,8 @@ fn param_rules(
             let msg = format!("body parameter `{name}` on a {} request", tool.method);
             out.push(Diagnostic::new(Rule::ToolspecBodyParam, at("in"), msg));
         }
-        Some(ParamIn::Header) if auth_header == Some(name.to_ascii_lowercase().as_str()) => {
+        // A name `header-name` refuses as an argument (Authorization, Cookie) is its finding alone.
+        Some(ParamIn::Header) if auth_header == Some(header_key(name).as_str()) && check_header(name, HeaderUse::Argument).is_ok() => {
             out.push(Diagnostic::new(Rule::ToolspecHeaderParam, at("name"), format!("header parameter `{name}` would set the auth header")))
         }
         _ => {}
