@@ -120,6 +120,17 @@ impl Linted {
     }
 }
 
+/// Whether `check` compares the generated files (CATALOG.md, `schemas/`) with what this
+/// build's generators write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Generated {
+    /// Compare them: stale or missing files are findings (`catalog-stale`, `schema-stale`).
+    #[default]
+    Compare,
+    /// Leave them out: a judge built from another commit than the change's has other generators.
+    Skip,
+}
+
 /// The result of checking the whole registry.
 #[derive(Debug)]
 pub struct Checked {
@@ -819,6 +830,14 @@ impl Registry {
     /// The whole registry in one pass, each file parsed once: manifests, toolspecs, pairing,
     /// policy exceptions, `catalog/sources.tsv`, CATALOG.md and `schemas/` freshness.
     pub fn check(&self) -> Result<Checked> {
+        self.check_with(Generated::Compare)
+    }
+
+    /// [`Registry::check`], comparing the generated files (CATALOG.md, `schemas/`) with what
+    /// this build's generators write, or not: the base-branch judge of a pull request rules on
+    /// catalog content only, since a pull request may change the generators and regenerate the
+    /// files; the pull request's own build compares them.
+    pub fn check_with(&self, generated: Generated) -> Result<Checked> {
         self.require_checkout("check judges a whole registry checkout")?;
         let tree = self.tree()?;
         let toolspecs = Path::new("toolspecs");
@@ -830,7 +849,10 @@ impl Registry {
         let mut linted = self.lint_manifests(&tree, Path::new("manifests"), Some(present))?;
         // Before any other finding joins the report: `catalog` needs only the manifests clean.
         // The checked tree cannot drop a generated file the policy's checkout has.
-        let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
+        let stale = match generated {
+            Generated::Compare => self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?,
+            Generated::Skip => Vec::new(),
+        };
         linted.report.extend(walk_findings);
         if self.policy_root.is_some() {
             self.own_policy_findings(&tree, &mut linted.report)?;
@@ -839,7 +861,13 @@ impl Registry {
         let servers = source_servers(&linted.manifests, &toolspec_files, tools);
         self.check_sources(&tree, &servers, !toolspec_files.is_empty(), &mut linted.report)?;
         linted.report.extend(stale);
-        linted.report.extend(self.schema_staleness()?);
+        if generated == Generated::Compare {
+            linted.report.extend(self.schema_staleness()?);
+        } else {
+            linted.notes.push(format!(
+                "{CATALOG_PATH} and schemas/ were not compared with this build's generators (--skip-generated): the change's own build compares them"
+            ));
+        }
         Ok(Checked { report: linted.report, manifests: linted.manifests.len(), toolspecs: toolspec_files.len(), notes: linted.notes })
     }
 

@@ -229,6 +229,18 @@ fn check_fails_on_stale_catalog_and_schemas() {
     write(r.path(), "schemas/toolspec.schema.json", "{}\n");
     let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
     assert_eq!(json_rules(&out), ["catalog-stale", "schema-stale"]);
+    // A judge built from another commit leaves the generated files to the change's own build;
+    // everything else it still checks.
+    bin()
+        .current_dir(r.path())
+        .args(["check", "--skip-generated"])
+        .assert()
+        .success()
+        .stderr(contains("note: CATALOG.md and schemas/ were not compared with this build's generators (--skip-generated)"));
+    write(r.path(), "manifests/acme/0.1.0.yaml", &common::manifest("acme", "0.1.0").replace("tier: sealed", "tier: open"));
+    let out =
+        bin().current_dir(r.path()).args(["check", "--skip-generated", "--format", "json"]).assert().code(1).get_output().stdout.clone();
+    assert_eq!(json_rules(&out), ["tier"]);
 }
 
 // ---------- catalog/sources.tsv ----------
