@@ -272,9 +272,9 @@ rules! {
         "write the text on one line; use >- rather than > or | for a long description",
         bad: "description: |\n  Read files.\n  And write them.", good: "description: >-\n  Read files.\n  And write them.";
 
-    // ==== scaffold markers (src/schema/rules/placeholder.rs) ====
+    // ==== scaffold markers (src/schema/rules/placeholder.rs; catalog/sources.tsv: src/schema/sources.rs) ====
     ScaffoldPlaceholder => "scaffold-placeholder", Error,
-        "A field still holds the TODO marker `registryctl new` put there.",
+        "A field of a manifest or toolspec, or a column of the server's catalog/sources.tsv row, still holds the TODO marker `registryctl new` put there.",
         "replace every value starting with TODO with the real value",
         bad: "description: TODO one sentence on what an agent can do with it", good: "description: Search and read Acme tickets.";
 

@@ -1072,9 +1072,10 @@ impl Registry {
         Ok(tree.write(rel, overwrite, write)?.map(|()| tree.display(rel)))
     }
 
-    /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) in the
-    /// registry, never overwriting and never through a link. Returns the names written.
-    pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+    /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) and the server's
+    /// `catalog/sources.tsv` row in the registry, never overwriting a scaffold and never through a
+    /// link. Returns what was written.
+    pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<scaffold::Written>, Diagnostic>> {
         scaffold::create(&self.tree()?, name, builder, tier)
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `registryctl new`: the manifest (and toolspec) a new server starts from, every value to fill
-//! in marked TODO so lint names each one until it is replaced.
+//! `registryctl new`: the manifest (and toolspec) a new server starts from, and its row in
+//! `catalog/sources.tsv`, every value to fill in marked TODO so lint names each one until it is
+//! replaced.
 
 use std::path::Path;
 
@@ -10,6 +11,7 @@ use crate::fs::{Entry, Overwrite, Tree};
 use crate::schema::closed::{comma_list, Builder, Category, Tier};
 use crate::schema::manifest::PLANNED_DIGEST;
 use crate::schema::rules::identity::is_valid_name;
+use crate::schema::sources;
 
 /// The scaffolded manifest text.
 pub fn manifest_text(name: &str, builder: Builder, tier: Tier) -> String {
@@ -58,11 +60,35 @@ tools:\n  - name: TODO_list_items\n    description: TODO what the tool returns a
     )
 }
 
+/// The server's `catalog/sources.tsv` row: where its API facts come from, each column to fill
+/// in marked TODO (a server without a toolspec cites no source and lists no tools).
+pub fn sources_row(name: &str, builder: Builder) -> String {
+    let checked = "TODO YYYY-MM-DD (the day you checked)";
+    match builder {
+        Builder::Toolpack => format!(
+            "{name}\tTODO openapi, sdk or docs\tTODO a URL, or owner/repo@<40-hex commit>:path, where the API is described\t{checked}\tTODO tools verified against it, comma-separated\tTODO tools you could not verify, comma-separated, or -\tTODO what you checked, for the next reviewer\n"
+        ),
+        Builder::GoStatic | Builder::Node | Builder::Python => {
+            format!("{name}\tno-toolspec\t-\t{checked}\t-\t-\tTODO why the toolpack engine cannot serve this API\n")
+        }
+    }
+}
+
+/// What `new` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// A new file, as output names it.
+    Created(String),
+    /// A row added to an existing file, as output names it.
+    RowAdded(String),
+}
+
 /// Writes `manifests/<name>/0.1.0.yaml` (and `toolspecs/<name>/0.1.0.yaml` for toolpack) in
-/// `tree`, never overwriting a file and never through a link: a link on the way (say
-/// `manifests/<name>` pointing elsewhere) is a finding, and nothing is written. Returns the
-/// names of the files written.
-pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+/// `tree`, and the server's row in `catalog/sources.tsv` (in name order; the file is created
+/// when missing, and left alone when it has a row for the server already), never overwriting a
+/// scaffold and never through a link: a link on the way (say `manifests/<name>` pointing
+/// elsewhere) or in place of `catalog/sources.tsv` is a finding, and nothing is written.
+pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<Written>, Diagnostic>> {
     if !is_valid_name(name) {
         return Err(Error::Usage(format!("`{name}` is not a server name: lowercase letters, digits and inner hyphens")));
     }
@@ -78,15 +104,33 @@ pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<R
             _ => return Err(Error::Usage(format!("{} exists; refusing to overwrite it", tree.display(path)))),
         }
     }
+    let sources_rel = Path::new(sources::PATH);
+    let (sources_text, existed) = match tree.read_text_opt(sources_rel, sources::MAX_BYTES)? {
+        Some(Err(d)) => return Ok(Err(d)),
+        Some(Ok(text)) => (text, true),
+        None => (sources::HEADER.to_string(), false),
+    };
     let mut written = Vec::new();
     for (path, text) in &files {
-        if let Err(d) = tree.create_dirs(path.parent().unwrap_or(Path::new("")))? {
+        if let Err(d) = write_new(tree, path, text, Overwrite::Refuse)? {
             return Ok(Err(d));
         }
-        if let Err(d) = tree.write(path, Overwrite::Refuse, |w| w.write_all(text.as_bytes()))? {
+        written.push(Written::Created(tree.display(path)));
+    }
+    if let Some(text) = sources::insert_row(&sources_text, &sources_row(name, builder)) {
+        if let Err(d) = write_new(tree, sources_rel, &text, Overwrite::Replace)? {
             return Ok(Err(d));
         }
-        written.push(tree.display(path));
+        let shown = tree.display(sources_rel);
+        written.push(if existed { Written::RowAdded(shown) } else { Written::Created(shown) });
     }
     Ok(Ok(written))
+}
+
+/// Writes one file of the scaffold, creating its directories.
+fn write_new(tree: &Tree, path: &Path, text: &str, overwrite: Overwrite) -> Result<Result<(), Diagnostic>> {
+    if let Err(d) = tree.create_dirs(path.parent().unwrap_or(Path::new("")))? {
+        return Ok(Err(d));
+    }
+    tree.write(path, overwrite, |w| w.write_all(text.as_bytes()))
 }

@@ -670,21 +670,28 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
         .args(["new", "zeta"])
         .assert()
         .success()
-        .stdout(contains("manifests/zeta/0.1.0.yaml").and(contains("toolspecs/zeta/0.1.0.yaml")));
+        .stdout("created manifests/zeta/0.1.0.yaml\ncreated toolspecs/zeta/0.1.0.yaml\nadded a row for zeta to catalog/sources.tsv\n");
+    // Every value to fill in is a scaffold-placeholder finding, the sources row's columns too.
     let out = bin().current_dir(r.path()).args(["check", "--format", "json"]).assert().code(1).get_output().stdout.clone();
-    // Every TODO, and the server's missing catalog/sources.tsv row.
-    let rules = json_rules(&out);
-    assert!(rules.iter().all(|r| r == "scaffold-placeholder" || r == "sources-missing"), "{rules:?}");
-    assert_eq!(rules.iter().filter(|r| *r == "sources-missing").count(), 1, "{rules:?}");
-    // Filling in the marked fields makes it pass: each TODO and the rest of its line is replaced.
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(&str, &str)> =
+        v["diagnostics"].as_array().unwrap().iter().map(|d| (d["rule"].as_str().unwrap(), d["file"].as_str().unwrap())).collect();
+    assert!(found.iter().all(|(rule, _)| *rule == "scaffold-placeholder"), "{found:?}");
+    assert_eq!(found.iter().filter(|(_, file)| *file == "catalog/sources.tsv").count(), 6, "{found:?}");
+    // Filling in the marked fields makes it pass: each TODO and the rest of its field is replaced.
     let fill = |path: &Path, values: &[&str]| {
         let text = fs::read_to_string(path).unwrap();
         let mut values = values.iter();
         let filled: Vec<String> = text
             .lines()
-            .map(|l| match l.find("TODO") {
-                Some(i) => format!("{}{}", &l[..i], values.next().expect("a value for every TODO")),
-                None => l.to_string(),
+            .map(|l| {
+                l.split('\t')
+                    .map(|field| match field.find("TODO") {
+                        Some(i) => format!("{}{}", &field[..i], values.next().expect("a value for every TODO")),
+                        None => field.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\t")
             })
             .collect();
         assert!(values.next().is_none(), "more values than TODO markers");
@@ -697,8 +704,19 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
     );
     bin().current_dir(r.path()).args(["lint", "manifests/zeta/0.1.0.yaml"]).assert().success();
     bin().current_dir(r.path()).args(["lint-toolspecs", "toolspecs"]).assert().success();
+    fill(
+        &r.path().join("catalog/sources.tsv"),
+        &["docs", "https://docs.zeta.io/api", "2026-01-01", "list_items", "-", "checked the list endpoint"],
+    );
+    bin().current_dir(r.path()).args(["check"]).assert().success();
     bin().current_dir(r.path()).args(["new", "zeta"]).assert().code(2).stderr(contains("refusing to overwrite"));
     bin().current_dir(r.path()).args(["new", "Bad_Name"]).assert().code(2);
+    // A linked catalog/sources.tsv is a finding, and nothing is written.
+    let elsewhere = r.path().join("elsewhere.tsv");
+    fs::rename(r.path().join("catalog/sources.tsv"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, r.path().join("catalog/sources.tsv")).unwrap();
+    bin().current_dir(r.path()).args(["new", "eta"]).assert().code(1).stderr(contains("error[file-symlink]"));
+    assert!(!r.path().join("manifests/eta").exists());
 }
 
 #[test]
