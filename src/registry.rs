@@ -5,8 +5,10 @@
 //! thread count) and returns a [`Report`] of findings plus its typed results; nothing here prints.
 
 mod diff;
+mod pin;
 
 pub use diff::Base;
+pub use pin::{PinOutcome, Pinned, Repin};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

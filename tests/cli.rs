@@ -731,6 +731,7 @@ fn help_completions_and_man_page() {
         "schema",
         "catalog",
         "new",
+        "pin",
         "completions",
         "man",
     ] {

@@ -12,6 +12,7 @@
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
+pub mod pin;
 pub mod public_suffix;
 pub mod read;
 pub mod repository;
