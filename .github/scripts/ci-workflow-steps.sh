@@ -895,8 +895,9 @@ review_diff_comments_and_summarizes() {
 }
 
 # build-images.yml's pin job: pin-pr.sh in a scratch clone of the catalog with a bare origin
-# and the fake gh: a branch pin/<name>-<version> whose diff is the digest line alone, and one
-# pull request; a real digest is never re-pinned; bad outputs are refused before any call.
+# and the fake gh: a branch pin/<name>-<version> whose diff is the manifest's digest line (and
+# the regenerated CATALOG.md), and one pull request; a real digest is never re-pinned; bad
+# outputs are refused before any call.
 pin_pr_one_line() {
   local work="$tmp/pin-pr" origin="$tmp/pin-origin.git" log="$tmp/gh-pin.log" name version out rc=0
   local digest other
@@ -911,7 +912,8 @@ pin_pr_one_line() {
   export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake FAKE_GH_STATE="$tmp/gh-state-pin"
   (cd "$work" && with_fakes "$log" "$scripts/pin-pr.sh" "$bin" "$name" "$version" "$digest") > "$tmp/pin-pr.out" 2>&1 \
     || { cat "$tmp/pin-pr.out" >&2; return 1; }
-  [[ "$(git -C "$origin" diff --numstat main "pin/$name-$version")" == $'1\t1\t'"manifests/$name/$version.yaml" ]]
+  [[ "$(git -C "$origin" diff --numstat main "pin/$name-$version" -- manifests)" == $'1\t1\t'"manifests/$name/$version.yaml" ]]
+  [[ "$(git -C "$origin" diff --name-only main "pin/$name-$version")" == $'CATALOG.md\n'"manifests/$name/$version.yaml" ]]
   git -C "$origin" diff main "pin/$name-$version" | grep -q "^+  digest: $digest"
   grep -q '^gh auth setup-git' "$log"
   grep -q "^gh pr create --repo gigmcp/registry --base main --head pin/$name-$version " "$log"
@@ -1020,7 +1022,7 @@ step "publish-index: a compromised key replaced, the old one revoked" chain_comp
 step "psl-freshness: age limits from the recorded list version, newest release from PyPI" psl_age_limits
 step "psl-freshness: the update pull request touches the list and its record alone (stand-in PyPI, fake gh)" psl_update_pr
 step "lint: the review gate comments, summarizes, and fails on a published version's change" review_diff_comments_and_summarizes
-step "build-images: the pin job's pull request is the digest line alone; a real digest is never re-pinned (fake gh)" pin_pr_one_line
+step "build-images: the pin job's pull request is the digest line and CATALOG.md; a real digest is never re-pinned (fake gh)" pin_pr_one_line
 step "pr-comment: hostile Markdown is made inert, capped and cleaned" sanitize_comment_is_inert
 step "pr-comment: one comment per pull request, updated on every push, only at the run's head (fake gh)" post_review_comment_once_per_pr
 

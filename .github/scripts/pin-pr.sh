@@ -2,8 +2,10 @@
 # Opens the pull request that pins a freshly pushed image, as build-images.yml's
 # `pin` job runs it after the push and the attestation: `registryctl pin` writes
 # the index digest into manifests/<name>/<version>.yaml (that value and nothing
-# else), the change is checked to be exactly that one line, committed on the
-# branch pin/<name>-<version>, pushed, and a pull request is opened against main.
+# else), `registryctl catalog` regenerates CATALOG.md (the version's status is no
+# longer "planned"), the change is checked to be exactly the digest line of that
+# manifest (and CATALOG.md), committed on the branch pin/<name>-<version>, pushed,
+# and a pull request is opened against main.
 # The pull request is judged like any other (lint.yml's base and self judges and
 # the review gate); once merged, publish-index signs the version into the index.
 #
@@ -51,15 +53,18 @@ fi
 
 "$bin" pin "$name@$version" "$digest"
 
-# Exactly one line of that one manifest changed, and it is the digest.
-changed="$(git diff --numstat HEAD --)"
-if [[ -z "$changed" ]]; then
+if git diff --quiet HEAD --; then
   echo "$manifest pins $digest already: nothing to propose"
   exit 0
 fi
-if [[ "$changed" != $'1\t1\t'"$manifest" ]]; then
+# CATALOG.md is generated from the manifests, and shows whether a version is planned.
+"$bin" catalog > /dev/null
+
+# Exactly one line of that one manifest changed, and it is the digest; else only CATALOG.md.
+changed="$(git diff --numstat HEAD -- . ':(exclude)CATALOG.md')"
+if [[ "$changed" != $'1\t1\t'"$manifest" || -n "$(git status --porcelain --untracked-files=all -- . ':(exclude)CATALOG.md' ':(exclude)'"$manifest")" ]]; then
   echo "::error::pin changed more than the digest line of $manifest:"
-  printf '%s\n' "$changed"
+  git status --porcelain --untracked-files=all
   git diff HEAD --
   exit 1
 fi
@@ -77,10 +82,10 @@ git diff HEAD --
 
 branch="pin/$name-$version"
 git switch -q -C "$branch"
-git add "$manifest"
+git add "$manifest" CATALOG.md
 git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
   commit -q -m "Pin $name@$version to $digest" \
-  -m "Opened by build-images.yml after pushing and attesting the image: image.digest now names the pushed OCI image index (linux/amd64 and linux/arm64). The diff is this one line."
+  -m "Opened by build-images.yml after pushing and attesting the image: image.digest now names the pushed OCI image index (linux/amd64 and linux/arm64). The manifest's diff is this one line; CATALOG.md is regenerated."
 # The checkout keeps no credentials; gh lends GH_TOKEN to this one push. A rebuild of
 # the same version replaces the branch of its still-open pull request.
 gh auth setup-git
@@ -94,6 +99,8 @@ fi
 body="build-images built, pushed and attested the image of $name@$version (linux/amd64 and linux/arm64, with provenance and SBOM); this pins its image index digest in \`$manifest\`, one line:
 
 \`image.digest: $digest\`
+
+and regenerates CATALOG.md, where the version is no longer listed as planned.
 
 Before merging: lint's base and self judges and the review gate must pass (the review gate lists the digest as a widening of a planned version). Once merged, publish-index signs the version into the index and gateways can install it. Verify the image first if you like (images/README.md: What is attested).
 A pull request opened with the workflow's token does not start other workflows by itself: close and reopen it (or push to the branch) to run lint."
