@@ -843,6 +843,37 @@ fn a_rule_change_passes_with_regenerated_files_and_fails_with_stale_ones() {
     assert!(verdict.step("lint-catalog").output.contains("error[schema-stale]"), "{verdict}");
 }
 
+/// The steps this file plays are the workflows' own: each line below is in its workflow, so
+/// the two cannot drift apart unnoticed.
+#[test]
+fn the_steps_played_here_are_the_workflows_steps() {
+    let steps = [
+        ("lint.yml", "run: bash base/.github/scripts/build-registryctl.sh base JUDGE"),
+        ("lint.yml", "run: bash base/.github/scripts/changed-files.sh base pr > \"$RUNNER_TEMP/changed-files.txt\""),
+        (
+            "lint.yml",
+            "run: bash base/.github/scripts/lint-catalog.sh --skip-generated \"$JUDGE\" pr base \"$RUNNER_TEMP/changed-files.txt\"",
+        ),
+        ("lint.yml", "run: bash base/.github/scripts/aggregator-policy.sh pr"),
+        ("lint.yml", "run: bash base/.github/scripts/review-diff.sh \"$JUDGE\" base pr review"),
+        ("lint.yml", "run: bash .github/scripts/build-registryctl.sh . REGISTRYCTL"),
+        ("lint.yml", "run: bash .github/scripts/check-generated.sh \"$REGISTRYCTL\" ."),
+        ("lint.yml", "run: bash .github/scripts/lint-catalog.sh \"$REGISTRYCTL\" ."),
+        ("build-images.yml", "run: bash .github/scripts/image-build-args.sh \"$REGISTRYCTL\" \"$INPUT_NAME\" \"$INPUT_VERSION\""),
+        ("build-images.yml", "run: bash .github/scripts/pin-pr.sh \"$REGISTRYCTL\" \"$PIN_NAME\" \"$PIN_VERSION\" \"$PIN_DIGEST\""),
+        ("publish-index.yml", "run: bash .github/scripts/publish-sign.sh \"$REGISTRYCTL\" \"$RUNNER_TEMP/index\""),
+        ("publish-index.yml", "run: bash .github/scripts/publish-release.sh \"$RUNNER_TEMP/index\" \"$RUNNER_TEMP/attestation\""),
+    ];
+    for (workflow, line) in steps {
+        let text = fs::read_to_string(common::repo().join(".github/workflows").join(workflow)).unwrap();
+        assert!(text.lines().any(|l| l.trim() == line), "{workflow} no longer runs `{line}`: update tests/operations.rs with it");
+    }
+    let lint = fs::read_to_string(common::repo().join(".github/workflows/lint.yml")).unwrap();
+    for job in ["base-judge:", "self-judge:"] {
+        assert!(lint.lines().any(|l| l == format!("  {job}")), "lint.yml has no job {job}");
+    }
+}
+
 /// Every `run:` step of every workflow is one line that calls a script under .github/scripts/
 /// (or `cargo test`), so what a workflow runs is what these tests and .ci/run run.
 #[test]
