@@ -506,7 +506,8 @@ struct Flow {
 }
 
 /// A contributor's pull request adds a valid toolpack server: both judges pass; it is merged;
-/// build-images' pin opens a one-line pull request, which both judges pass; publish builds,
+/// build-images' pin opens a one-line pull request (a pin that would change more is refused
+/// before anything is pushed), which both judges pass; publish builds,
 /// signs and verifies the index; a pull request then editing the published version's egress
 /// fails the review gate; a second publish passes verify --previous; a replayed older index and
 /// a tampered index or signature fail verification.
@@ -519,6 +520,7 @@ fn a_server_goes_from_pull_request_to_a_verified_published_index() {
     let flow = Flow { origin, judge, gh };
     flow.bootstrap_the_signing_key();
     flow.contributor_adds_a_server();
+    flow.a_pin_that_changes_more_than_the_digest_is_refused();
     flow.build_images_pins_it();
     let first = flow.first_publish();
     flow.editing_the_published_version_fails();
@@ -555,6 +557,39 @@ impl Flow {
         assert!(comment.contains(NEW) && comment.contains("api.opsdemo.com"), "{comment}");
         assert!(own.step("check-generated").output.contains("CATALOG.md, schemas/ and docs/rules.md are fresh"), "{own}");
         self.origin.merge(&pr.branch);
+    }
+
+    /// pin-pr.sh's own guard: were `registryctl pin` to change more than the digest (another
+    /// line, or the digest line's quoting), the pin job fails before it pushes a branch or opens a
+    /// pull request. A stand-in registryctl runs the real one, then spoils the manifest.
+    fn a_pin_that_changes_more_than_the_digest_is_refused(&self) {
+        let spoilers = [
+            ("1s/$/ /", "::error::pin changed more than the digest line of"),
+            (r#"s/digest: (sha256:[0-9a-f]{64})/digest: "\1"/"#, "::error::the changed line of"),
+        ];
+        for (i, (sed, refusal)) in spoilers.into_iter().enumerate() {
+            let main = self.origin.checkout("main", &self.origin.path(&format!("spoilt-pin-{i}")));
+            let stand_in = self.origin.path(&format!("spoilt-pin-{i}.sh"));
+            let text = format!(
+                "#!/usr/bin/env bash\nset -euo pipefail\n'{}' \"$@\"\nif [[ $1 == pin ]]; then sed -i -E '{sed}' manifests/{NEW}/0.1.0.yaml; fi\n",
+                self.judge.display()
+            );
+            fs::write(&stand_in, text).unwrap();
+            fs::set_permissions(&stand_in, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+            let path = self.gh.path();
+            let state = self.origin.path(&format!("spoilt-pin-{i}-github"));
+            let github = [
+                ("GITHUB_REPOSITORY", "gigmcp/registry"),
+                ("GH_TOKEN", "fake"),
+                ("FAKE_GH_STATE", state.to_str().unwrap()),
+                ("PATH", &path),
+            ];
+            let pinned = script("pin-pr", &main, &main.join(".github/scripts/pin-pr.sh"), &[&stand_in, &NEW, &"0.1.0", &PUSHED], &github);
+            assert_eq!(pinned.code, 1, "{}", pinned.output);
+            assert!(pinned.output.contains(refusal), "`{refusal}` not in:\n{}", pinned.output);
+            assert_eq!(git(&self.origin.bare, &["branch", "--list", "pin/*"]), "", "a spoilt pin pushed a branch");
+            assert!(!state.join("calls.log").exists(), "a spoilt pin called gh");
+        }
     }
 
     /// build-images on main: the new server's build args, then the pin job's pull request (a
