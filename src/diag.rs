@@ -302,9 +302,9 @@ rules! {
         bad: "params: [{name: \"offset\\u202E\\u2066tesffo\", in: query, type: string}]\ninject: {header: Authorization, format: \"Bearer {token}\\u202E\"}", good: "params: [{name: offset, in: query, type: string}]\ninject: {header: Authorization, format: \"Bearer {token}\"}",
         details: "Raw control and bidi characters anywhere in the file are also `yaml-control-character`; this rule sees every string value as read, so a double-quoted escape (`\"\\u202E\"`, `\"\\x9b\"`, `\"\\0\"`) or a raw invisible character is refused too. The field is then not checked further (its format rule would only repeat the finding) and the file is not paired or indexed, as for a value of the wrong type.";
 
-    // ==== scaffold markers (src/schema/rules/placeholder.rs) ====
+    // ==== scaffold markers (src/schema/rules/placeholder.rs; catalog/sources.tsv: src/schema/sources.rs) ====
     ScaffoldPlaceholder => "scaffold-placeholder", Error,
-        "A field still holds the TODO marker `registryctl new` put there.",
+        "A field of a manifest or toolspec, or a column of the server's catalog/sources.tsv row, still holds the TODO marker `registryctl new` put there.",
         "replace every value starting with TODO with the real value",
         bad: "description: TODO one sentence on what an agent can do with it", good: "description: Search and read Acme tickets.";
 

@@ -6,8 +6,10 @@
 
 mod diff;
 mod pass;
+mod pin;
 
 pub use diff::Base;
+pub use pin::{PinOutcome, Pinned, Repin};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -165,6 +167,17 @@ fn row_of(c: &CheckedManifest) -> Option<std::borrow::Cow<'_, catalog::Row>> {
         (None, Some(m)) => Some(Cow::Owned(catalog::Row::of(m))),
         (None, None) => None,
     }
+}
+
+/// Whether `check` compares the generated files (CATALOG.md, `schemas/`) with what this
+/// build's generators write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Generated {
+    /// Compare them: stale or missing files are findings (`catalog-stale`, `schema-stale`).
+    #[default]
+    Compare,
+    /// Leave them out: a judge built from another commit than the change's has other generators.
+    Skip,
 }
 
 /// The result of checking the whole registry.
@@ -727,8 +740,14 @@ impl Registry {
         let builders_with_dockerfile = self.builders_with_dockerfile(policy_tree.as_ref(), &mut report)?;
         let repository = self.load_repository_config(policy_tree.as_ref(), &mut notes, &mut report)?;
         let (toolspecs_present, refused_toolspecs) = (present.is_some(), present.unwrap_or_default());
-        let setup =
-            Setup { policy, builders_with_dockerfile, toolspecs_present, refused_toolspecs, refused_manifests: refused.clone(), repository };
+        let setup = Setup {
+            policy,
+            builders_with_dockerfile,
+            toolspecs_present,
+            refused_toolspecs,
+            refused_manifests: refused.clone(),
+            repository,
+        };
         let mut pass = pass::run(tree, groups, toolspecs, &setup, keep)?;
         let (manifests, used) = pass.manifests(&mut report);
         if exceptions_unreadable {
@@ -807,6 +826,14 @@ impl Registry {
     /// and toolspecs together: manifests, toolspecs, pairing, policy exceptions,
     /// `catalog/sources.tsv`, CATALOG.md and `schemas/` freshness.
     pub fn check(&self) -> Result<Checked> {
+        self.check_with(Generated::Compare)
+    }
+
+    /// [`Registry::check`], comparing the generated files (CATALOG.md, `schemas/`) with what
+    /// this build's generators write, or not: the base-branch judge of a pull request rules on
+    /// catalog content only, since a pull request may change the generators and regenerate the
+    /// files; the pull request's own build compares them.
+    pub fn check_with(&self, generated: Generated) -> Result<Checked> {
         self.require_checkout("check judges a whole registry checkout")?;
         let tree = self.tree()?;
         let toolspecs = Path::new("toolspecs");
@@ -825,7 +852,10 @@ impl Registry {
         let (mut linted, pass, setup) = self.lint_manifests(&tree, Path::new("manifests"), toolspec_groups, present, keep)?;
         // Before any other finding joins the report: `catalog` needs only the manifests clean.
         // The checked tree cannot drop a generated file the policy's checkout has.
-        let stale = self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?;
+        let stale = match generated {
+            Generated::Compare => self.catalog_staleness(&linted, self.policy_has(Path::new(CATALOG_PATH))?)?,
+            Generated::Skip => Vec::new(),
+        };
         linted.report.extend(walk_findings);
         if self.policy_root.is_some() {
             self.own_policy_findings(&tree, &mut linted.report)?;
@@ -842,7 +872,13 @@ impl Registry {
         let held = readable && !linted.incomplete;
         self.check_sources(&tree, &servers, toolspecs_count > 0, held, &mut linted.report)?;
         linted.report.extend(stale);
-        linted.report.extend(self.schema_staleness()?);
+        if generated == Generated::Compare {
+            linted.report.extend(self.schema_staleness()?);
+        } else {
+            linted.notes.push(format!(
+                "{CATALOG_PATH} and schemas/ were not compared with this build's generators (--skip-generated): the change's own build compares them"
+            ));
+        }
         Ok(Checked { report: linted.report, manifests, toolspecs: toolspecs_count, notes: linted.notes })
     }
 
@@ -1074,11 +1110,12 @@ impl Registry {
         Ok(tree.write(rel, overwrite, write)?.map(|()| tree.display(rel)))
     }
 
-    /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) in the
-    /// registry checkout, never overwriting and never through a link; every target is checked
-    /// before anything is written, and nothing stays of a run that fails. Returns the names
-    /// written. Outside a checkout nothing is written: a server belongs to a registry.
-    pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+    /// Scaffolds `manifests/<name>/0.1.0.yaml` (and the toolspec for toolpack) and the server's
+    /// `catalog/sources.tsv` row in the registry checkout, never overwriting a scaffold and never
+    /// through a link; every target is checked before anything is written, and nothing stays of
+    /// a run that fails. Returns what was written. Outside a checkout nothing is written: a
+    /// server belongs to a registry.
+    pub fn new_server(&self, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<scaffold::Written>, Diagnostic>> {
         self.require_checkout("a new server belongs in one (to start a registry, create its manifests/ directory first)")?;
         scaffold::create(&self.tree()?, name, builder, tier)
     }

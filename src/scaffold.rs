@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `registryctl new`: the manifest (and toolspec) a new server starts from, every value to fill
-//! in marked TODO so lint names each one until it is replaced.
+//! `registryctl new`: the manifest (and toolspec) a new server starts from, and its row in
+//! `catalog/sources.tsv`, every value to fill in marked TODO so lint names each one until it is
+//! replaced.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use crate::fs::{Entry, Overwrite, Tree};
 use crate::schema::closed::{comma_list, Builder, Category, Tier};
 use crate::schema::manifest::PLANNED_DIGEST;
 use crate::schema::rules::identity::is_valid_name;
+use crate::schema::sources;
 
 /// The scaffolded manifest text.
 pub fn manifest_text(name: &str, builder: Builder, tier: Tier) -> String {
@@ -58,13 +60,38 @@ tools:\n  - name: TODO_list_items\n    description: TODO what the tool returns a
     )
 }
 
+/// The server's `catalog/sources.tsv` row: where its API facts come from, each column to fill
+/// in marked TODO (a server without a toolspec cites no source and lists no tools).
+pub fn sources_row(name: &str, builder: Builder) -> String {
+    let checked = "TODO YYYY-MM-DD (the day you checked)";
+    match builder {
+        Builder::Toolpack => format!(
+            "{name}\tTODO openapi, sdk or docs\tTODO a URL, or owner/repo@<40-hex commit>:path, where the API is described\t{checked}\tTODO tools verified against it, comma-separated\tTODO tools you could not verify, comma-separated, or -\tTODO what you checked, for the next reviewer\n"
+        ),
+        Builder::GoStatic | Builder::Node | Builder::Python => {
+            format!("{name}\tno-toolspec\t-\t{checked}\t-\t-\tTODO why the toolpack engine cannot serve this API\n")
+        }
+    }
+}
+
+/// What `new` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// A new file, as output names it.
+    Created(String),
+    /// A row added to an existing file, as output names it.
+    RowAdded(String),
+}
+
 /// Writes `manifests/<name>/0.1.0.yaml` (and `toolspecs/<name>/0.1.0.yaml` for toolpack) in
-/// `tree`, never overwriting a file and never through a link: every target and every directory
-/// on the way is checked before anything is written (a link there is a finding, a file where a
-/// directory belongs or an existing target a usage error), and when a write fails part way what
-/// was written is removed again, so a failed run leaves the tree as it was. Returns the names
-/// of the files written.
-pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<String>, Diagnostic>> {
+/// `tree`, and the server's row in `catalog/sources.tsv` (in name order; the file is created
+/// when missing, and left alone when it has a row for the server already), never overwriting a
+/// scaffold and never through a link: every target and every directory on the way is checked
+/// before anything is written (a link there, or in place of `catalog/sources.tsv`, is a finding;
+/// a file where a directory belongs or an existing target a usage error), and when a write fails
+/// part way what was written is removed again, so a failed run leaves the tree as it was.
+/// Returns what was written.
+pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<Result<Vec<Written>, Diagnostic>> {
     if !is_valid_name(name) {
         return Err(Error::Usage(format!("`{name}` is not a server name: lowercase letters, digits and inner hyphens")));
     }
@@ -76,20 +103,8 @@ pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<R
     // The directories `create_dirs` will make, deepest last.
     let mut new_dirs: Vec<PathBuf> = Vec::new();
     for (path, _) in &files {
-        let dirs: Vec<&Path> = path.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).collect();
-        for dir in dirs.into_iter().rev() {
-            match tree.entry(dir)? {
-                Entry::Dir => {}
-                Entry::Missing => {
-                    if !new_dirs.iter().any(|d| d == dir) {
-                        new_dirs.push(dir.to_path_buf());
-                    }
-                }
-                Entry::Symlink(link) => return Ok(Err(tree.symlink_finding(path, &link))),
-                Entry::File | Entry::Special => {
-                    return Err(Error::Usage(format!("{} is not a directory; cannot create {}", tree.display(dir), tree.display(path))))
-                }
-            }
+        if let Err(d) = plan_dirs(tree, path, &mut new_dirs)? {
+            return Ok(Err(d));
         }
         match tree.entry(path)? {
             Entry::Missing => {}
@@ -97,17 +112,65 @@ pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<R
             _ => return Err(Error::Usage(format!("{} exists; refusing to overwrite it", tree.display(path)))),
         }
     }
-    let mut written: Vec<&Path> = Vec::new();
-    let result = write_all(tree, &files, &mut written);
-    if !matches!(result, Ok(Ok(()))) {
-        undo(tree, &written, &new_dirs);
+    let sources_rel = Path::new(sources::PATH);
+    let (sources_text, existed) = match tree.read_text_opt(sources_rel, sources::MAX_BYTES)? {
+        Some(Err(d)) => return Ok(Err(d)),
+        Some(Ok(text)) => (text, true),
+        None => (sources::HEADER.to_string(), false),
+    };
+    let sources_new = sources::insert_row(&sources_text, &sources_row(name, builder));
+    if sources_new.is_some() {
+        if let Err(d) = plan_dirs(tree, sources_rel, &mut new_dirs)? {
+            return Ok(Err(d));
+        }
+        files.push((sources_rel.to_path_buf(), String::new()));
     }
-    result.map(|r| r.map(|()| written.iter().map(|p| tree.display(p)).collect()))
+    let mut written: Vec<&Path> = Vec::new();
+    let failed = match write_all(tree, &files, sources_new.as_deref(), &mut written) {
+        Ok(Ok(())) => None,
+        Ok(Err(d)) => Some(Ok(Err(d))),
+        Err(e) => Some(Err(e)),
+    };
+    if let Some(failed) = failed {
+        undo(tree, &written, &new_dirs);
+        return failed;
+    }
+    let shown = |p: &Path| {
+        let name = tree.display(p);
+        if p == sources_rel && existed {
+            Written::RowAdded(name)
+        } else {
+            Written::Created(name)
+        }
+    };
+    Ok(Ok(written.iter().map(|p| shown(p)).collect()))
+}
+
+/// Checks the directories on the way to `path`: each is a directory, or missing (then pushed
+/// on `new_dirs`, for a failed run to remove); a link is a finding and a file a usage error.
+fn plan_dirs(tree: &Tree, path: &Path, new_dirs: &mut Vec<PathBuf>) -> Result<Result<(), Diagnostic>> {
+    let dirs: Vec<&Path> = path.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).collect();
+    for dir in dirs.into_iter().rev() {
+        match tree.entry(dir)? {
+            Entry::Dir => {}
+            Entry::Missing => {
+                if !new_dirs.iter().any(|d| d == dir) {
+                    new_dirs.push(dir.to_path_buf());
+                }
+            }
+            Entry::Symlink(link) => return Ok(Err(tree.symlink_finding(path, &link))),
+            Entry::File | Entry::Special => {
+                return Err(Error::Usage(format!("{} is not a directory; cannot create {}", tree.display(dir), tree.display(path))))
+            }
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// Removes the files a failed run wrote, then the directories it created (deepest first, and
 /// only while empty). Best effort: what cannot be removed stays, and the run's error says why
-/// it failed.
+/// it failed. `catalog/sources.tsv`, replaced in one rename, is the last write, so it is never
+/// among what is taken back.
 fn undo(tree: &Tree, written: &[&Path], new_dirs: &[PathBuf]) {
     for path in written {
         let _ = tree.remove(path, false);
@@ -117,13 +180,24 @@ fn undo(tree: &Tree, written: &[&Path], new_dirs: &[PathBuf]) {
     }
 }
 
-/// Writes each file, recording it in `written` once it is there.
-fn write_all<'f>(tree: &Tree, files: &'f [(PathBuf, String)], written: &mut Vec<&'f Path>) -> Result<Result<(), Diagnostic>> {
-    for (path, text) in files {
+/// Writes each file, recording it in `written` once it is there: the scaffold's new files
+/// (never overwriting), then, when `sources` is given, `catalog/sources.tsv` with the server's
+/// row (the last of `files`, replaced whole).
+fn write_all<'f>(
+    tree: &Tree,
+    files: &'f [(PathBuf, String)],
+    sources: Option<&str>,
+    written: &mut Vec<&'f Path>,
+) -> Result<Result<(), Diagnostic>> {
+    for (i, (path, text)) in files.iter().enumerate() {
+        let (text, overwrite) = match sources {
+            Some(row) if i + 1 == files.len() => (row, Overwrite::Replace),
+            _ => (text.as_str(), Overwrite::Refuse),
+        };
         if let Err(d) = tree.create_dirs(path.parent().unwrap_or(Path::new("")))? {
             return Ok(Err(d));
         }
-        if let Err(d) = tree.write(path, Overwrite::Refuse, |w| w.write_all(text.as_bytes()))? {
+        if let Err(d) = tree.write(path, overwrite, |w| w.write_all(text.as_bytes()))? {
             return Ok(Err(d));
         }
         written.push(path);
@@ -148,7 +222,7 @@ mod tests {
         std::fs::create_dir_all(d.path().join("toolspecs")).unwrap();
         std::os::unix::fs::symlink("/nonexistent", d.path().join("toolspecs/acme")).unwrap();
         let mut written = Vec::new();
-        let result = write_all(&tree, &files, &mut written).unwrap();
+        let result = write_all(&tree, &files, None, &mut written).unwrap();
         assert_eq!(result.unwrap_err().rule, crate::diag::Rule::FileSymlink);
         assert_eq!(written, [Path::new("manifests/acme/0.1.0.yaml")]);
         undo(&tree, &written, &[PathBuf::from("manifests/acme")]);

@@ -68,15 +68,15 @@ fn schemas_accept_the_whole_catalog_and_the_conformance_fixtures() {
     let (m, t) = (validator("manifest"), validator("toolspec"));
     let mut dirs = vec![(common::repo().join("manifests"), &m), (common::repo().join("toolspecs"), &t)];
     dirs.push((common::fixtures().join("conformance/manifests"), &m));
-    let mut count = 0;
     for (dir, v) in dirs {
-        for f in yaml_files(&dir) {
+        let files = yaml_files(&dir);
+        // Whatever the catalog holds, every file is checked; none found means a broken walk.
+        assert!(!files.is_empty(), "no YAML files under {}", dir.display());
+        for f in files {
             let errors: Vec<String> = v.iter_errors(&load(&f)).map(|e| e.to_string()).collect();
             assert!(errors.is_empty(), "{}: {errors:?}", f.display());
-            count += 1;
         }
     }
-    assert!(count > 400, "only {count} files checked");
 }
 
 #[test]

@@ -270,10 +270,20 @@ fn a_closed_stderr_keeps_the_exit_code() {
 
 #[test]
 fn a_closed_stdout_after_a_success_is_still_a_success() {
-    let full = bin().current_dir(common::repo()).args(["build-index", "manifests", "--include-planned", "--out", "-"]).output().unwrap();
+    // A registry whose index overflows a pipe, whatever the size of this repository's catalog.
+    let r = common::registry();
+    for i in 0..200 {
+        let name = format!("acme{i:03}");
+        let digest = format!("sha256:{:064x}", i + 2);
+        let text = common::manifest(&name, "0.1.0")
+            .replace("sha256:1111111111111111111111111111111111111111111111111111111111111111", &digest)
+            .replace("builder: toolpack", "builder: go-static");
+        common::write(r.path(), &format!("manifests/{name}/0.1.0.yaml"), &text);
+    }
+    let full = bin().current_dir(r.path()).args(["build-index", "manifests", "--include-planned", "--out", "-"]).output().unwrap();
     assert!(full.stdout.len() > 128 << 10, "the output must overflow a pipe: {} bytes", full.stdout.len());
     let out = Command::new("bash")
-        .current_dir(common::repo())
+        .current_dir(r.path())
         .env("NO_COLOR", "1")
         .args(["-c", "\"$0\" build-index manifests --include-planned --out - | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\""])
         .arg(assert_cmd::cargo::cargo_bin("registryctl"))

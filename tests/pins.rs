@@ -277,8 +277,12 @@ fn every_job_has_least_privilege_permissions() {
                     let allowed = match scope {
                         "id-token" | "attestations" => attests,
                         "packages" => steps.iter().any(|s| s.contains("image-build.sh") || s.contains("attest-build-provenance")),
-                        "contents" => steps.iter().any(|s| s.contains("publish-release.sh") || s.contains("psl-update-pr.sh")),
-                        "pull-requests" => steps.iter().any(|s| s.contains("psl-update-pr.sh") || s.contains("post-review-comment.sh")),
+                        "contents" => {
+                            steps.iter().any(|s| ["publish-release.sh", "psl-update-pr.sh", "pin-pr.sh"].iter().any(|x| s.contains(x)))
+                        }
+                        "pull-requests" => {
+                            steps.iter().any(|s| ["psl-update-pr.sh", "post-review-comment.sh", "pin-pr.sh"].iter().any(|x| s.contains(x)))
+                        }
                         _ => false,
                     };
                     if !allowed {

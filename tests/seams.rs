@@ -206,7 +206,10 @@ fn every_subcommand_gives_the_same_result_from_every_working_directory() {
     assert_eq!(outcome(&clean, "check").1, "check OK: 1 manifest(s), 1 toolspec(s)\n");
     assert_eq!(outcome(&clean, "build-index").1, "build-index: wrote index.json: 1 server(s), 1 version(s)\n");
     assert!(outcome(&clean, "build-args").1.contains("NAME=acme\n"));
-    assert_eq!(outcome(&clean, "new").1, "created manifests/zeta/0.1.0.yaml\ncreated toolspecs/zeta/0.1.0.yaml\n");
+    assert_eq!(
+        outcome(&clean, "new").1,
+        "created manifests/zeta/0.1.0.yaml\ncreated toolspecs/zeta/0.1.0.yaml\nadded a row for zeta to catalog/sources.tsv\n"
+    );
     assert_eq!(outcome(&clean, "catalog").1, "wrote CATALOG.md: 1 server(s)\n");
     assert_eq!(outcome(&clean, "lint-toolspecs dir").1, "lint-toolspecs OK: 1 toolspec(s)\n");
 

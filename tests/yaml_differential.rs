@@ -364,7 +364,9 @@ fn the_catalog_reads_the_same_under_yaml_1_1() {
             _ => refused.push(path.display().to_string()),
         }
     }
-    assert!(compared > 380, "only {compared} catalog files compared; refused: {refused:?}");
+    // Whatever the catalog holds: every file is compared (check refuses none of them in CI).
+    let files = yaml_files(&repo.join("manifests")).len() + yaml_files(&repo.join("toolspecs")).len();
+    assert!(compared > 0 && compared == files, "{compared} of {files} catalog files compared; refused: {refused:?}");
 }
 
 /// The adversarial corpus and the saved fuzz inputs: none may be accepted and read otherwise.

@@ -18,7 +18,8 @@ cd "$root"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 # The workflows' scripts must not write into a real runner's files here.
-unset GITHUB_ACTIONS GITHUB_ENV GITHUB_OUTPUT GITHUB_STEP_SUMMARY GIG_SIGNING_KEY
+unset GITHUB_ACTIONS GITHUB_ENV GITHUB_OUTPUT GITHUB_STEP_SUMMARY GIG_SIGNING_KEY GIG_INDEX_SIGNING_KEY \
+  GIG_SIGNING_KEY_NEXT GIG_INDEX_SIGNING_KEY_NEXT
 export SOURCE_DATE_EPOCH=1767323045
 
 passed=0
@@ -94,8 +95,26 @@ changed_files() {
   printf '%s\n' "$tmp/changed-files.txt"
 }
 
-lint_tool_unchanged() {
-  [[ "$("$scripts/tool-changed.sh" . . 2>/dev/null)" == "changed=false" ]]
+# lint.yml's two judges on the generated files: the base judge skips them (--skip-generated),
+# the self judge's check-generated.sh compares all three with its own generators.
+generated_files_are_the_self_judges() {
+  local site="$tmp/site-generated" out rc=0
+  make_site "$site"
+  "$scripts/check-generated.sh" "$bin" "$site" > "$tmp/generated.log"
+  grep -qx "check-generated: CATALOG.md, schemas/ and docs/rules.md are fresh" "$tmp/generated.log"
+  printf '\n' >> "$site/schemas/manifest.schema.json"
+  printf '\n' >> "$site/docs/rules.md"
+  out="$("$scripts/check-generated.sh" "$bin" "$site" 2>&1)" || rc=$?
+  [[ "$rc" == 1 ]] || { echo "stale generated files gave exit $rc, not 1" >&2; return 1; }
+  grep -q "STALE: schemas/ is not what this build's generators write; run \`registryctl schema --out-dir schemas\`" <<<"$out"
+  grep -q "STALE: docs/rules.md" <<<"$out"
+  grep -qx "fresh: CATALOG.md" <<<"$out"
+  # The base judge's pass does not compare them; without --skip-generated it does.
+  "$scripts/lint-catalog.sh" --skip-generated "$bin" "$site" "$root" > /dev/null 2>&1
+  if "$scripts/lint-catalog.sh" "$bin" "$site" "$root" > /dev/null 2>&1; then
+    echo "a stale schemas/ passed check without --skip-generated" >&2
+    return 1
+  fi
 }
 
 build_index_planned() {
@@ -537,17 +556,31 @@ published_serial_is() {
   [[ "$got" == "$1" ]] || { echo "published serial $got, not $1" >&2; return 1; }
 }
 
+# The server whose first version the chain publishes: the first planned one in manifests/.
+# (grep lists them all: a reader that stops early would kill it under pipefail.)
+first_planned() {
+  local planned
+  mapfile -t planned < <(grep -l -E '^  digest: sha256:0{64}' "$1"/manifests/*/*.yaml)
+  [[ -n "${planned[0]:-}" ]] || { echo "no planned manifest in $1/manifests/" >&2; return 1; }
+  printf '%s %s\n' "$(basename "$(dirname "${planned[0]}")")" "$(basename "${planned[0]}" .yaml)"
+}
+chain_server() { first_planned "$chain_site"; }
+
 chain_first_publish() {
   rm -rf "$chain_site" "$chain_latest" "$tmp/gh-state-chain"
   make_site "$chain_site"
   cp "$tmp/keys/a.pub" "$chain_site/keys/index-signing.pub"
-  # The catalog's entries are all planned (placeholder digest), so the published index would be
-  # empty: give asana an image, so there is a version to compare and to remove.
-  sed -i "s/sha256:0\{64\}/sha256:$(printf '1%.0s' {1..64})/" "$chain_site/manifests/asana/0.1.0.yaml"
-  chain_publish 1 GIG_SIGNING_KEY="$(secret a)"
+  # Planned entries (placeholder digest) stay out of the index, so give one server an image,
+  # with registryctl pin as build-images does: then there is a version to compare and to remove.
+  local name version
+  read -r name version < <(chain_server)
+  (cd "$chain_site" && "$bin" pin "$name@$version" "sha256:$(printf '1%.0s' {1..64})" > /dev/null 2>&1)
+  echo "$name $version" > "$tmp/chain-server"
+  # The workflow passes the secret under its own name.
+  chain_publish 1 GIG_INDEX_SIGNING_KEY="$(secret a)"
   grep -q "first publish: nothing is published yet" "$tmp/chain-1.log"
   published_serial_is 1
-  jq -e '.servers.asana.versions["0.1.0"]' "$chain_latest/index.json" > /dev/null
+  jq -e --arg n "$name" --arg v "$version" '.servers[$n].versions[$v]' "$chain_latest/index.json" > /dev/null
   jq -e '.expires | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' "$chain_latest/index.json" > /dev/null
   "$bin" verify --in "$chain_latest/index.json" --sig "$chain_latest/index.json.sig" --pub-file "$tmp/keys/a.pub" --max-age 1h > /dev/null
 }
@@ -588,18 +621,20 @@ chain_refusals() {
   grep -q "the published index does not verify with keys/index-signing.pub" "$tmp/chain-3.log"
   [[ ! -e "$chain_site/out/index.json" ]] || { echo "an index was built anyway" >&2; return 1; }
   # A published version removed from manifests/: refused, unless allow_removals.
+  local name version
+  read -r name version < "$tmp/chain-server"
   saved="$(mktemp -d)"
-  mv "$chain_site/manifests/asana" "$saved/"
+  mv "$chain_site/manifests/$name" "$saved/"
   if chain_sign 3 GIG_SIGNING_KEY="$(secret a)"; then
-    mv "$saved/asana" "$chain_site/manifests/"
+    mv "$saved/$name" "$chain_site/manifests/"
     echo "published a removal without allow_removals" >&2
     return 1
   fi
-  grep -q "asana@0.1.0 is in the previous index but not in this one" "$tmp/chain-3.log"
-  chain_sign 3 GIG_SIGNING_KEY="$(secret a)" ALLOW_REMOVALS=true || { mv "$saved/asana" "$chain_site/manifests/"; cat "$tmp/chain-3.log" >&2; return 1; }
-  mv "$saved/asana" "$chain_site/manifests/"
+  grep -q "$name@$version is in the previous index but not in this one" "$tmp/chain-3.log"
+  chain_sign 3 GIG_SIGNING_KEY="$(secret a)" ALLOW_REMOVALS=true || { mv "$saved/$name" "$chain_site/manifests/"; cat "$tmp/chain-3.log" >&2; return 1; }
+  mv "$saved/$name" "$chain_site/manifests/"
   grep -q "removals allowed for this publish" "$tmp/chain-3.log"
-  grep -q -- "- asana@0.1.0 (removed)" "$tmp/chain-3.log"
+  grep -q -- "- $name@$version (removed)" "$tmp/chain-3.log"
 }
 
 # keys/README.md's planned rotation: publish the next key (b) and dual-sign, switch to it,
@@ -878,6 +913,48 @@ review_diff_comments_and_summarizes() {
   fi
 }
 
+# build-images.yml's pin job: pin-pr.sh in a scratch clone of the catalog with a bare origin
+# and the fake gh: a branch pin/<name>-<version> whose diff is the manifest's digest line (and
+# the regenerated CATALOG.md), and one pull request; a real digest is never re-pinned; bad
+# outputs are refused before any call.
+pin_pr_one_line() {
+  local work="$tmp/pin-pr" origin="$tmp/pin-origin.git" log="$tmp/gh-pin.log" name version out rc=0
+  local digest other
+  digest="sha256:$(printf 'ab%.0s' {1..32})"
+  other="sha256:$(printf 'cd%.0s' {1..32})"
+  rm -rf "$work" "$origin"
+  git init -q --bare -b main "$origin"
+  make_site "$work"
+  (cd "$work" && git init -q -b main && git add -A && git -c user.name=t -c user.email=t@example.com commit -q -m base \
+    && git remote add origin "$origin" && git push -q origin main)
+  read -r name version < <(first_planned "$work")
+  export GITHUB_REPOSITORY=gigmcp/registry GH_TOKEN=fake FAKE_GH_STATE="$tmp/gh-state-pin"
+  (cd "$work" && with_fakes "$log" "$scripts/pin-pr.sh" "$bin" "$name" "$version" "$digest") > "$tmp/pin-pr.out" 2>&1 \
+    || { cat "$tmp/pin-pr.out" >&2; return 1; }
+  [[ "$(git -C "$origin" diff --numstat main "pin/$name-$version" -- manifests)" == $'1\t1\t'"manifests/$name/$version.yaml" ]]
+  [[ "$(git -C "$origin" diff --name-only main "pin/$name-$version")" == $'CATALOG.md\n'"manifests/$name/$version.yaml" ]]
+  git -C "$origin" diff main "pin/$name-$version" | grep -q "^+  digest: $digest"
+  grep -q '^gh auth setup-git' "$log"
+  grep -q "^gh pr create --repo gigmcp/registry --base main --head pin/$name-$version " "$log"
+  # Merged, then a rebuild of the same version: pin refuses to replace the real digest.
+  git -C "$origin" update-ref refs/heads/main "refs/heads/pin/$name-$version"
+  (cd "$work" && git switch -q main && git pull -q --ff-only origin main)
+  out="$(cd "$work" && with_fakes "$log" "$scripts/pin-pr.sh" "$bin" "$name" "$version" "$other" 2>&1)" || rc=$?
+  [[ "$rc" == 2 ]] || { echo "a re-pin gave exit $rc, not 2: $out" >&2; return 1; }
+  grep -q "replacing a real digest needs --repin" <<<"$out"
+  grep -q "publish a new version instead" <<<"$out"
+  if grep -q '^gh pr create' "$log"; then echo "a re-pin opened a pull request" >&2; return 1; fi
+  # Outputs that are not a server version or a digest never reach a command.
+  for bad in "../x 0.1.0 $digest" "$name 1.0 $digest" "$name $version sha256:AB" "$name $version"; do
+    # shellcheck disable=SC2086 # word splitting of the bad triple, on purpose
+    if (cd "$work" && with_fakes "$log" "$scripts/pin-pr.sh" "$bin" $bad > /dev/null 2>&1); then
+      echo "pin-pr.sh accepted '$bad'" >&2
+      return 1
+    fi
+    [[ ! -s "$log" ]] || { echo "gh was called for '$bad'" >&2; return 1; }
+  done
+}
+
 # pr-comment.yml: what the sanitizer leaves of hostile Markdown.
 sanitize_comment_is_inert() {
   local out zw
@@ -947,7 +1024,7 @@ post_review_comment_once_per_pr() {
 step "build-images: build-args for a toolpack manifest into GITHUB_ENV" build_args_toolpack
 step "build-images: bad dispatch inputs are refused" build_args_rejects_bad_input
 step "lint: registryctl check, judged by a policy root, annotating changed files" lint_catalog
-step "lint: tool-changed reports an unchanged tree" lint_tool_unchanged
+step "lint: the base judge skips the generated files, the self judge's check-generated.sh compares them" generated_files_are_the_self_judges
 step "lint: aggregator policy" "$scripts/aggregator-policy.sh" .
 step "build-index --include-planned" build_index_planned
 step "keygen --out-dir (throwaway key)" keygen_throwaway
@@ -970,6 +1047,7 @@ step "publish-index: a compromised key replaced, the old one revoked" chain_comp
 step "psl-freshness: age limits from the recorded list version, newest release from PyPI" psl_age_limits
 step "psl-freshness: the update pull request touches the list and its record alone (stand-in PyPI, fake gh)" psl_update_pr
 step "lint: the review gate comments, summarizes, and fails on a published version's change" review_diff_comments_and_summarizes
+step "build-images: the pin job's pull request is the digest line and CATALOG.md; a real digest is never re-pinned (fake gh)" pin_pr_one_line
 step "pr-comment: hostile Markdown is made inert, capped and cleaned" sanitize_comment_is_inert
 step "pr-comment: one comment per pull request, updated on every push, only at the run's head (fake gh)" post_review_comment_once_per_pr
 

@@ -8,8 +8,9 @@
 # from policy/registry.yaml).
 # The build context is the repository root: the toolpack builder copies
 # manifests/ and toolspecs/ from it.
-# Writes `image=<repository>` and `digest=sha256:...` to $GITHUB_OUTPUT (when set)
-# for the workflow's attestation step, and the pin to $GITHUB_STEP_SUMMARY.
+# Writes `image=<repository>`, `digest=sha256:...`, `name=` and `version=` to
+# $GITHUB_OUTPUT (when set) for the workflow's attestation and pin jobs, and the
+# pin to $GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
 : "${SOURCE_REPO:?}" "${SOURCE_TAG:?}" "${PACKAGE:?}" "${BUILDER:?}" "${NAME:?}" "${VERSION:?}" "${IMAGE:?}"
@@ -90,6 +91,8 @@ if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
   {
     echo "image=$repo"
     echo "digest=$digest"
+    echo "name=$NAME"
+    echo "version=$VERSION"
   } >> "$GITHUB_OUTPUT"
 fi
 
@@ -98,8 +101,9 @@ summary="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
   echo "### $ref"
   echo
   echo "Built from \`https://$SOURCE_REPO\` at \`$SOURCE_TAG\` with builder \`$BUILDER\` for $platforms,"
-  echo "with SLSA provenance (max) and an SBOM in the index. Pin the index digest in"
-  echo "\`manifests/$NAME/$VERSION.yaml\`, replacing the placeholder digest:"
+  echo "with SLSA provenance (max) and an SBOM in the index. The pin job opens a pull request"
+  echo "(branch \`pin/$NAME-$VERSION\`) that pins the index digest in \`manifests/$NAME/$VERSION.yaml\`"
+  echo "with \`registryctl pin $NAME@$VERSION $digest\`, replacing the placeholder digest:"
   echo
   echo '```yaml'
   echo "image:"

@@ -2,7 +2,12 @@
 # The lint a catalog change must pass, as lint.yml runs it: ONE `registryctl
 # check` pass (manifests, toolspecs, pairing, policy, CATALOG.md, schemas/), so
 # every finding is reported, and annotated, once.
-# Usage: lint-catalog.sh REGISTRYCTL ROOT [POLICY_ROOT [CHANGED_FILES]]
+# Usage: lint-catalog.sh [--skip-generated] REGISTRYCTL ROOT [POLICY_ROOT [CHANGED_FILES]]
+#   --skip-generated  do not compare CATALOG.md and schemas/ with this binary's
+#                  generators (check --skip-generated): the base judge of a pull
+#                  request, built from main, rules on catalog content only; the
+#                  pull request may change the generators and regenerate the files,
+#                  and its own build (the self judge, check-generated.sh) compares them
 #   REGISTRYCTL    the binary that judges (on a pull request: built from the base branch)
 #   ROOT           the checkout being judged
 #   POLICY_ROOT    the checkout every policy input is taken from (on a pull request:
@@ -17,7 +22,12 @@
 # Output uses GitHub annotations when FORMAT=github (the default in Actions).
 set -euo pipefail
 
-usage="usage: lint-catalog.sh REGISTRYCTL ROOT [POLICY_ROOT [CHANGED_FILES]]"
+usage="usage: lint-catalog.sh [--skip-generated] REGISTRYCTL ROOT [POLICY_ROOT [CHANGED_FILES]]"
+generated=()
+if [[ "${1:-}" == --skip-generated ]]; then
+  generated=(--skip-generated)
+  shift
+fi
 bin="${1:?$usage}"
 root="${2:?$usage}"
 policy="${3:-}"
@@ -33,7 +43,7 @@ fi
 # names even when ROOT is a side checkout.)
 abs() { printf '%s/%s\n' "$(cd "$(dirname "$1")" && pwd)" "$(basename "$1")"; }
 if [[ "$bin" == */* ]]; then bin="$(abs "$bin")"; else bin="$(command -v "$bin")"; fi
-args=(check --format "$format")
+args=(check --format "$format" "${generated[@]}")
 if [[ -n "$policy" ]]; then
   [[ -d "$policy" ]] || { echo "lint-catalog: policy root $policy is not a directory" >&2; exit 2; }
   args+=(--policy-root "$(cd "$policy" && pwd)")

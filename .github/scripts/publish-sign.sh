@@ -17,9 +17,10 @@
 # publish.
 #
 # Usage: publish-sign.sh REGISTRYCTL [OUT_DIR]
-# Needs GIG_SIGNING_KEY (the repository secret GIG_INDEX_SIGNING_KEY) and the committed public
-# key keys/index-signing.pub (one key: the one gateways are given); during a rotation also
-# keys/index-signing.next.pub and GIG_SIGNING_KEY_NEXT (the secret GIG_INDEX_SIGNING_KEY_NEXT).
+# Needs the repository secret GIG_INDEX_SIGNING_KEY in the environment under its own name (the
+# name registryctl sign reads; GIG_SIGNING_KEY, the Go tool's name, works too) and the committed
+# public key keys/index-signing.pub (one key: the one gateways are given); during a rotation also
+# keys/index-signing.next.pub and GIG_INDEX_SIGNING_KEY_NEXT (or GIG_SIGNING_KEY_NEXT).
 # Writes OUT_DIR/index.json, OUT_DIR/index.json.sig and, during a rotation,
 # OUT_DIR/index.json.sig.<next key id> (default OUT_DIR: .).
 set -euo pipefail
@@ -51,8 +52,8 @@ if [[ "$(key_lines "$pub" | wc -l)" != 1 ]]; then
   echo "::error file=$pub::$pub must hold exactly one key, the one gateways are given as GIG_REGISTRY_PUBKEY; the next key of a rotation goes in $next_pub (keys/README.md)"
   exit 1
 fi
-if [[ -z "${GIG_SIGNING_KEY:-}" ]]; then
-  echo "::error::the repository secret GIG_INDEX_SIGNING_KEY is not set (or not passed as GIG_SIGNING_KEY); see keys/README.md"
+if [[ -z "${GIG_INDEX_SIGNING_KEY:-}${GIG_SIGNING_KEY:-}" ]]; then
+  echo "::error::the repository secret GIG_INDEX_SIGNING_KEY is not set (or not passed to this step as GIG_INDEX_SIGNING_KEY); see keys/README.md"
   exit 1
 fi
 current_id="$(key_id "$pub")"
@@ -60,7 +61,7 @@ sign_args=()
 next_id=""
 if [[ -e "$next_pub" ]]; then
   next_id="$(key_id "$next_pub")"
-  if [[ -z "${GIG_SIGNING_KEY_NEXT:-}" ]]; then
+  if [[ -z "${GIG_INDEX_SIGNING_KEY_NEXT:-}${GIG_SIGNING_KEY_NEXT:-}" ]]; then
     echo "::error file=$next_pub::$next_pub is committed (a key rotation is under way) but the repository secret GIG_INDEX_SIGNING_KEY_NEXT is not set; see keys/README.md"
     exit 1
   fi

@@ -10,6 +10,12 @@
 # Copies the files git knows (tracked, and untracked but not ignored: the same
 # content the first build saw) to a scratch directory under another name, builds
 # there, and exits 1 with both SHA-256 sums when the binaries differ.
+#   REPRODUCIBLE_BUILD_DIR  keep the second copy (DIR/build) and its target directory
+#                 (DIR/target) there instead of in a scratch directory removed
+#                 afterwards. .ci/run passes target/tmp/operations, the directory
+#                 tests/operations.rs builds its judges in (as build-registryctl.sh
+#                 does, paths included), so that test finds their dependencies
+#                 compiled instead of compiling them a second time.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
@@ -26,14 +32,23 @@ if [[ -z "$first" ]]; then
 fi
 [[ -x "$first" ]] || { echo "reproducible-build: $first is not an executable" >&2; exit 2; }
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-copy="$tmp/elsewhere/registry-second-copy"
+if [[ -n "${REPRODUCIBLE_BUILD_DIR:-}" ]]; then
+  mkdir -p "$REPRODUCIBLE_BUILD_DIR"
+  kept="$(cd "$REPRODUCIBLE_BUILD_DIR" && pwd -P)"
+  copy="$kept/build"
+  second_target="$kept/target"
+  rm -rf "$copy"
+else
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  copy="$tmp/elsewhere/registry-second-copy"
+  second_target="$tmp/second-target"
+fi
 mkdir -p "$copy"
 git -C "$root" ls-files -z --cached --others --exclude-standard \
   | tar -C "$root" --null -T - -cf - | tar -C "$copy" -xf -
 
-second="$(CARGO_TARGET_DIR="$tmp/second-target" "$scripts/build-registryctl.sh" "$copy")"
+second="$(CARGO_TARGET_DIR="$second_target" "$scripts/build-registryctl.sh" "$copy")"
 
 a="$(sha256sum "$first" | cut -d' ' -f1)"
 b="$(sha256sum "$second" | cut -d' ' -f1)"

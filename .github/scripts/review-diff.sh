@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The review gate of a pull request (lint.yml, job `review`): what the change does to each
-# server, as `registryctl diff` sees it.
+# The review gate of a pull request (lint.yml, a step of the base judge): what the change does
+# to each server, as `registryctl diff` sees it.
 # Usage: review-diff.sh REGISTRYCTL BASE_DIR PR_DIR OUT_DIR
 #   REGISTRYCTL  the binary that judges (built from the base branch)
 #   BASE_DIR     a checkout of the base branch

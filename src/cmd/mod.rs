@@ -24,6 +24,7 @@ pub mod lint;
 pub mod lint_toolspecs;
 pub mod man;
 pub mod new;
+pub mod pin;
 pub mod resolve;
 pub mod sign;
 pub mod verify;
@@ -81,6 +82,7 @@ pub enum Command {
     Catalog(catalog::Args),
     Diff(diff::Args),
     New(new::Args),
+    Pin(pin::Args),
     Completions(completions::Args),
     Man(man::ManArgs),
 }
@@ -126,6 +128,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Catalog(a) => catalog::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::New(a) => new::run(&a),
+        Command::Pin(a) => pin::run(&a),
         Command::Completions(a) => completions::run(&a),
         Command::Man(a) => man::run_man(&a),
     };

@@ -4,15 +4,17 @@
 use std::path::PathBuf;
 
 use registryctl::registry::{Options, Registry};
+use registryctl::scaffold::Written;
 use registryctl::schema::closed::{Builder, Tier};
 use registryctl::{fs, Error, Result};
 
 use super::{closed_set, note, out, reject_finding, shown, OutputArgs};
 
-/// Scaffold manifests/<name>/0.1.0.yaml (and toolspecs/<name>/0.1.0.yaml for toolpack) with the placeholder digest.
+/// Scaffold manifests/<name>/0.1.0.yaml (and toolspecs/<name>/0.1.0.yaml for toolpack) with the placeholder digest, and the server's catalog/sources.tsv row.
 ///
-/// Values to fill in start with TODO; lint names each one until it is replaced. Existing files
-/// are never overwritten.
+/// Values to fill in start with TODO; check names each one until it is replaced. Existing
+/// scaffolds are never overwritten; the row goes into catalog/sources.tsv in name order (the
+/// file is created when missing).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  registryctl new ticktick\n  registryctl new ticktick --builder go-static --tier entrusted\n  registryctl lint manifests/ticktick/0.1.0.yaml   # after new: lists the TODO fields left"
@@ -42,9 +44,12 @@ pub fn run(a: &Args) -> Result<()> {
         Ok(files) => files,
         Err(finding) => return reject_finding(finding, &OutputArgs::human()),
     };
-    for path in &files {
-        out(&format!("created {}\n", shown(path)))?;
+    for written in &files {
+        match written {
+            Written::Created(path) => out(&format!("created {}\n", shown(path)))?,
+            Written::RowAdded(path) => out(&format!("added a row for {} to {}\n", a.name, shown(path)))?,
+        }
     }
-    note(&format!("next: fill in every TODO value, then run `registryctl lint {}`", files[0]));
+    note("next: fill in every TODO value, then run `registryctl check`");
     Ok(())
 }

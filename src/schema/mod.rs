@@ -14,6 +14,7 @@ pub mod chars;
 pub mod closed;
 pub mod manifest;
 pub mod patterns;
+pub mod pin;
 pub mod public_suffix;
 pub mod read;
 pub mod repository;

@@ -13,6 +13,7 @@ use super::chars::visible;
 use super::closed::{comma_list, ClosedSet, SourceKind};
 use super::patterns::{DATE, SOURCE_IN_REPO, TOOL_NAME};
 use super::rules::egress::check_host;
+use super::rules::placeholder;
 use crate::diag::{Diagnostic, Rule};
 use crate::field::FieldPath;
 use crate::span::{Pos, Span};
@@ -63,6 +64,19 @@ impl Row {
     fn finding(&self, text: &str, rule: Rule, column: usize, message: String) -> Diagnostic {
         let f = self.field(column);
         self.finding_at(text, rule, column, f.offset, f.offset + f.text.len(), message)
+    }
+
+    /// The `scaffold-placeholder` finding for a column still holding `registryctl new`'s TODO
+    /// marker.
+    fn marker(&self, text: &str, column: usize) -> Diagnostic {
+        let f = self.field(column);
+        let path = FieldPath::root().key(self.server().to_string()).key(COLUMNS[column]);
+        placeholder::finding(path, &f.text).with_span(Span { start: pos(text, f.offset), end: pos(text, f.offset + f.text.len()) })
+    }
+
+    /// Whether a column still holds a TODO marker.
+    fn is_marked(&self, column: usize) -> bool {
+        placeholder::is_marker(&self.field(column).text)
     }
 
     /// A finding about part of one column (one tool of a list).
@@ -154,13 +168,19 @@ fn split_row(text: &str, line: &str, number: usize, start: usize, out: &mut Vec<
     if row.field(6).text.trim().is_empty() {
         out.push(row.finding(text, Rule::SourcesRow, 6, format!("the row for `{}` has no notes", row.server())));
     }
+    if row.is_marked(6) {
+        out.push(row.marker(text, 6));
+    }
     Some(row)
 }
 
-/// One row's own fields: kind, where, checked, and the shape of the tool lists.
+/// One row's own fields: kind, where, checked, and the shape of the tool lists. A column still
+/// holding `registryctl new`'s TODO marker is reported as that, and nothing else.
 fn row_rules(text: &str, row: &Row, today: &str, out: &mut Vec<Diagnostic>) {
+    let marked: Vec<usize> = (1..=5).filter(|&c| row.is_marked(c)).collect();
+    out.extend(marked.iter().map(|&c| row.marker(text, c)));
     let kind = &row.field(1).text;
-    if row.kind.is_none() {
+    if row.kind.is_none() && !marked.contains(&1) {
         out.push(row.finding(text, Rule::SourcesKind, 1, format!("kind `{kind}` is not one of {}", comma_list::<SourceKind>())));
     }
     let place = &row.field(2).text;
@@ -169,7 +189,7 @@ fn row_rules(text: &str, row: &Row, today: &str, out: &mut Vec<Diagnostic>) {
         Some(_) => place != "-" && (SOURCE_IN_REPO.is_match(place) && !place.split(['/', ':']).any(|s| s == "..") || is_url(place)),
         None => true,
     };
-    if !where_ok {
+    if !where_ok && !marked.contains(&2) {
         let msg = if row.kind == Some(SourceKind::NoToolspec) {
             format!("where is `{place}`; a no-toolspec row cites no source: write -")
         } else {
@@ -178,12 +198,17 @@ fn row_rules(text: &str, row: &Row, today: &str, out: &mut Vec<Diagnostic>) {
         out.push(row.finding(text, Rule::SourcesWhere, 2, msg));
     }
     let checked = &row.field(3).text;
-    if !is_date(checked) {
-        out.push(row.finding(text, Rule::SourcesChecked, 3, format!("checked `{checked}` is not a YYYY-MM-DD date")));
+    let checked_finding = if marked.contains(&3) {
+        None
+    } else if !is_date(checked) {
+        Some(format!("checked `{checked}` is not a YYYY-MM-DD date"))
     } else if checked.as_str() > today {
-        out.push(row.finding(text, Rule::SourcesChecked, 3, format!("checked {checked} is in the future (today is {today})")));
-    }
-    for column in [4, 5] {
+        Some(format!("checked {checked} is in the future (today is {today})"))
+    } else {
+        None
+    };
+    out.extend(checked_finding.map(|msg| row.finding(text, Rule::SourcesChecked, 3, msg)));
+    for column in [4, 5].into_iter().filter(|c| !marked.contains(c)) {
         for (item, start, end) in items(row.field(column)) {
             if !TOOL_NAME.is_match(item) {
                 let msg = format!("`{item}` is not a tool name; list tool names separated by commas without spaces, or write -");
@@ -233,6 +258,39 @@ fn is_date(s: &str) -> bool {
     day <= days
 }
 
+/// The first lines of a `catalog/sources.tsv` that `registryctl new` creates.
+pub const HEADER: &str = "# Where each server's API facts come from: one row per server in manifests/, TAB-separated.\n\
+# Columns: server, kind, where, checked, verified tools, unverifiable tools, notes.\n";
+
+/// `text` with `row` (one line, starting with its server's name and a TAB) inserted in name
+/// order, before the first row of a later name (after any comment lines above it); `None` when
+/// the file already has a row for that server.
+pub fn insert_row(text: &str, row: &str) -> Option<String> {
+    let name = row.split('\t').next().unwrap_or(row);
+    let mut at = text.len();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let server = line.trim_end_matches('\n').split('\t').next().unwrap_or_default();
+        let is_row = !line.trim().is_empty() && !line.starts_with('#');
+        if is_row && server == name {
+            return None;
+        }
+        if is_row && server > name && at == text.len() {
+            at = offset;
+        }
+        offset += line.len();
+    }
+    let mut out = String::with_capacity(text.len() + row.len() + 2);
+    out.push_str(&text[..at]);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(row.trim_end_matches('\n'));
+    out.push('\n');
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
 /// Holds the rows against the catalog: every server has a row, every row names a server, the
 /// kind is no-toolspec exactly for servers without a toolspec, and the verified and
 /// unverifiable columns together list each of the toolspec's tools exactly once.
@@ -273,6 +331,9 @@ fn server_rules(text: &str, row: &Row, server: &Server, out: &mut Vec<Diagnostic
             out.push(row.finding(text, Rule::SourcesKind, 1, msg));
         }
         _ => {}
+    }
+    if row.is_marked(4) || row.is_marked(5) {
+        return; // the tools are still to be listed: the markers are the findings
     }
     match &server.toolspec {
         Some((file, Some(tools))) => tool_columns(text, row, tools, file, out),
@@ -391,6 +452,42 @@ mod tests {
         ] {
             assert_eq!(rules(&parse(&row(kind, &place), "2026-12-01").1), [(Rule::SourcesWhere, 1, 14 + kind.len() - 7)], "{kind} {place}");
         }
+    }
+
+    #[test]
+    fn a_row_is_inserted_in_name_order_once() {
+        let text = "# head\nalpha\tx\nmid\ty\n# note\nzulu\tz\n";
+        assert_eq!(insert_row(text, "beta\tb").unwrap(), "# head\nalpha\tx\nbeta\tb\nmid\ty\n# note\nzulu\tz\n");
+        assert_eq!(insert_row(text, "zz\tb").unwrap(), format!("{text}zz\tb\n"));
+        assert_eq!(insert_row(text, "aa\tb").unwrap(), "# head\naa\tb\nalpha\tx\nmid\ty\n# note\nzulu\tz\n");
+        assert_eq!(insert_row("alpha\tx", "beta\tb").unwrap(), "alpha\tx\nbeta\tb\n");
+        assert_eq!(insert_row("", "beta\tb").unwrap(), "beta\tb\n");
+        assert_eq!(insert_row(text, "mid\tb"), None);
+    }
+
+    #[test]
+    fn a_scaffold_marker_is_reported_as_one_and_nothing_else() {
+        let text = "acme\tTODO openapi, sdk or docs\tTODO a URL\tTODO YYYY-MM-DD\tTODO tools\t-\tTODO notes\n\
+                    beta\tno-toolspec\t-\t2026-01-01\t-\t-\tTODO why\n";
+        let (rows, mut d) = parse(text, "2026-12-01");
+        let servers: BTreeMap<String, Server> = [
+            ("acme".to_string(), Server { toolspec: Some(("toolspecs/acme/0.1.0.yaml".into(), Some(vec!["list".into()]))) }),
+            ("beta".to_string(), Server::default()),
+        ]
+        .into();
+        d.extend(check(text, &rows, &servers));
+        assert_eq!(
+            rules(&d),
+            [
+                (Rule::ScaffoldPlaceholder, 1, 72),
+                (Rule::ScaffoldPlaceholder, 1, 6),
+                (Rule::ScaffoldPlaceholder, 1, 32),
+                (Rule::ScaffoldPlaceholder, 1, 43),
+                (Rule::ScaffoldPlaceholder, 1, 59),
+                (Rule::ScaffoldPlaceholder, 2, 35),
+            ]
+        );
+        assert_eq!(d[1].message, "`acme.kind` still holds the scaffold marker: TODO openapi, sdk or docs");
     }
 
     #[test]

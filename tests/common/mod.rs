@@ -145,3 +145,47 @@ pub fn registry() -> tempfile::TempDir {
     write(dir.path(), "toolspecs/acme/0.1.0.yaml", &toolspec("acme", "0.1.0"));
     dir
 }
+
+/// Copies the files git tracks in this repository (with any uncommitted edits) to `to`: the
+/// registry as a checkout of this commit holds it.
+pub fn copy_tracked(to: &Path) {
+    let listed = std::process::Command::new("git").current_dir(repo()).args(["ls-files", "-z", "--cached"]).output().unwrap();
+    assert!(listed.status.success(), "git ls-files: {}", String::from_utf8_lossy(&listed.stderr));
+    for rel in listed.stdout.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        let rel = Path::new(std::str::from_utf8(rel).unwrap());
+        let from = repo().join(rel);
+        // A file deleted in the work tree but still in git's index is not part of the tree.
+        if fs::symlink_metadata(&from).is_err() {
+            continue;
+        }
+        let target = to.join(rel);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(&from, &target).unwrap();
+    }
+}
+
+/// The invariants every valid catalog holds, whatever its servers, its size or its content: the
+/// only things the tests may require of `manifests/` and `toolspecs/`. `check` passes (every
+/// manifest lints, every toolspec pairs, catalog/sources.tsv has one complete row per server,
+/// CATALOG.md and schemas/ are fresh); the index of every version is Go-canonical with one
+/// entry per server directory, and does not depend on the number of threads.
+pub fn assert_catalog_invariants(root: &Path) {
+    let check = bin().current_dir(root).args(["check", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&check.stdout).expect("check --format json prints JSON");
+    assert!(check.status.success(), "{}: check failed: {:#}", root.display(), findings["diagnostics"]);
+    let mut indexes = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let out = bin()
+            .current_dir(root)
+            .env("SOURCE_DATE_EPOCH", "1767323045")
+            .args(["--threads", threads, "build-index", "manifests", "--include-planned", "--out", "-"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "build-index: {}", String::from_utf8_lossy(&out.stderr));
+        indexes.push(out.stdout);
+    }
+    assert!(indexes.windows(2).all(|w| w[0] == w[1]), "the index depends on the number of threads");
+    let index = registryctl::index::validate_bytes(&indexes[0]).expect("the index is what registryctl writes: Go-canonical");
+    let servers = fs::read_dir(root.join("manifests")).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    assert_eq!(index.servers.len(), servers, "one index entry per manifests/<name>/");
+}
