@@ -276,7 +276,8 @@ pub struct PolicyArgs {
     /// Take every policy input from this checkout instead of the checked one: the denylist,
     /// policy/exceptions.yaml, policy/registry.yaml, images/<builder>/Dockerfile and
     /// catalog/no-public-api.txt (in CI, the base branch's checkout, so a pull request is judged
-    /// by the policy it would change).
+    /// by the policy it would change). It must hold the denylist, policy/registry.yaml and images/
+    /// when the checked registry has them, else exit 2.
     #[arg(long, value_name = "DIR")]
     pub policy_root: Option<PathBuf>,
 }
