@@ -102,7 +102,10 @@ pub fn create(tree: &Tree, name: &str, builder: Builder, tier: Tier) -> Result<R
     if !matches!(result, Ok(Ok(()))) {
         undo(tree, &written, &new_dirs);
     }
-    result.map(|r| r.map(|()| written.iter().map(|p| tree.display(p)).collect()))
+    Ok(match result? {
+        Ok(()) => Ok(written.iter().map(|p| tree.display(p)).collect()),
+        Err(finding) => Err(finding),
+    })
 }
 
 /// Removes the files a failed run wrote, then the directories it created (deepest first, and
