@@ -281,3 +281,60 @@ fn a_closed_stdout_after_a_success_is_still_a_success() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n", "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Runs a bash script with `$0` the binary, in `dir`; returns its stdout and stderr.
+fn sh(dir: &Path, script: &str) -> (String, String) {
+    let out = Command::new("bash")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(["-c", script])
+        .arg(assert_cmd::cargo::cargo_bin("registryctl"))
+        .output()
+        .unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_every_output_the_same_way() {
+    // Standard output, the machine's /dev/stdout and a FIFO: each reader takes 100 bytes of
+    // the (over 128 KiB) index and leaves; the run exits as it would have, 0.
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("out.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let build = "\"$0\" build-index manifests --include-planned";
+    for (what, script) in [
+        ("-", format!("{build} --out - | head -c 100 >/dev/null; echo \"${{PIPESTATUS[0]}}\"")),
+        ("/dev/stdout", format!("{build} --out /dev/stdout | head -c 100 >/dev/null; echo \"${{PIPESTATUS[0]}}\"")),
+        ("a FIFO", format!("head -c 100 {0} >/dev/null & {build} --out {0} >/dev/null; echo $?; wait", fifo.display())),
+    ] {
+        let (stdout, stderr) = sh(&common::repo(), &script);
+        assert_eq!(stdout, "0\n", "{what}: {stderr}");
+        assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{what}: {stderr}");
+    }
+    // With findings, the end of output keeps exit 1 (a_closed_stdout_keeps_the_exit_code).
+}
+
+#[test]
+fn a_write_that_fails_is_exit_2_and_keygen_never_reports_a_key_it_did_not_write() {
+    let d = tempfile::tempdir().unwrap();
+    let keys = d.path().join("keys");
+    let build = "\"$0\" build-index manifests --include-planned";
+    for (what, script) in [
+        ("keygen >&-", "\"$0\" keygen >&-; echo $? >&2".to_string()),
+        ("keygen --out-dir >&-", format!("\"$0\" keygen --out-dir {} >&-; echo $? >&2", keys.display())),
+        ("keygen >/dev/full", "\"$0\" keygen >/dev/full; echo $? >&2".to_string()),
+        ("build-index --out - >&-", format!("{build} --out - >&-; echo $? >&2")),
+        ("build-index --out /dev/stdout >&-", format!("{build} --out /dev/stdout >&-; echo $? >&2")),
+        ("build-index --out /dev/full", format!("{build} --out /dev/full; echo $? >&2")),
+        ("check >&-", "\"$0\" check >&-; echo $? >&2".to_string()),
+    ] {
+        let (_, stderr) = sh(&common::repo(), &script);
+        assert!(stderr.ends_with("\n2\n"), "{what}: {stderr}");
+        assert!(stderr.contains("error: ") && stderr.contains("cannot write"), "{what}: {stderr}");
+        assert!(!stderr.contains("wrote"), "{what}: {stderr}");
+    }
+    assert!(!keys.exists(), "keygen made or wrote a key with nowhere to print its id");
+    // Output discarded on purpose (`>/dev/null`, write-only) is not a closed stdout.
+    let (_, stderr) = sh(d.path(), "\"$0\" keygen >/dev/null; echo $? >&2");
+    assert_eq!(stderr, "0\n");
+}

@@ -9,7 +9,7 @@ use registryctl::fs::{self, Overwrite};
 use registryctl::sign::SecretKey;
 use registryctl::{Error, Result};
 
-use super::{note, out};
+use super::{note, out, require_stdout};
 
 /// Generate an Ed25519 signing key pair and print its key id (the first 8 bytes of SHA-256 over the public key, in hex).
 ///
@@ -26,6 +26,9 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
+    // The key id (and without --out-dir the private key) goes to stdout: a closed one fails
+    // before a key is made or written.
+    require_stdout()?;
     let key = SecretKey::generate()?;
     let (public, id) = (key.public().to_hex(), key.public().key_id());
     let Some(dir) = &a.out_dir else {
