@@ -5,7 +5,8 @@
 //! `example-*` cases run the examples of `--help`, README.md and CONTRIBUTING.md as written:
 //! read-only ones in the repository itself (`fs.cwd = "../.."`, catalog-dependent output elided
 //! with `[..]` and `...`), writing ones in a sandboxed copy of a fixture (`fs.sandbox = true`);
-//! tests/examples.rs checks that every example has one.
+//! tests/examples.rs checks that every example has one, run from the root (or a sandbox), unless
+//! it says what it `# needs:`.
 //!
 //! Add a case by writing its `.toml`, then `TRYCMD=overwrite cargo test --test cmd` writes the
 //! output files for review.
