@@ -160,23 +160,15 @@ pub fn long_flags_from_go(args: impl Iterator<Item = OsString>) -> Vec<OsString>
 
 /// Writes to stdout. A reader that went away (`| head`, EPIPE) ends the output and is not an
 /// error: the run exits as it would have (0, or 1 for findings), as for `--out /dev/stdout` or a
-/// FIFO. Any other failure to write (ENOSPC, EIO, a standard output closed at start) is exit 2.
+/// FIFO. Any other failure to write (ENOSPC, EIO) is exit 2. A standard output on `/dev/null`
+/// discards the output, also one opened read-write (see
+/// `registryctl::fs::write::stdout_may_be_closed`, which only `keygen` checks).
 pub fn out(text: &str) -> Result<()> {
     out_bytes(text.as_bytes())
 }
 
-/// Fails (exit 2, before anything is done) when standard output was closed at start
-/// (`>&-`, see `registryctl::fs::write::stdout_closed`): for a command whose product goes there.
-pub fn require_stdout() -> Result<()> {
-    if fs::write::stdout_closed() {
-        return Err(Error::io(Path::new("stdout"), "cannot write", fs::write::closed()));
-    }
-    Ok(())
-}
-
 /// [`out`] for bytes.
 pub fn out_bytes(bytes: &[u8]) -> Result<()> {
-    require_stdout()?;
     let mut stdout = io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io(Path::new("stdout"), "cannot write", e)),

@@ -9,8 +9,7 @@
 //!   whatever a link to one of the process's descriptors names (`/dev/stdout`): renaming over
 //!   it would replace the device instead of writing to it. A block device or a directory is
 //!   refused. A reader that went away (EPIPE) ends such an output without an error; any other
-//!   failure to write is one, and so is a link to standard output that was closed at start
-//!   (see [`stdout_closed`]).
+//!   failure to write is one. `/dev/null`, however it was opened, discards what it is given.
 //! - Public artifacts get mode 0666 less the umask; a private key asks for 0600.
 //!
 //! `-` for standard output is the binary's business: this module only writes files.
@@ -102,9 +101,6 @@ pub fn write_atomic_with(
         LinkEnd::Descriptor if overwrite == Overwrite::Refuse => return Err(exists(path)),
         LinkEnd::Descriptor => {
             let mut f = fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, "cannot open", e))?;
-            if stdout_closed() && is_dev_null(&f) {
-                return Err(Error::io(path, "cannot write", closed()));
-            }
             return in_place(path, &mut f, write);
         }
     };
@@ -140,11 +136,6 @@ fn in_place(path: &Path, out: &mut dyn Write, write: impl FnOnce(&mut dyn Write)
     }
 }
 
-/// The error a write to a closed descriptor gets (EBADF).
-pub fn closed() -> io::Error {
-    io::Error::from_raw_os_error(rustix::io::Errno::BADF.raw_os_error())
-}
-
 /// Whether `fd` is `/dev/null` (the character device 1:3).
 fn is_dev_null(fd: impl std::os::fd::AsFd) -> bool {
     rustix::fs::fstat(fd).is_ok_and(|s| {
@@ -154,19 +145,20 @@ fn is_dev_null(fd: impl std::os::fd::AsFd) -> bool {
     })
 }
 
-/// Whether standard output was closed when the process started (`registryctl keygen >&-`).
+/// Whether standard output may have been closed when the process started
+/// (`registryctl keygen >&-`): descriptor 1 is `/dev/null` opened read-write.
+///
 /// Before `main`, the Rust runtime reopens a closed descriptor 0, 1 or 2 on `/dev/null`,
-/// read-write, where every write succeeds and the output is lost; so descriptor 1 on
-/// `/dev/null` opened read-write counts as closed, and writing there fails as EBADF would. A
-/// caller that discards the output on purpose opens `/dev/null` write-only, as a shell's
-/// `>/dev/null` does (and so does a Rust parent's `Stdio::null()`).
-pub fn stdout_closed() -> bool {
-    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *CLOSED.get_or_init(|| {
-        let stdout = io::stdout();
-        let read_write = rustix::fs::fcntl_getfl(&stdout).is_ok_and(|f| f & rustix::fs::OFlags::RWMODE == rustix::fs::OFlags::RDWR);
-        read_write && is_dev_null(&stdout)
-    })
+/// read-write, where every write succeeds and the output is lost. But a parent that discards
+/// the output on purpose may open `/dev/null` read-write too (Python's `subprocess.DEVNULL`,
+/// Node's `'ignore'`), and the two cannot be told apart; a shell's `>/dev/null` and a Rust
+/// parent's `Stdio::null()` open it write-only. So this is no reason to fail a write: it is for
+/// a command whose output must not be lost (`keygen` printing a private key), to refuse before
+/// it makes what would be lost. Everything else writes there, and the output is discarded.
+pub fn stdout_may_be_closed() -> bool {
+    let stdout = io::stdout();
+    let read_write = rustix::fs::fcntl_getfl(&stdout).is_ok_and(|f| f & rustix::fs::OFlags::RWMODE == rustix::fs::OFlags::RDWR);
+    read_write && is_dev_null(&stdout)
 }
 
 fn buffered(out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
