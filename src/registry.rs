@@ -40,6 +40,9 @@ pub const EXCEPTIONS_PATH: &str = "policy/exceptions.yaml";
 pub const NO_PUBLIC_API_PATH: &str = "catalog/no-public-api.txt";
 /// The builders' directory under the policy root: `images/<builder>/Dockerfile`.
 pub const IMAGES_PATH: &str = "images";
+/// The policy inputs a separate policy root must hold when the checked tree has them: without
+/// one a check would be skipped (no denylist, no image or engine rules, no builder check).
+pub const REQUIRED_POLICY: [&str; 3] = [DENYLIST_PATH, repository::PATH, IMAGES_PATH];
 /// The generated catalog, under the registry root.
 pub const CATALOG_PATH: &str = "CATALOG.md";
 /// Where `build-index` writes the index when no `--out` is named, under the registry root.
@@ -360,10 +363,44 @@ impl Registry {
     /// a checkout without a policy root.
     fn policy_tree(&self) -> Result<Option<Tree>> {
         match (&self.policy_root, self.checkout) {
-            (Some(p), _) => Tree::open(p, &self.policy_display).map(Some),
+            (Some(p), checkout) => {
+                let policy = Tree::open(p, &self.policy_display)?;
+                if checkout {
+                    self.require_policy(&policy)?;
+                }
+                Ok(Some(policy))
+            }
             (None, true) => self.tree().map(Some),
             (None, false) => Ok(None),
         }
+    }
+
+    /// A separate policy root must hold each policy input the checked tree has whose absence
+    /// would skip a check ([`REQUIRED_POLICY`]; the denylist unless `--denylist FILE` or
+    /// `--no-denylist` chose another): a policy root may judge more strictly than the tree's
+    /// own policy, never more loosely. The other inputs may be missing there: no
+    /// `policy/exceptions.yaml` excepts nothing, no `catalog/no-public-api.txt` lists nothing.
+    fn require_policy(&self, policy: &Tree) -> Result<()> {
+        let tree = self.tree()?;
+        let mut missing = Vec::new();
+        for rel in REQUIRED_POLICY {
+            if rel == DENYLIST_PATH && self.denylist != DenylistChoice::PolicyRoot {
+                continue;
+            }
+            let rel = Path::new(rel);
+            if tree.entry(rel)? != Entry::Missing && policy.entry(rel)? == Entry::Missing {
+                missing.push(format!("{}{}", rel.display(), if rel == Path::new(IMAGES_PATH) { "/" } else { "" }));
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let root = self.policy_root.as_deref().unwrap_or(Path::new("."));
+        Err(Error::Usage(format!(
+            "--policy-root {}: it has no {}, which the checked registry has; a policy root holds every policy input whose absence would skip a check (the denylist, policy/registry.yaml, images/), so that it never judges more loosely than the registry itself",
+            root.display(),
+            missing.join(", ")
+        )))
     }
 
     /// A path as the user names it, relative to the root; the empty path for the root.

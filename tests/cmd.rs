@@ -4,10 +4,11 @@
 //! Cases that run in a registry set `fs.cwd = "registry"` (tests/cmd/registry/, one clean server).
 //! `example-*` cases run the examples of `--help`, README.md and CONTRIBUTING.md as written:
 //! read-only ones over the whole catalog in the repository itself (`fs.cwd = "../.."`, counts
-//! elided with `[..]`: they hold for any valid catalog), ones that name a server (asana) in a
-//! frozen copy of it (`fs.cwd = "example-asana"`), so that the catalog may change freely, and
-//! writing ones in a sandboxed copy of a fixture (`fs.sandbox = true`); tests/examples.rs checks
-//! that every example has one.
+//! and other catalog-dependent output elided with `[..]` and `...`: they hold for any valid
+//! catalog), ones that name a server (asana) in a frozen copy of it (`fs.cwd = "example-asana"`),
+//! so that the catalog may change freely, and writing ones in a sandboxed copy of a fixture
+//! (`fs.sandbox = true`); tests/examples.rs checks that every example has one, run from the root
+//! (or a copy standing for it), unless it says what it `# needs:`.
 //!
 //! Add a case by writing its `.toml`, then `TRYCMD=overwrite cargo test --test cmd` writes the
 //! output files for review.

@@ -633,7 +633,8 @@ fn a_linked_or_special_file_on_either_side_is_a_finding_and_not_compared() {
         std::fs::remove_dir_all(p.parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(outside.path().join("acme"), p.parent().unwrap()).unwrap();
     };
-    let cases: [(&str, &dyn Fn(&Path), &str); 3] = [
+    type Make<'a> = &'a dyn Fn(&Path);
+    let cases: [(&str, Make, &str); 3] = [
         ("file-symlink", &make_link, "manifests/acme/0.1.0.yaml"),
         ("file-not-regular", &make_fifo, "manifests/acme/0.1.0.yaml"),
         ("file-symlink", &make_dir_link, "manifests/acme"),

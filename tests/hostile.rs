@@ -457,7 +457,8 @@ fn new_checks_every_target_first_and_leaves_nothing_on_failure() {
     assert_eq!(fs::read_dir(d.path().join("q/manifests")).unwrap().count(), 0);
     assert!(!d.path().join("q/sub").exists());
     // A toolpack server's second target refused in each way: nothing of the first stays.
-    let refusals: [(&str, &dyn Fn(&Path, &Path), i32, &str); 4] = [
+    type Make<'a> = &'a dyn Fn(&Path, &Path);
+    let refusals: [(&str, Make, i32, &str); 4] = [
         ("a linked server directory", &|reg, out| symlink(out, reg.join("toolspecs/yyy")).unwrap(), 1, "file-symlink"),
         ("a dangling one", &|reg, out| symlink(out.join("gone"), reg.join("toolspecs/yyy")).unwrap(), 1, "file-symlink"),
         ("a file where a directory belongs", &|reg, _| drop(write(reg, "toolspecs/yyy", "x")), 2, "is not a directory"),

@@ -291,3 +291,113 @@ fn a_closed_stdout_after_a_success_is_still_a_success() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n", "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Runs a bash script with `$0` the binary, in `dir`; returns its stdout and stderr.
+fn sh(dir: &Path, script: &str) -> (String, String) {
+    let out = Command::new("bash")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(["-c", script])
+        .arg(assert_cmd::cargo::cargo_bin("registryctl"))
+        .output()
+        .unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_every_output_the_same_way() {
+    // Standard output, the machine's /dev/stdout and a FIFO: each reader takes 100 bytes of
+    // the (over 128 KiB) index and leaves; the run exits as it would have, 0.
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("out.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let build = "\"$0\" build-index manifests --include-planned";
+    for (what, script) in [
+        ("-", format!("{build} --out - | head -c 100 >/dev/null; echo \"${{PIPESTATUS[0]}}\"")),
+        ("/dev/stdout", format!("{build} --out /dev/stdout | head -c 100 >/dev/null; echo \"${{PIPESTATUS[0]}}\"")),
+        ("a FIFO", format!("head -c 100 {0} >/dev/null & {build} --out {0} >/dev/null; echo $?; wait", fifo.display())),
+    ] {
+        let (stdout, stderr) = sh(&common::repo(), &script);
+        assert_eq!(stdout, "0\n", "{what}: {stderr}");
+        assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{what}: {stderr}");
+    }
+    // With findings, the end of output keeps exit 1 (a_closed_stdout_keeps_the_exit_code).
+}
+
+#[test]
+fn a_write_that_fails_is_exit_2_and_keygen_never_reports_a_key_it_did_not_write() {
+    let d = tempfile::tempdir().unwrap();
+    let build = "\"$0\" build-index manifests --include-planned";
+    for (what, script, message) in [
+        ("keygen >&-", "\"$0\" keygen >&-; echo $? >&2".to_string(), "stdout is closed or /dev/null"),
+        ("keygen >/dev/full", "\"$0\" keygen >/dev/full; echo $? >&2".to_string(), "cannot write"),
+        ("build-index --out /dev/full", format!("{build} --out /dev/full; echo $? >&2"), "cannot write"),
+    ] {
+        let (_, stderr) = sh(&common::repo(), &script);
+        assert!(stderr.ends_with("\n2\n"), "{what}: {stderr}");
+        assert!(stderr.contains("error: ") && stderr.contains(message), "{what}: {stderr}");
+        assert!(!stderr.contains("wrote"), "{what}: {stderr}");
+    }
+    // A stdout closed with `>&-` is /dev/null read-write by `main`: where nothing must be kept,
+    // it discards the output and the run exits as it would have.
+    let keys = d.path().join("keys");
+    for (what, script) in [
+        ("keygen --out-dir >&-", format!("\"$0\" keygen --out-dir {} >&-; echo $? >&2", keys.display())),
+        ("build-index --out - >&-", format!("{build} --out - >&-; echo $? >&2")),
+        ("build-index --out /dev/stdout >&-", format!("{build} --out /dev/stdout >&-; echo $? >&2")),
+        ("check >&-", "\"$0\" check >&-; echo $? >&2".to_string()),
+    ] {
+        let (_, stderr) = sh(&common::repo(), &script);
+        assert!(stderr.lines().last() == Some("0") && !stderr.contains("error"), "{what}: {stderr}");
+    }
+    let written: Vec<_> = fs::read_dir(&keys).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(written.len(), 2, "keygen --out-dir wrote its key pair: {written:?}");
+    // Output discarded on purpose (`>/dev/null`, write-only) is not a closed stdout.
+    let (_, stderr) = sh(d.path(), "\"$0\" keygen >/dev/null; echo $? >&2");
+    assert_eq!(stderr, "0\n");
+}
+
+/// Runs the binary in `dir` with its stdout on `/dev/null` opened read-write, as Python's
+/// `subprocess.DEVNULL` and Node's `'ignore'` pass it; returns its exit code and stderr.
+fn with_stdout_on_null_read_write(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let null = fs::OpenOptions::new().read(true).write(true).open("/dev/null").unwrap();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("registryctl"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(Stdio::from(null))
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_stdout_on_dev_null_opened_read_write_discards_output_except_a_private_key() {
+    // lint and check exit as they do with any other stdout: 0 when clean, 1 with findings.
+    let (clean, noisy) = (common::registry(), noisy_registry());
+    for (dir, code) in [(clean.path(), 0), (noisy.path(), 1)] {
+        for args in [&["lint", "manifests"][..], &["check"][..], &["check", "--format", "json"][..]] {
+            let piped = bin().current_dir(dir).args(args).output().unwrap();
+            assert_eq!(piped.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&piped.stderr));
+            let (status, stderr) = with_stdout_on_null_read_write(dir, args);
+            assert_eq!(status, Some(code), "{args:?}: {stderr}");
+            assert!(!stderr.contains("cannot write") && !stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+    }
+    // So does an --out that names that stdout.
+    let (status, stderr) = with_stdout_on_null_read_write(clean.path(), &["build-index", "manifests", "--out", "/dev/stdout"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    // keygen's private key would be lost there: exit 2 before a key is made, nothing written,
+    // and the message says why and what to do instead.
+    let d = tempfile::tempdir().unwrap();
+    let (status, stderr) = with_stdout_on_null_read_write(d.path(), &["keygen"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.lines().count() == 1, "{stderr}");
+    assert!(stderr.contains("stdout is closed or /dev/null") && stderr.contains("private key would be lost"), "{stderr}");
+    assert!(stderr.contains("--out-dir"), "{stderr}");
+    assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0, "keygen wrote something");
+    // With --out-dir the key pair goes to files, and stdout only gets what may be discarded.
+    let (status, stderr) = with_stdout_on_null_read_write(d.path(), &["keygen", "--out-dir", "keys"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert_eq!(fs::read_dir(d.path().join("keys")).unwrap().count(), 2);
+}

@@ -258,6 +258,78 @@ fn outside_any_checkout_a_lint_must_say_which_denylist() {
     bin().arg("lint").arg(&file).arg("--policy-root").arg(d.path().join("nowhere")).assert().code(2).stderr(contains("not a directory"));
 }
 
+#[test]
+fn a_policy_root_holds_every_policy_the_checked_tree_has() {
+    let (d, base, pr) = base_and_pr();
+    // The reviewer's case: a directory that looks like a checkout but holds no policy.
+    let fake = d.path().join("fakepol");
+    fs::create_dir_all(fake.join("catalog")).unwrap();
+    let m = fs::read_to_string(pr.join("manifests/acme/0.1.0.yaml"))
+        .unwrap()
+        .replace("    - api.acme.com\n", "    - api.acme.com\n    - x.capture-it.net\n");
+    write(&pr, "manifests/acme/0.1.0.yaml", &m);
+    for sub in
+        [&["lint", "manifests/acme/0.1.0.yaml"][..], &["check"], &["build-index", "manifests", "--out", "-"], &["catalog", "--check"]]
+    {
+        bin()
+            .current_dir(&pr)
+            .args(sub)
+            .arg("--policy-root")
+            .arg(&fake)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains("it has no denylist/exfil-domains.txt, policy/registry.yaml, images/, which the checked registry has"));
+    }
+    // Each input on its own; the denylist only when it comes from the policy root.
+    for (rel, named) in
+        [("denylist", "denylist/exfil-domains.txt"), ("policy/registry.yaml", "policy/registry.yaml"), ("images", "images/")]
+    {
+        let partial = d.path().join(format!("partial-{}", rel.replace('/', "-")));
+        common::copy_dir(&base, &partial);
+        let path = partial.join(rel);
+        if path.is_dir() {
+            fs::remove_dir_all(&path).unwrap()
+        } else {
+            fs::remove_file(&path).unwrap()
+        }
+        bin()
+            .current_dir(&pr)
+            .args(["lint", "manifests", "--policy-root"])
+            .arg(&partial)
+            .assert()
+            .code(2)
+            .stderr(contains(format!("it has no {named}, which")));
+        if rel == "denylist" {
+            // Another denylist was chosen: the policy root's is not needed.
+            for (choice, code) in [(&["--no-denylist"][..], 0), (&["--denylist", "denylist/exfil-domains.txt"], 1)] {
+                bin().current_dir(&pr).args(["lint", "manifests", "--policy-root"]).arg(&partial).args(choice).assert().code(code);
+            }
+        }
+    }
+    // Exceptions and the no-public-api list may be missing: without them a policy is stricter.
+    let strict = d.path().join("strict");
+    common::copy_dir(&base, &strict);
+    fs::remove_file(strict.join("policy/exceptions.yaml")).unwrap();
+    bin()
+        .current_dir(&pr)
+        .args(["lint", "manifests", "--policy-root"])
+        .arg(&strict)
+        .assert()
+        .code(1)
+        .stderr(contains("error[egress-denylisted]").and(contains("error[egress-wildcard-public-suffix]")));
+    // What the checked tree does not have, the policy root need not have either.
+    fs::remove_dir_all(pr.join("images")).unwrap();
+    fs::remove_dir_all(base.join("images")).unwrap();
+    bin()
+        .current_dir(&pr)
+        .args(["lint", "manifests", "--policy-root"])
+        .arg(&base)
+        .assert()
+        .code(1)
+        .stderr(contains("error[egress-denylisted]"));
+}
+
 /// A base checkout and a pull request's checkout of it.
 fn base_and_pr() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let d = tempfile::tempdir().unwrap();

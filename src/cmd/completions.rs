@@ -14,7 +14,7 @@ use super::complete;
 /// names from manifests/ in the current directory for resolve, build-args and hash.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl completions bash > ~/.local/share/bash-completion/completions/registryctl\n  registryctl completions zsh > \"${fpath[1]}/_registryctl\"\n  registryctl completions fish > ~/.config/fish/completions/registryctl.fish"
+    after_help = "Examples:\n  mkdir -p ~/.local/share/bash-completion/completions\n  registryctl completions bash > ~/.local/share/bash-completion/completions/registryctl\n  mkdir -p ~/.zfunc\n  registryctl completions zsh > ~/.zfunc/_registryctl\n      # then fpath=(~/.zfunc $fpath) in ~/.zshrc, before compinit\n  mkdir -p ~/.config/fish/completions\n  registryctl completions fish > ~/.config/fish/completions/registryctl.fish"
 )]
 pub struct Args {
     /// The shell.

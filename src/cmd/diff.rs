@@ -22,7 +22,7 @@ fn format_parser() -> impl TypedValueParser<Value = DiffFormat> {
 /// Show what a change does to each server: versions added, removed or changed, each change as widens, narrows, neutral or presentation (widenings first), whether the runtime hash changed, and the published-version rules (exit 1 on an error).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl diff ../registry-main .\n  registryctl diff --base-ref origin/main\n      # needs: a git clone of the registry with origin/main fetched\n  registryctl diff registry-main pr --format markdown > comment.md"
+    after_help = "Examples:\n  registryctl diff ../registry-main .\n      # needs: the base branch's checkout in ../registry-main\n  registryctl diff --base-ref origin/main\n      # needs: a git clone of the registry with origin/main fetched\n  registryctl diff registry-main pr --format markdown > comment.md\n      # needs: the base and the pull request's checkouts in registry-main/ and pr/"
 )]
 pub struct Args {
     /// BASE and HEAD registry roots; with --base-ref, only HEAD (default: .).

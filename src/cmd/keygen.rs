@@ -26,6 +26,16 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> Result<()> {
+    // Without --out-dir the private key goes to stdout and nowhere else: a stdout that may be
+    // closed (`>&-`) would lose it, so refuse before a key is made. With --out-dir the key is in
+    // files and stdout only gets the key id and public key, which may be discarded.
+    if a.out_dir.is_none() && fs::write::stdout_may_be_closed() {
+        return Err(Error::Usage(
+            "stdout is closed or /dev/null, so the private key would be lost; refusing to make one \
+             (use --out-dir DIR to write the key pair to files)"
+                .into(),
+        ));
+    }
     let key = SecretKey::generate()?;
     let (public, id) = (key.public().to_hex(), key.public().key_id());
     let Some(dir) = &a.out_dir else {

@@ -161,7 +161,11 @@ pub fn long_flags_from_go(args: impl Iterator<Item = OsString>) -> Vec<OsString>
     .collect()
 }
 
-/// Writes to stdout; a reader that went away (`| head`) is not an error.
+/// Writes to stdout. A reader that went away (`| head`, EPIPE) ends the output and is not an
+/// error: the run exits as it would have (0, or 1 for findings), as for `--out /dev/stdout` or a
+/// FIFO. Any other failure to write (ENOSPC, EIO) is exit 2. A standard output on `/dev/null`
+/// discards the output, also one opened read-write (see
+/// `registryctl::fs::write::stdout_may_be_closed`, which only `keygen` checks).
 pub fn out(text: &str) -> Result<()> {
     out_bytes(text.as_bytes())
 }
@@ -279,7 +283,8 @@ pub struct PolicyArgs {
     /// Take every policy input from this checkout instead of the checked one: the denylist,
     /// policy/exceptions.yaml, policy/registry.yaml, images/<builder>/Dockerfile and
     /// catalog/no-public-api.txt (in CI, the base branch's checkout, so a pull request is judged
-    /// by the policy it would change).
+    /// by the policy it would change). It must hold the denylist, policy/registry.yaml and images/
+    /// when the checked registry has them, else exit 2.
     #[arg(long, value_name = "DIR")]
     pub policy_root: Option<PathBuf>,
 }

@@ -28,7 +28,7 @@ const REGISTRY_PUB: &str = "keys/index-signing.pub";
 /// index does not verify.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  registryctl verify --pub-file keys/index-signing.pub\n      # needs: the published index.json and .sig, and keys/index-signing.pub once bootstrapped\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\" --format json\n      # needs: the published index.json and .sig\n  registryctl verify --pub-file test-key.pub\n      # in tests/fixtures/conformance, which holds a signed index.json\n  registryctl verify --pub-file keys/index-signing.pub --max-age 8d --previous old/index.json\n      # needs: the published index and the one trusted before it, with their .sig files"
+    after_help = "Examples:\n  registryctl verify --pub-file keys/index-signing.pub\n      # needs: the published index.json and .sig, and keys/index-signing.pub once bootstrapped\n  registryctl verify --pub \"$GIG_REGISTRY_PUBKEY\" --format json\n      # needs: the published index.json and .sig\n  registryctl verify --pub-file test-key.pub\n      # needs: tests/fixtures/conformance as the working directory (a signed index.json)\n  registryctl verify --pub-file keys/index-signing.pub --max-age 8d --previous old/index.json\n      # needs: the published index and the one trusted before it, with their .sig files"
 )]
 pub struct Args {
     /// The signed file.

@@ -8,7 +8,8 @@
 //! - A character device, FIFO or socket is written in place (a pipe, `/dev/full`), and so is
 //!   whatever a link to one of the process's descriptors names (`/dev/stdout`): renaming over
 //!   it would replace the device instead of writing to it. A block device or a directory is
-//!   refused.
+//!   refused. A reader that went away (EPIPE) ends such an output without an error; any other
+//!   failure to write is one. `/dev/null`, however it was opened, discards what it is given.
 //! - Public artifacts get mode 0666 less the umask; a private key asks for 0600.
 //!
 //! `-` for standard output is the binary's business: this module only writes files.
@@ -100,7 +101,7 @@ pub fn write_atomic_with(
         LinkEnd::Descriptor if overwrite == Overwrite::Refuse => return Err(exists(path)),
         LinkEnd::Descriptor => {
             let mut f = fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, "cannot open", e))?;
-            return buffered(&mut f, write).map_err(|e| Error::io(path, "cannot write", e));
+            return in_place(path, &mut f, write);
         }
     };
     match fs::symlink_metadata(&target) {
@@ -113,15 +114,51 @@ pub fn write_atomic_with(
         }
         Ok(m) if m.file_type().is_socket() => {
             let mut s = std::os::unix::net::UnixStream::connect(&target).map_err(|e| Error::io(path, "cannot open", e))?;
-            buffered(&mut s, write).map_err(|e| Error::io(path, "cannot write", e))
+            in_place(path, &mut s, write)
         }
         Ok(_) => {
             let mut f = fs::OpenOptions::new().write(true).open(&target).map_err(|e| Error::io(path, "cannot open", e))?;
-            buffered(&mut f, write).map_err(|e| Error::io(path, "cannot write", e))
+            in_place(path, &mut f, write)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => replace(path, &target, mode, overwrite, write),
         Err(e) => Err(Error::io(path, "cannot write", e)),
     }
+}
+
+/// Writes a descriptor, FIFO, character device or socket in place. A reader that went away
+/// (EPIPE: `--out /dev/stdout | head`, a FIFO whose reader closed) ends the output, as on
+/// standard output: what was written is what the reader wanted, not an error. Any other
+/// failure (ENOSPC, EBADF, EIO) is one.
+fn in_place(path: &Path, out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    match buffered(out, write) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io(path, "cannot write", e)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `fd` is `/dev/null` (the character device 1:3).
+fn is_dev_null(fd: impl std::os::fd::AsFd) -> bool {
+    rustix::fs::fstat(fd).is_ok_and(|s| {
+        rustix::fs::FileType::from_raw_mode(s.st_mode) == rustix::fs::FileType::CharacterDevice
+            && rustix::fs::major(s.st_rdev) == 1
+            && rustix::fs::minor(s.st_rdev) == 3
+    })
+}
+
+/// Whether standard output may have been closed when the process started
+/// (`registryctl keygen >&-`): descriptor 1 is `/dev/null` opened read-write.
+///
+/// Before `main`, the Rust runtime reopens a closed descriptor 0, 1 or 2 on `/dev/null`,
+/// read-write, where every write succeeds and the output is lost. But a parent that discards
+/// the output on purpose may open `/dev/null` read-write too (Python's `subprocess.DEVNULL`,
+/// Node's `'ignore'`), and the two cannot be told apart; a shell's `>/dev/null` and a Rust
+/// parent's `Stdio::null()` open it write-only. So this is no reason to fail a write: it is for
+/// a command whose output must not be lost (`keygen` printing a private key), to refuse before
+/// it makes what would be lost. Everything else writes there, and the output is discarded.
+pub fn stdout_may_be_closed() -> bool {
+    let stdout = io::stdout();
+    let read_write = rustix::fs::fcntl_getfl(&stdout).is_ok_and(|f| f & rustix::fs::OFlags::RWMODE == rustix::fs::OFlags::RDWR);
+    read_write && is_dev_null(&stdout)
 }
 
 fn buffered(out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
