@@ -17,9 +17,10 @@
 
 use std::ffi::{OsStr, OsString};
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rustix::fs::{self as rfs, AtFlags, FileType};
 
@@ -142,6 +143,8 @@ pub enum Group {
         name: OsString,
         /// The layout depth of its entries (2: `<version>.yaml` files).
         depth: usize,
+        /// The handle of the directory it was listed in, to open it relative to.
+        parent: Option<Arc<OwnedFd>>,
     },
     /// One file.
     File(Found),
@@ -159,11 +162,12 @@ impl Group {
     /// Opens and lists the group: its `<version>.yaml` files in name order, findings for
     /// anything else, and the handle its files are read through.
     pub fn open(&self, tree: &Tree) -> Result<ServerFiles> {
-        let (rel, depth) = match self {
+        let (rel, depth, opened) = match self {
             Group::File(f) => return Ok(ServerFiles { dir: None, files: vec![f.clone()], findings: Vec::new() }),
-            Group::Dir { rel, depth, .. } => (rel, *depth),
+            Group::Dir { rel, depth, parent: Some(parent), name } => (rel, *depth, open_child(parent, name)),
+            Group::Dir { rel, depth, parent: None, .. } => (rel, *depth, tree.open_dir(rel)),
         };
-        let fd = match tree.open_dir(rel) {
+        let fd = match opened {
             Ok(fd) => fd,
             // Replaced by a link since it was listed: refused like any link.
             Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
@@ -187,6 +191,13 @@ impl Group {
         }
         Ok(ServerFiles { dir: Some(fd), files, findings })
     }
+}
+
+/// Opens the directory `name` of the directory `parent` for listing: one `openat` relative to
+/// the parent's handle, refusing a link (`ELOOP`).
+fn open_child(parent: &OwnedFd, name: &OsStr) -> io::Result<OwnedFd> {
+    let flags = rfs::OFlags::RDONLY | rfs::OFlags::DIRECTORY | rfs::OFlags::NOFOLLOW | rfs::OFlags::CLOEXEC;
+    rfs::openat(parent.as_fd(), name, flags, rfs::Mode::empty()).map_err(io::Error::from)
 }
 
 /// What is there at layout depth `depth`: a server directory (depth 1) or a `.yaml` file
@@ -261,16 +272,17 @@ fn servers_in(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Group>, Ve
     let base = layout_depth(rel, checkout);
     let name = rel.file_name().map(OsStr::to_os_string).unwrap_or_default();
     if base > 0 {
-        return Ok((vec![Group::Dir { rel: rel.to_path_buf(), name, depth: base + 1 }], Vec::new()));
+        return Ok((vec![Group::Dir { rel: rel.to_path_buf(), name, depth: base + 1, parent: None }], Vec::new()));
     }
     let fd = tree.open_dir(rel).map_err(|e| cannot_list(tree, rel, e))?;
+    let parent = Arc::new(fd.try_clone().map_err(|e| cannot_list(tree, rel, e))?);
     let (_, entries) = list(fd).map_err(|e| cannot_list(tree, rel, e))?;
     let mut groups = Vec::new();
     let mut findings = Vec::new();
     for (name, kind) in entries {
         let path = rel.join(&name);
         if classify(tree, &path, 1, kind, &mut findings) == Some(Kind::Dir) {
-            groups.push(Group::Dir { rel: path, name, depth: 2 });
+            groups.push(Group::Dir { rel: path, name, depth: 2, parent: Some(Arc::clone(&parent)) });
         }
     }
     Ok((groups, findings))
