@@ -194,10 +194,24 @@ impl Group {
 }
 
 /// Opens the directory `name` of the directory `parent` for listing: one `openat` relative to
-/// the parent's handle, refusing a link (`ELOOP`).
+/// the parent's handle, refusing a link (`ELOOP`). `O_DIRECTORY` with `O_NOFOLLOW` fails a link
+/// with `ENOTDIR`, as it fails a file: one `fstatat` tells a link, so that it reads as the link
+/// it is.
 fn open_child(parent: &OwnedFd, name: &OsStr) -> io::Result<OwnedFd> {
     let flags = rfs::OFlags::RDONLY | rfs::OFlags::DIRECTORY | rfs::OFlags::NOFOLLOW | rfs::OFlags::CLOEXEC;
-    rfs::openat(parent.as_fd(), name, flags, rfs::Mode::empty()).map_err(io::Error::from)
+    rfs::openat(parent.as_fd(), name, flags, rfs::Mode::empty())
+        .map_err(|e| {
+            let link = || {
+                rfs::statat(parent.as_fd(), name, AtFlags::SYMLINK_NOFOLLOW)
+                    .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink)
+            };
+            if e == rustix::io::Errno::NOTDIR && link() {
+                rustix::io::Errno::LOOP
+            } else {
+                e
+            }
+        })
+        .map_err(io::Error::from)
 }
 
 /// What is there at layout depth `depth`: a server directory (depth 1) or a `.yaml` file
@@ -357,4 +371,22 @@ pub fn latest_in(tree: &Tree, rel: &Path) -> Result<PathBuf> {
     }
     let latest = latest_version(versions.iter().map(String::as_str));
     latest.map(|v| rel.join(format!("{v}.yaml"))).ok_or_else(|| Error::Usage(format!("{shown} holds no <version>.yaml manifest")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_where_a_server_directory_is_opened_reads_as_a_link() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("acme")).unwrap();
+        std::fs::write(d.path().join("file"), "x").unwrap();
+        std::os::unix::fs::symlink("acme", d.path().join("link")).unwrap();
+        let parent: OwnedFd = std::fs::File::open(d.path()).unwrap().into();
+        assert!(open_child(&parent, OsStr::new("acme")).is_ok());
+        let errno = |name: &str| open_child(&parent, OsStr::new(name)).unwrap_err().raw_os_error();
+        assert_eq!(errno("link"), Some(rustix::io::Errno::LOOP.raw_os_error()));
+        assert_eq!(errno("file"), Some(rustix::io::Errno::NOTDIR.raw_os_error()));
+    }
 }
