@@ -58,7 +58,8 @@ pub struct Excerpt {
 impl Excerpt {
     /// Escapes a file's text.
     pub fn new(text: &str) -> Excerpt {
-        let keep = |i: usize, c: char| c == '\n' || c == '\t' || (c == '\r' && text[i + 1..].starts_with('\n'));
+        // `i` comes from `char_indices`, so `text[i..]` is a slice at a character boundary.
+        let keep = |i: usize, c: char| c == '\n' || c == '\t' || (c == '\r' && text[i..].starts_with("\r\n"));
         let escaped = escape_except(text, keep);
         let Cow::Owned(out) = escaped else { return Excerpt { text: text.to_string(), shifts: Vec::new() } };
         let mut shifts = Vec::new();
@@ -103,5 +104,8 @@ mod tests {
             assert_eq!(e.offset(orig), want, "{orig}");
         }
         assert_eq!(e.offset(text.len()), e.text.len());
+        // A lone carriage return is escaped, one before a line feed kept, after any character.
+        let text = "é\rü\r\n🚀\r";
+        assert_eq!(Excerpt::new(text).text, "é\\u{d}ü\r\n🚀\\u{d}");
     }
 }
