@@ -131,6 +131,7 @@ floor_once() {
     local dir=$1 t0 t1 out
     out=$(mktemp "$scratch/time.XXXXXX")
     t0=$(now)
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's arguments
     /usr/bin/time -f '%U %S' -o "$out" bash -c 'xargs -0 -a "$1" cat >/dev/null & xargs -0 -a "$2" cat >/dev/null & wait' \
         floor "$dir.files.a" "$dir.files.b"
     t1=$(now)
