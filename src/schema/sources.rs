@@ -29,35 +29,45 @@ pub const MAX_BYTES: usize = 32 << 20;
 pub const COLUMNS: [&str; 7] = ["server", "kind", "where", "checked", "verified", "unverifiable", "notes"];
 
 /// One field of a row and where it is in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field<'a> {
     /// The text between the TABs.
-    pub text: String,
+    pub text: &'a str,
     /// Its byte offset in the file.
     pub offset: usize,
 }
 
-/// One server's row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
+/// One server's row. It borrows its line from the file's text and keeps where the TABs are,
+/// so a file of many rows is held once, not again as a string per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a> {
     /// The 1-based line.
     pub line: usize,
     /// The byte offset where the line starts.
     pub offset: usize,
-    /// The seven fields, in [`COLUMNS`] order.
-    pub fields: [Field; 7],
     /// The kind, when it is one of the set.
     pub kind: Option<SourceKind>,
+    /// The line, without its newline.
+    text: &'a str,
+    /// The byte offsets in `text` of its six TABs.
+    tabs: [usize; 6],
 }
 
-impl Row {
+impl<'a> Row<'a> {
     /// The server's name.
-    pub fn server(&self) -> &str {
-        &self.fields[0].text
+    pub fn server(&self) -> &'a str {
+        self.field(0).text
     }
 
-    fn field(&self, column: usize) -> &Field {
-        &self.fields[column]
+    /// The seven fields, in [`COLUMNS`] order.
+    pub fn fields(&self) -> [Field<'a>; 7] {
+        std::array::from_fn(|column| self.field(column))
+    }
+
+    fn field(&self, column: usize) -> Field<'a> {
+        let start = if column == 0 { 0 } else { self.tabs[column - 1] + 1 };
+        let end = self.tabs.get(column).copied().unwrap_or(self.text.len());
+        Field { text: &self.text[start..end], offset: self.offset + start }
     }
 
     /// A finding about one column, spanning its text.
@@ -71,12 +81,12 @@ impl Row {
     fn marker(&self, text: &str, column: usize) -> Diagnostic {
         let f = self.field(column);
         let path = FieldPath::root().key(self.server().to_string()).key(COLUMNS[column]);
-        placeholder::finding(path, &f.text).with_span(Span { start: pos(text, f.offset), end: pos(text, f.offset + f.text.len()) })
+        placeholder::finding(path, f.text).with_span(Span { start: pos(text, f.offset), end: pos(text, f.offset + f.text.len()) })
     }
 
     /// Whether a column still holds a TODO marker.
     fn is_marked(&self, column: usize) -> bool {
-        placeholder::is_marker(&self.field(column).text)
+        placeholder::is_marker(self.field(column).text)
     }
 
     /// A finding about part of one column (one tool of a list).
@@ -104,10 +114,10 @@ fn pos(text: &str, offset: usize) -> Pos {
 /// Reads the rows and checks each on its own: seven fields, a known kind, a well-formed where,
 /// a checked date that is a real day no later than `today` (YYYY-MM-DD), tool lists of tool
 /// names or `-`, notes, one row per server. Findings carry spans.
-pub fn parse(text: &str, today: &str) -> (Vec<Row>, Vec<Diagnostic>) {
-    let mut rows: Vec<Row> = Vec::new();
+pub fn parse<'a>(text: &'a str, today: &str) -> (Vec<Row<'a>>, Vec<Diagnostic>) {
+    let mut rows: Vec<Row<'a>> = Vec::new();
     let mut out = Vec::new();
-    let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut first_line: HashMap<&'a str, usize> = HashMap::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -122,7 +132,7 @@ pub fn parse(text: &str, today: &str) -> (Vec<Row>, Vec<Diagnostic>) {
             out.push(row.finding(text, Rule::SourcesRow, 0, msg));
             continue;
         }
-        first_line.insert(row.server().to_string(), row.line);
+        first_line.insert(row.server(), row.line);
         row_rules(text, &row, today, &mut out);
         rows.push(row);
     }
@@ -131,36 +141,29 @@ pub fn parse(text: &str, today: &str) -> (Vec<Row>, Vec<Diagnostic>) {
 
 /// Splits one line into its seven fields; reports a line that is not seven fields, has an empty
 /// server or notes, or holds a control character.
-fn split_row(text: &str, line: &str, number: usize, start: usize, out: &mut Vec<Diagnostic>) -> Option<Row> {
+fn split_row<'a>(text: &str, line: &'a str, number: usize, start: usize, out: &mut Vec<Diagnostic>) -> Option<Row<'a>> {
     let whole = |msg: String| {
         let span = Span { start: pos(text, start), end: pos(text, start + line.len()) };
         Diagnostic::new(Rule::SourcesRow, FieldPath::root(), msg).with_span(span)
     };
-    let parts: Vec<&str> = line.split('\t').collect();
-    if parts.len() != COLUMNS.len() {
-        out.push(whole(format!(
-            "line {number} has {} TAB-separated fields; a row has {}: {}",
-            parts.len(),
-            COLUMNS.len(),
-            COLUMNS.join(", ")
-        )));
+    let mut tabs = [0; 6];
+    let mut fields = 1;
+    for (i, _) in line.match_indices('\t') {
+        if let Some(tab) = tabs.get_mut(fields - 1) {
+            *tab = i;
+        }
+        fields += 1;
+    }
+    if fields != COLUMNS.len() {
+        out.push(whole(format!("line {number} has {fields} TAB-separated fields; a row has {}: {}", COLUMNS.len(), COLUMNS.join(", "))));
         return None;
     }
     if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
         out.push(whole(format!("line {number} holds the control character {}", c.escape_unicode())));
         return None;
     }
-    let mut at = start;
-    let fields: Vec<Field> = parts
-        .iter()
-        .map(|p| {
-            let f = Field { text: p.to_string(), offset: at };
-            at += p.len() + 1;
-            f
-        })
-        .collect();
-    let kind = SourceKind::from_wire(&fields[1].text);
-    let row = Row { line: number, offset: start, fields: fields.try_into().ok()?, kind };
+    let mut row = Row { line: number, offset: start, kind: None, text: line, tabs };
+    row.kind = SourceKind::from_wire(row.field(1).text);
     if row.server().is_empty() {
         out.push(whole(format!("line {number} names no server")));
         return None;
@@ -176,14 +179,14 @@ fn split_row(text: &str, line: &str, number: usize, start: usize, out: &mut Vec<
 
 /// One row's own fields: kind, where, checked, and the shape of the tool lists. A column still
 /// holding `registryctl new`'s TODO marker is reported as that, and nothing else.
-fn row_rules(text: &str, row: &Row, today: &str, out: &mut Vec<Diagnostic>) {
+fn row_rules(text: &str, row: &Row<'_>, today: &str, out: &mut Vec<Diagnostic>) {
     let marked: Vec<usize> = (1..=5).filter(|&c| row.is_marked(c)).collect();
     out.extend(marked.iter().map(|&c| row.marker(text, c)));
-    let kind = &row.field(1).text;
+    let kind = row.field(1).text;
     if row.kind.is_none() && !marked.contains(&1) {
         out.push(row.finding(text, Rule::SourcesKind, 1, format!("kind `{kind}` is not one of {}", comma_list::<SourceKind>())));
     }
-    let place = &row.field(2).text;
+    let place = row.field(2).text;
     let where_ok = match row.kind {
         Some(SourceKind::NoToolspec) => place == "-",
         Some(_) => place != "-" && (SOURCE_IN_REPO.is_match(place) && !place.split(['/', ':']).any(|s| s == "..") || is_url(place)),
@@ -197,12 +200,12 @@ fn row_rules(text: &str, row: &Row, today: &str, out: &mut Vec<Diagnostic>) {
         };
         out.push(row.finding(text, Rule::SourcesWhere, 2, msg));
     }
-    let checked = &row.field(3).text;
+    let checked = row.field(3).text;
     let checked_finding = if marked.contains(&3) {
         None
     } else if !is_date(checked) {
         Some(format!("checked `{checked}` is not a YYYY-MM-DD date"))
-    } else if checked.as_str() > today {
+    } else if checked > today {
         Some(format!("checked {checked} is in the future (today is {today})"))
     } else {
         None
@@ -219,7 +222,7 @@ fn row_rules(text: &str, row: &Row, today: &str, out: &mut Vec<Diagnostic>) {
 }
 
 /// The comma-separated items of a tool column with their byte ranges; none for `-`.
-fn items(f: &Field) -> Vec<(&str, usize, usize)> {
+fn items(f: Field<'_>) -> Vec<(&str, usize, usize)> {
     if f.text == "-" {
         return Vec::new();
     }
@@ -294,9 +297,9 @@ pub fn insert_row(text: &str, row: &str) -> Option<String> {
 /// Holds the rows against the catalog: every server has a row, every row names a server, the
 /// kind is no-toolspec exactly for servers without a toolspec, and the verified and
 /// unverifiable columns together list each of the toolspec's tools exactly once.
-pub fn check(text: &str, rows: &[Row], servers: &BTreeMap<String, Server>) -> Vec<Diagnostic> {
+pub fn check(text: &str, rows: &[Row<'_>], servers: &BTreeMap<String, Server>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let by_name: HashMap<&str, &Row> = rows.iter().map(|r| (r.server(), r)).collect();
+    let by_name: HashMap<&str, &Row<'_>> = rows.iter().map(|r| (r.server(), r)).collect();
     for (name, server) in servers {
         match by_name.get(name.as_str()) {
             None => out.push(missing_row(text, rows, name, server)),
@@ -311,7 +314,7 @@ pub fn check(text: &str, rows: &[Row], servers: &BTreeMap<String, Server>) -> Ve
 }
 
 /// The finding for a server without a row, pointing where its row belongs in name order.
-fn missing_row(text: &str, rows: &[Row], name: &str, server: &Server) -> Diagnostic {
+fn missing_row(text: &str, rows: &[Row<'_>], name: &str, server: &Server) -> Diagnostic {
     let at = rows.iter().find(|r| r.server() > name).map_or(text.len(), |r| r.offset);
     let what = if server.toolspec.is_some() { "a toolspec server" } else { "a server without a toolspec (kind no-toolspec)" };
     let msg = format!("`{name}`, {what}, has no row: say where its API facts come from");
@@ -319,7 +322,7 @@ fn missing_row(text: &str, rows: &[Row], name: &str, server: &Server) -> Diagnos
 }
 
 /// One server's row against what the catalog holds for it.
-fn server_rules(text: &str, row: &Row, server: &Server, out: &mut Vec<Diagnostic>) {
+fn server_rules(text: &str, row: &Row<'_>, server: &Server, out: &mut Vec<Diagnostic>) {
     let name = row.server();
     match (&server.toolspec, row.kind) {
         (Some((file, _)), Some(SourceKind::NoToolspec)) => {
@@ -348,7 +351,7 @@ fn server_rules(text: &str, row: &Row, server: &Server, out: &mut Vec<Diagnostic
 }
 
 /// The verified and unverifiable columns list each of `tools` exactly once, and nothing else.
-fn tool_columns(text: &str, row: &Row, tools: &[String], file: &str, out: &mut Vec<Diagnostic>) {
+fn tool_columns(text: &str, row: &Row<'_>, tools: &[String], file: &str, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for column in [4, 5] {
         for (item, start, end) in items(row.field(column)) {
@@ -426,6 +429,19 @@ mod tests {
         );
         assert!(d[4].message.contains("in the future"));
         assert!(d[6].message.contains("the first is on line 2"));
+    }
+
+    #[test]
+    fn a_row_borrows_its_fields_at_their_offsets() {
+        let text = format!("{HEAD}acme\tdocs\thttps://acme.example.com\t2026-01-01\tlist,get\t-\tnotes\n");
+        let (rows, d) = parse(&text, "2026-12-01");
+        assert!(d.is_empty(), "{d:?}");
+        let fields = rows[0].fields();
+        assert_eq!(fields.map(|f| f.text), ["acme", "docs", "https://acme.example.com", "2026-01-01", "list,get", "-", "notes"]);
+        for f in fields {
+            assert_eq!(&text[f.offset..f.offset + f.text.len()], f.text);
+        }
+        assert_eq!((rows[0].line, rows[0].offset, rows[0].kind), (2, HEAD.len(), Some(SourceKind::Docs)));
     }
 
     #[test]
