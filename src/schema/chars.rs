@@ -76,7 +76,10 @@ fn takes_variation(base: char, vs: char) -> bool {
 /// What `c` hides, `None` for a character shown as written; `prev` is the character before it
 /// (a variation selector is visible only after a base that takes one).
 pub fn classify(prev: Option<char>, c: char) -> Option<Hidden> {
-    if c.is_control() {
+    // Printable ASCII, nearly every character of a catalog, is never hidden: answer it first.
+    if matches!(c, ' '..='~') {
+        None
+    } else if c.is_control() {
         Some(Hidden::Control)
     } else if is_bidi(c) {
         Some(Hidden::Bidi)
@@ -101,7 +104,8 @@ pub fn hidden(s: &str) -> impl Iterator<Item = (usize, char, Hidden)> + '_ {
 
 /// Whether `s` holds any hidden character.
 pub fn has_hidden(s: &str) -> bool {
-    hidden(s).next().is_some()
+    // A byte test first: every value holds text, and most of it is printable ASCII only.
+    !s.bytes().all(|b| matches!(b, b' '..=b'~')) && hidden(s).next().is_some()
 }
 
 /// `s` as a reader sees it: without its hidden characters. Rules that compare values across

@@ -108,7 +108,9 @@ impl Reader {
     pub fn for_go(parse_findings: Vec<Diagnostic>, text: &str) -> Reader {
         // `at` comes from `char_indices`, so `text[at..]` is a slice at a character boundary.
         let line_end = |at: usize, c: char| c == '\n' || (c == '\r' && text[at..].starts_with("\r\n"));
-        let raw = chars::hidden(text)
+        // Most files are printable ASCII and line feeds only, with nothing to scan for.
+        let plain = text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n'));
+        let raw = chars::hidden(if plain { "" } else { text })
             .filter(|&(at, c, kind)| !line_end(at, c) && (kind != Hidden::Invisible || c == '\u{feff}'))
             .map(|(at, c, _)| (at, c))
             .collect();
@@ -317,7 +319,8 @@ impl Reader {
         let span = node.span;
         let Some(text) = self.text_value(node, &|| path.clone().key(key)) else { return String::new() };
         let mut reported: Vec<Rule> = Vec::new();
-        for (i, c, kind) in chars::hidden(&text) {
+        let scan = if chars::has_hidden(&text) { text.as_str() } else { "" };
+        for (i, c, kind) in chars::hidden(scan) {
             let rule = text_rule(kind, c);
             if reported.contains(&rule) || self.scanned(c, span) {
                 continue;
