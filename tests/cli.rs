@@ -685,32 +685,14 @@ fn new_scaffolds_files_that_lint_explains_and_refuses_to_overwrite() {
     assert!(found.iter().all(|(rule, _)| *rule == "scaffold-placeholder"), "{found:?}");
     assert_eq!(found.iter().filter(|(_, file)| *file == "catalog/sources.tsv").count(), 6, "{found:?}");
     // Filling in the marked fields makes it pass: each TODO and the rest of its field is replaced.
-    let fill = |path: &Path, values: &[&str]| {
-        let text = fs::read_to_string(path).unwrap();
-        let mut values = values.iter();
-        let filled: Vec<String> = text
-            .lines()
-            .map(|l| {
-                l.split('\t')
-                    .map(|field| match field.find("TODO") {
-                        Some(i) => format!("{}{}", &field[..i], values.next().expect("a value for every TODO")),
-                        None => field.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\t")
-            })
-            .collect();
-        assert!(values.next().is_none(), "more values than TODO markers");
-        fs::write(path, filled.join("\n") + "\n").unwrap();
-    };
-    fill(&r.path().join("manifests/zeta/0.1.0.yaml"), &["Zeta", "Read Zeta items.", "data", "api.zeta.io", "list_items"]);
-    fill(
+    common::fill_todo(&r.path().join("manifests/zeta/0.1.0.yaml"), &["Zeta", "Read Zeta items.", "data", "api.zeta.io", "list_items"]);
+    common::fill_todo(
         &r.path().join("toolspecs/zeta/0.1.0.yaml"),
         &["https://api.zeta.io", "list_items", "List the items in the account to find an item id.", "/v1/items"],
     );
     bin().current_dir(r.path()).args(["lint", "manifests/zeta/0.1.0.yaml"]).assert().success();
     bin().current_dir(r.path()).args(["lint-toolspecs", "toolspecs"]).assert().success();
-    fill(
+    common::fill_todo(
         &r.path().join("catalog/sources.tsv"),
         &["docs", "https://docs.zeta.io/api", "2026-01-01", "list_items", "-", "checked the list endpoint"],
     );

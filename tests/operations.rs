@@ -460,37 +460,16 @@ fn run(registryctl: &Path, dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Replaces each TODO marker of `registryctl new` (and the rest of its value) with the next of
-/// `values`, in YAML lines and in TAB-separated columns alike.
-fn fill(path: &Path, values: &[&str]) {
-    let text = fs::read_to_string(path).unwrap();
-    let mut values = values.iter();
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| {
-            l.split('\t')
-                .map(|field| match field.find("TODO") {
-                    Some(i) => format!("{}{}", &field[..i], values.next().expect("a value for every TODO")),
-                    None => field.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("\t")
-        })
-        .collect();
-    assert!(values.next().is_none(), "more values than TODO markers in {}", path.display());
-    fs::write(path, lines.join("\n") + "\n").unwrap();
-}
-
 /// A contributor's new toolpack server, from `registryctl new` to a filled-in, consistent entry
 /// with CATALOG.md regenerated.
 fn contribute_server(registryctl: &Path, root: &Path, name: &str, host: &str) {
     let created = run(registryctl, root, &["new", name]);
     assert!(created.contains(&format!("added a row for {name} to catalog/sources.tsv")), "{created}");
-    fill(
+    common::fill_todo(
         &root.join(format!("manifests/{name}/0.1.0.yaml")),
         &["Ops Demo", "List the projects of an Ops Demo account.", "productivity", host, "list_projects"],
     );
-    fill(
+    common::fill_todo(
         &root.join(format!("toolspecs/{name}/0.1.0.yaml")),
         &[
             &format!("https://{host}"),
@@ -499,7 +478,7 @@ fn contribute_server(registryctl: &Path, root: &Path, name: &str, host: &str) {
             "/v1/projects",
         ],
     );
-    fill(
+    common::fill_todo(
         &root.join("catalog/sources.tsv"),
         &[
             "docs",

@@ -312,19 +312,18 @@ pub fn walk(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, Vec<
         Entry::Special | Entry::File => return Ok((Vec::new(), vec![finding(tree, Rule::FileNotRegular, rel, "not a directory")])),
         Entry::Missing => return Err(Error::io(Path::new(&tree.display(rel)), "cannot read", super::not_found())),
     }
-    let (groups, mut findings) = servers_in(tree, rel, checkout)?;
-    let mut found = Vec::new();
-    for g in groups {
-        let listed = g.open(tree)?;
-        found.extend(listed.files);
-        findings.extend(listed.findings);
-    }
-    Ok((found, findings))
+    let (groups, findings) = servers_in(tree, rel, checkout)?;
+    open_all(tree, groups, findings)
 }
 
 /// Lists the files `rel` names in `tree`: every file under a directory, or the one file given.
 pub fn targets(tree: &Tree, rel: &Path, checkout: bool) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
-    let (groups, mut findings) = servers(tree, rel, checkout)?;
+    let (groups, findings) = servers(tree, rel, checkout)?;
+    open_all(tree, groups, findings)
+}
+
+/// The files of every group, in order, after the findings made while listing them.
+fn open_all(tree: &Tree, groups: Vec<Group>, mut findings: Vec<Diagnostic>) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
     let mut found = Vec::new();
     for g in groups {
         let listed = g.open(tree)?;

@@ -189,3 +189,24 @@ pub fn assert_catalog_invariants(root: &Path) {
     let servers = fs::read_dir(root.join("manifests")).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
     assert_eq!(index.servers.len(), servers, "one index entry per manifests/<name>/");
 }
+
+/// Replaces each TODO marker of `registryctl new` (and the rest of its value) with the next of
+/// `values`, in YAML lines and in TAB-separated columns alike.
+pub fn fill_todo(path: &Path, values: &[&str]) {
+    let text = fs::read_to_string(path).unwrap();
+    let mut values = values.iter();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            l.split('\t')
+                .map(|field| match field.find("TODO") {
+                    Some(i) => format!("{}{}", &field[..i], values.next().expect("a value for every TODO")),
+                    None => field.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect();
+    assert!(values.next().is_none(), "more values than TODO markers in {}", path.display());
+    fs::write(path, lines.join("\n") + "\n").unwrap();
+}
