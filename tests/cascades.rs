@@ -142,3 +142,33 @@ fn commands_about_one_server_say_what_is_wrong_with_the_path() {
         assert!(err(&[sub, "/nonexistent/x.yaml"]).contains("does not exist"));
     }
 }
+
+/// A file stored under another version's path (a copy saved as the next version and not yet
+/// edited) is not paired by either path: it says where it belongs and which file already
+/// declares its version (index-duplicate), never that a toolspec or manifest is missing.
+#[test]
+fn a_file_at_another_versions_path_is_one_finding() {
+    let r = catalog();
+    let copy = |from: &str, to: &str| fs::copy(r.path().join(from), r.path().join(to)).unwrap();
+    copy("manifests/acme/0.1.0.yaml", "manifests/acme/0.2.0.yaml");
+    let sorted = |(code, mut ids): (Option<i32>, Vec<String>)| {
+        ids.sort();
+        (code, ids)
+    };
+    let ids = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let misplaced = ids(&["index-duplicate", "path-mismatch"]);
+    assert_eq!(sorted(rules(r.path(), &["check"])), (Some(1), misplaced.clone()));
+    assert_eq!(sorted(rules(r.path(), &["lint", "manifests"])), (Some(1), misplaced));
+    copy("toolspecs/acme/0.1.0.yaml", "toolspecs/acme/0.3.0.yaml");
+    let both = ids(&["index-duplicate", "path-mismatch", "path-mismatch"]);
+    assert_eq!(sorted(rules(r.path(), &["check"])), (Some(1), both));
+    assert_eq!(rules(r.path(), &["lint-toolspecs", "toolspecs"]), (Some(1), vec!["path-mismatch".to_string()]));
+    // Declaring the version of its path, it is compared like any other file: the copy still
+    // has 0.1.0's image digest.
+    let m = r.path().join("manifests/acme/0.2.0.yaml");
+    fs::write(&m, fs::read_to_string(&m).unwrap().replace("version: 0.1.0", "version: 0.2.0")).unwrap();
+    fs::remove_file(r.path().join("toolspecs/acme/0.3.0.yaml")).unwrap();
+    let (code, ids) = rules(r.path(), &["lint", "manifests"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(ids, vec!["image-digest-duplicate".to_string()]);
+}

@@ -282,7 +282,7 @@ const CASES: &[Case] = &[
         (18, 11),
     ),
     case(Rule::ToolspecBodyParam, T, "method: POST", "method: PUT", "method: DELETE", (27, 13)),
-    case(Rule::PairingManifest, T, "version: 0.1.0", "version: 0.1.0", "version: 0.2.0", (2, 7)),
+    case(Rule::PairingManifest, P, "version: 0.1.0", "version: 0.1.0", "version: 0.2.0", (2, 7)),
     case(Rule::PairingTools, T, "- name: create_widget", "- name: create_widget", "- name: delete_widget", (15, 11)),
     case(
         Rule::PairingEgress,

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use super::{suppress_late, CheckedManifest, Facts, Setup};
 use crate::catalog;
-use crate::diag::{Diagnostic, Report, Severity, Suppressed};
+use crate::diag::{Diagnostic, Report, Rule, Severity, Suppressed};
 use crate::error::Result;
 use crate::fs::{Found, Group, ServerFiles, Tree};
 use crate::schema::{self, suppress, Manifest, ManifestContext, Paired};
@@ -284,9 +284,11 @@ fn check_toolspec(
     };
     let manifest_at = |i: usize| texts[i].0.as_ref();
     let (spec, diags) = check_paired(&text, f, |n, v| local(n, v), manifest_at);
-    // A toolspec that does not say which server and version it is pairs with nothing.
+    // A toolspec that does not say which server and version it is pairs with nothing; one
+    // stored at another's path neither (its path-mismatch says where it belongs).
+    let misplaced = diags.iter().any(|d| d.rule == Rule::PathMismatch);
     if let Some(spec) = spec.as_ref().filter(|t| schema::rules::identity::is_identity(&t.name, &t.version)) {
-        out.paired = local(&spec.name, &spec.version);
+        out.paired = if misplaced { Pairing::Unreadable } else { local(&spec.name, &spec.version) };
         out.declares(&spec.name, &spec.version);
         if let (Pairing::Manifest(i), Some(m)) = (out.paired, out.paired_manifest(manifest_at)) {
             out.on_manifest = schema::rules::pairing::egress_unused(spec, m);

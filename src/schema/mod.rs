@@ -110,11 +110,15 @@ pub fn check_manifest(text: &str, at: Option<Location<'_>>, policy: &Policy, ctx
     let mut findings = rules::manifest_rules(&m);
     let (policy_findings, exceptions_used) = rules::policy::apply(&m, policy);
     findings.extend(policy_findings);
-    findings.extend(rules::identity::path_mismatch("manifests", &m.name, &m.version, at));
+    // A file stored under another server's or version's path is that one finding: the toolspec
+    // looked up for it is the one at its path, not the one it declares.
+    let misplaced = rules::identity::path_mismatch("manifests", &m.name, &m.version, at);
+    let placed = misplaced.is_none();
+    findings.extend(misplaced);
     if let Some(available) = ctx.builders_with_dockerfile {
         findings.extend(rules::source::builder_dockerfile(&m, available));
     }
-    if ctx.toolspec_exists == Some(false) && rules::identity::is_identity(&m.name, &m.version) {
+    if ctx.toolspec_exists == Some(false) && placed && rules::identity::is_identity(&m.name, &m.version) {
         findings.extend(rules::pairing::toolspec_missing(&m));
     }
     if let Some(config) = ctx.repository {
@@ -160,9 +164,12 @@ pub fn check_toolspec_paired<'m>(
     let Some(t) = toolspec::read_toolspec(&mut root, &mut r) else { return (None, r.diagnostics) };
     r.drop_explained(&root);
     let mut findings = rules::toolspec_rules(&t);
-    findings.extend(rules::identity::path_mismatch("toolspecs", &t.name, &t.version, at));
-    // A toolspec that does not say which server and version it is pairs with nothing.
-    let paired = if rules::identity::is_identity(&t.name, &t.version) { find_manifest(&t.name, &t.version) } else { Paired::Unreadable };
+    let misplaced = rules::identity::path_mismatch("toolspecs", &t.name, &t.version, at);
+    // A toolspec that does not say which server and version it is, or is stored at another's
+    // path (that one finding), pairs with nothing.
+    let identified = misplaced.is_none() && rules::identity::is_identity(&t.name, &t.version);
+    findings.extend(misplaced);
+    let paired = if identified { find_manifest(&t.name, &t.version) } else { Paired::Unreadable };
     match paired {
         Paired::Manifest(m) => findings.extend(rules::pairing::pair(&t, m)),
         Paired::Missing => findings.extend(rules::pairing::manifest_missing(&t)),
