@@ -138,18 +138,6 @@ fn help_examples(help: &str, place: &str) -> Vec<Example> {
     out
 }
 
-/// The subcommands `registryctl --help` lists.
-fn subcommands(help: &str) -> Vec<String> {
-    let commands = help.split("Commands:").nth(1).unwrap().split("\n\n").next().unwrap();
-    commands
-        .lines()
-        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|c| *c != "help")
-        .map(str::to_string)
-        .collect()
-}
-
 fn help(args: &[&str]) -> String {
     String::from_utf8(bin().args(args).arg("--help").assert().success().get_output().stdout.clone()).unwrap()
 }
@@ -198,7 +186,7 @@ fn every_help_example_has_a_case() {
     let cases = cases();
     let top = help(&[]);
     let mut examples = help_examples(&top, "registryctl --help");
-    for sub in subcommands(&top) {
+    for sub in common::subcommands(&top) {
         let found = help_examples(&help(&[&sub]), &format!("registryctl {sub} --help"));
         assert!(!found.is_empty(), "`registryctl {sub} --help` shows no example");
         examples.extend(found);

@@ -14,15 +14,7 @@ use common::{bin, registry, write};
 /// The subcommands `registryctl --help` lists.
 fn subcommands() -> Vec<String> {
     let help = String::from_utf8(bin().arg("--help").assert().success().get_output().stdout.clone()).unwrap();
-    let commands = help.split("Commands:").nth(1).unwrap().split("\n\n").next().unwrap();
-    // A command's line starts with two spaces; its wrapped description, with more.
-    commands
-        .lines()
-        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|c| *c != "help")
-        .map(str::to_string)
-        .collect()
+    common::subcommands(&help)
 }
 
 #[test]

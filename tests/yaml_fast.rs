@@ -297,13 +297,7 @@ proptest! {
         at in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(&[" ", "\n", ":", "-", "#", "\"", "'", "[", "]", "{", "}", ",", "?", "\\", "é", "\t", "\r", "x", "  "][..])), 1..4),
     ) {
         let mut text = render(&lines, true);
-        for (i, s) in at {
-            let mut p = i.index(text.len() + 1);
-            while !text.is_char_boundary(p) {
-                p -= 1;
-            }
-            text.insert_str(p, s);
-        }
+        insert_at(&mut text, at);
         harness::yaml_fast(text.as_bytes());
     }
 }
@@ -467,13 +461,18 @@ proptest! {
         at in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(&[" ", "\n", ":", "-", "#", "\"", "'", "[", "]", "{", "}", ",", "?", "\\", "é", "\t", "\r", "x", "  ", "- ", ": ", " #"][..])), 1..3),
     ) {
         let mut text = text;
-        for (i, s) in at {
-            let mut p = i.index(text.len() + 1);
-            while !text.is_char_boundary(p) {
-                p -= 1;
-            }
-            text.insert_str(p, s);
-        }
+        insert_at(&mut text, at);
         harness::yaml_fast(text.as_bytes());
+    }
+}
+
+/// Inserts each string at its drawn index of `text`, moved back to a character boundary.
+fn insert_at(text: &mut String, at: Vec<(prop::sample::Index, &str)>) {
+    for (i, s) in at {
+        let mut p = i.index(text.len() + 1);
+        while !text.is_char_boundary(p) {
+            p -= 1;
+        }
+        text.insert_str(p, s);
     }
 }

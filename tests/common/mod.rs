@@ -210,3 +210,16 @@ pub fn fill_todo(path: &Path, values: &[&str]) {
     assert!(values.next().is_none(), "more values than TODO markers in {}", path.display());
     fs::write(path, lines.join("\n") + "\n").unwrap();
 }
+
+/// The subcommands `registryctl --help` lists.
+pub fn subcommands(help: &str) -> Vec<String> {
+    let commands = help.split("Commands:").nth(1).unwrap().split("\n\n").next().unwrap();
+    // A command's line starts with two spaces; its wrapped description, with more.
+    commands
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
